@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Command-line options: parsed and checked before anything is attached. */
+#ifndef PL_ARGS_H
+#define PL_ARGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proclife.h"
+
+#define PL_MAX_PIDS 64
+
+enum pl_format {
+	PL_FMT_JSON = 0,
+	PL_FMT_JSONL,
+	PL_FMT_CHROME,
+	PL_FMT_SVG,
+	PL_FMT_HTML,
+};
+
+struct pl_options {
+	uint32_t pids[PL_MAX_PIDS];
+	unsigned int nr_pids;
+	char comm[PL_COMM_LEN];		/* "" when not filtering */
+	long long uid;			/* -1 when not filtering */
+	bool threads;
+	bool kthreads;
+	bool json;
+	bool quiet;
+	bool tree;
+	bool states;
+	bool no_sched;		/* no scheduler accounting */
+	bool summary;		/* top tasks by CPU, wait and D at the end */
+	int verbose;
+	const char *output;		/* NULL: no file */
+	enum pl_format format;
+	bool format_set;
+	double duration;		/* seconds, 0: until stopped */
+	uint64_t ringbuf_size;		/* bytes, power of two */
+	uint32_t argv_bytes;
+	const char *btf_path;		/* NULL: the running kernel's */
+	char **command;			/* argv of CMD, NULL for live mode */
+};
+
+enum pl_parse_result {
+	PL_PARSE_OK = 0,
+	PL_PARSE_EXIT,		/* --help or --version was printed: exit 0 */
+	PL_PARSE_ERROR,		/* err holds one line: exit 2 */
+};
+
+/* Parse argv into opts. Never exits; on error fills err (no newline). */
+enum pl_parse_result pl_parse_args(int argc, char **argv,
+				   struct pl_options *opts,
+				   char *err, size_t err_size);
+
+const char *pl_format_name(enum pl_format fmt);
+void pl_print_usage(void);
+
+#endif

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Decoding of ring-buffer records (include/proclife.h) into one view that
+ * every sink reads. Decoding validates sizes, so a malformed record never
+ * makes a sink read past its end.
+ */
+#ifndef PL_EVENT_H
+#define PL_EVENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/types.h>
+
+#include "proclife.h"
+
+/* Synthesized in user space: events the kernel could not deliver. */
+#define PL_EV_LOST 100
+
+struct pl_lost {
+	struct pl_header h;	/* ts_ns, type; pid/tid 0 */
+	uint64_t count;		/* events lost since the previous lost record */
+	uint64_t by_type[PL_LOST_SLOTS];
+};
+
+/* A decoded record; pointers point into the raw record. */
+struct pl_event {
+	const struct pl_header *h;
+	uint32_t type;
+	union {
+		const struct pl_fork *fork;
+		const struct pl_exec *exec;
+		const struct pl_exec_fail *exec_fail;
+		const struct pl_comm *comm;
+		const struct pl_exit *exit;
+		const struct pl_reparent *reparent;
+		const struct pl_reap *reap;
+		const struct pl_seed *seed;
+		const struct pl_sched_end *sched_end;
+		const struct pl_state *state;
+		const struct pl_lost *lost;
+	};
+	/* exec and exec_fail only */
+	const char *filename;
+	size_t filename_len;
+	const char *argv;	/* NUL-terminated strings, back to back */
+	size_t argv_len;
+	uint32_t exec_flags;
+};
+
+/* Decode size bytes at data. Returns 0, or -EINVAL for a malformed record. */
+int pl_event_decode(const void *data, size_t size, struct pl_event *ev);
+
+/* Name of an event type as used in the JSON stream ("fork", "exec", ...). */
+const char *pl_event_name(const struct pl_event *ev);
+
+/*
+ * Iterate the argv strings: pass *pos = 0 first; returns false at the end.
+ * An unterminated last string (cut by the kernel limit) is returned too.
+ */
+bool pl_argv_next(const char *argv, size_t argv_len, size_t *pos,
+		  const char **arg, size_t *arg_len);
+
+#endif

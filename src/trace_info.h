@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Facts about a trace that the timeline document records besides events. */
+#ifndef PL_TRACE_INFO_H
+#define PL_TRACE_INFO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct pl_trace_filters {
+	const uint32_t *pids;	/* -p: n_pids pids, or NULL */
+	size_t n_pids;
+	const char *comm;	/* -c, or NULL */
+	int64_t uid;		/* -u, or -1 */
+	bool threads;		/* -T */
+	bool kthreads;		/* -K */
+};
+
+struct pl_trace_info {
+	const char *hostname;
+	const char *kernel;	/* uname release */
+	int64_t boot_offset_ns;	/* CLOCK_REALTIME - CLOCK_BOOTTIME */
+	uint64_t start_ns;	/* CLOCK_BOOTTIME */
+	uint64_t end_ns;
+	char *const *command;	/* command mode: NULL-terminated argv; else NULL */
+	struct pl_trace_filters filters;
+	uint64_t events;	/* events received */
+	uint64_t lost;		/* events the kernel could not deliver */
+	const char *version;	/* tool version */
+};
+
+#endif

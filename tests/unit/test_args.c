@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Option parsing: every accepted form, and every error with its message. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "args.h"
+#include "check.h"
+
+static struct pl_options opts;
+static char err[512];
+
+/* Parse a NULL-terminated list of words after "proclife". */
+static enum pl_parse_result parse(const char *first, ...)
+{
+	static char *argv[64];
+	va_list ap;
+	int argc = 0;
+
+	argv[argc++] = "proclife";
+	va_start(ap, first);
+	for (const char *a = first; a; a = va_arg(ap, const char *))
+		argv[argc++] = (char *)a;
+	va_end(ap);
+	argv[argc] = NULL;
+	return pl_parse_args(argc, argv, &opts, err, sizeof(err));
+}
+
+#define P(...) parse(__VA_ARGS__, NULL)
+
+static void test_defaults(void)
+{
+	CHECK_EQ_U64(parse(NULL), PL_PARSE_OK);
+	CHECK_EQ_U64(opts.nr_pids, 0);
+	CHECK_EQ_I64(opts.uid, -1);
+	CHECK_EQ_STR(opts.comm, "");
+	CHECK(!opts.json && !opts.quiet && !opts.threads && !opts.kthreads);
+	CHECK(opts.command == NULL);
+	CHECK(opts.output == NULL);
+	CHECK_EQ_U64(opts.ringbuf_size, 16 << 20);
+	CHECK_EQ_U64(opts.argv_bytes, PL_ARGV_DEFAULT);
+}
+
+static void test_short_and_long_flags(void)
+{
+	CHECK_EQ_U64(P("-j", "-q", "-T", "-K", "-v", "--tree"), PL_PARSE_OK);
+	CHECK(opts.json && opts.quiet && opts.threads && opts.kthreads);
+	CHECK(opts.tree);
+	CHECK_EQ_U64(opts.verbose, 1);
+	CHECK_EQ_U64(P("--json", "--quiet", "--threads", "--kthreads"), PL_PARSE_OK);
+	CHECK(opts.json && opts.quiet && opts.threads && opts.kthreads);
+	CHECK_EQ_U64(P("-jqT"), PL_PARSE_OK);
+	CHECK(opts.json && opts.quiet && opts.threads);
+}
+
+static void test_pids(void)
+{
+	CHECK_EQ_U64(P("-p", "1,22,333"), PL_PARSE_OK);
+	CHECK_EQ_U64(opts.nr_pids, 3);
+	CHECK_EQ_U64(opts.pids[0], 1);
+	CHECK_EQ_U64(opts.pids[2], 333);
+	CHECK_EQ_U64(P("--pid=7"), PL_PARSE_OK);
+	CHECK_EQ_U64(opts.pids[0], 7);
+	CHECK_EQ_U64(P("-p", "abc"), PL_PARSE_ERROR);
+	CHECK(strstr(err, "'abc'") != NULL);
+	CHECK_EQ_U64(P("-p", "0"), PL_PARSE_ERROR);
+	CHECK_EQ_U64(P("-p", "-5"), PL_PARSE_ERROR);
+	CHECK_EQ_U64(P("-p", "12x"), PL_PARSE_ERROR);
+	CHECK_EQ_U64(P("-p", "99999999999"), PL_PARSE_ERROR);
+	CHECK_EQ_U64(P("-p", ","), PL_PARSE_ERROR);
+}
+
+static void test_comm(void)
+{
+	CHECK_EQ_U64(P("-c", "bash"), PL_PARSE_OK);
+	CHECK_EQ_STR(opts.comm, "bash");
+	CHECK_EQ_U64(P("-c", "123456789012345"), PL_PARSE_OK);
+	CHECK_EQ_U64(P("-c", "1234567890123456"), PL_PARSE_ERROR);
+	CHECK(strstr(err, "1234567890123456") != NULL);
+	CHECK_EQ_U64(P("-c", ""), PL_PARSE_ERROR);
+}
+
+static void test_uid(void)
+{
+	CHECK_EQ_U64(P("-u", "1000"), PL_PARSE_OK);
+	CHECK_EQ_I64(opts.uid, 1000);
+	CHECK_EQ_U64(P("-u", "root"), PL_PARSE_OK);
+	CHECK_EQ_I64(opts.uid, 0);
+	CHECK_EQ_U64(P("-u", "no-such-user-here"), PL_PARSE_ERROR);
+	CHECK(strstr(err, "no-such-user-here") != NULL);
+	CHECK_EQ_U64(P("-u", "4294967295"), PL_PARSE_ERROR);
+}
+
+static void test_output_and_format(void)
+{
+	CHECK_EQ_U64(P("-o", "t.json"), PL_PARSE_OK);
+	CHECK_EQ_STR(opts.output, "t.json");
+	CHECK_EQ_U64(opts.format, PL_FMT_JSON);
+	CHECK_EQ_U64(P("-o", "t.html"), PL_PARSE_OK);
+	CHECK_EQ_U64(opts.format, PL_FMT_HTML);
+	CHECK_EQ_U64(P("-o", "t.svg"), PL_PARSE_OK);
+	CHECK_EQ_U64(opts.format, PL_FMT_SVG);
+	CHECK_EQ_U64(P("-o", "t.jsonl"), PL_PARSE_OK);
+	CHECK_EQ_U64(opts.format, PL_FMT_JSONL);
+	CHECK_EQ_U64(P("-o", "t.html", "-F", "chrome"), PL_PARSE_OK);
+	CHECK_EQ_U64(opts.format, PL_FMT_CHROME);
+	CHECK_EQ_U64(P("-F", "json"), PL_PARSE_ERROR);
+	CHECK(strstr(err, "-o") != NULL);
+	CHECK_EQ_U64(P("-o", "x", "-F", "pdf"), PL_PARSE_ERROR);
+	CHECK(strstr(err, "'pdf'") != NULL);
+	CHECK_EQ_U64(P("-o", ""), PL_PARSE_ERROR);
+}
+
+static void test_duration(void)
+{
+	CHECK_EQ_U64(P("-d", "2.5"), PL_PARSE_OK);
+	CHECK(opts.duration > 2.49 && opts.duration < 2.51);
+	CHECK_EQ_U64(P("-d", "0"), PL_PARSE_ERROR);
+	CHECK_EQ_U64(P("-d", "-1"), PL_PARSE_ERROR);
+	CHECK_EQ_U64(P("-d", "soon"), PL_PARSE_ERROR);
+	CHECK(strstr(err, "'soon'") != NULL);
+	CHECK_EQ_U64(P("-d", "nan"), PL_PARSE_ERROR);
+}
+
+static void test_ringbuf_and_argv_bytes(void)
+{
+	CHECK_EQ_U64(P("--ringbuf-size", "64K"), PL_PARSE_OK);
+	CHECK_EQ_U64(opts.ringbuf_size, 65536);
+	CHECK_EQ_U64(P("--ringbuf-size", "2MiB"), PL_PARSE_OK);
+	CHECK_EQ_U64(opts.ringbuf_size, 2 << 20);
+	CHECK_EQ_U64(P("--ringbuf-size", "4096"), PL_PARSE_OK);
+	CHECK_EQ_U64(P("--ringbuf-size", "1000"), PL_PARSE_ERROR);
+	CHECK_EQ_U64(P("--ringbuf-size", "3M"), PL_PARSE_ERROR);
+	CHECK_EQ_U64(P("--ringbuf-size", "2G"), PL_PARSE_ERROR);
+	CHECK_EQ_U64(P("--argv-bytes", "16384"), PL_PARSE_OK);
+	CHECK_EQ_U64(opts.argv_bytes, 16384);
+	CHECK_EQ_U64(P("--argv-bytes", "16385"), PL_PARSE_ERROR);
+	CHECK_EQ_U64(P("--argv-bytes", "x"), PL_PARSE_ERROR);
+}
+
+static void test_command(void)
+{
+	CHECK_EQ_U64(P("-j", "--", "make", "-j8", "--tree"), PL_PARSE_OK);
+	REQUIRE(opts.command != NULL);
+	CHECK_EQ_STR(opts.command[0], "make");
+	CHECK_EQ_STR(opts.command[1], "-j8");
+	CHECK_EQ_STR(opts.command[2], "--tree");	/* CMD's, not ours */
+	CHECK(!opts.tree);
+	CHECK(opts.command[3] == NULL);
+	CHECK_EQ_U64(P("--"), PL_PARSE_ERROR);
+	CHECK_EQ_U64(P("make"), PL_PARSE_ERROR);
+	CHECK(strstr(err, "'make'") != NULL);
+	CHECK_EQ_U64(P("-p", "1", "--", "ls"), PL_PARSE_ERROR);
+}
+
+static void test_unknown_and_missing(void)
+{
+	CHECK_EQ_U64(P("--bogus"), PL_PARSE_ERROR);
+	CHECK(strstr(err, "--bogus") != NULL);
+	CHECK_EQ_U64(P("-Z"), PL_PARSE_ERROR);
+	CHECK(strstr(err, "-Z") != NULL);
+	CHECK_EQ_U64(P("-p"), PL_PARSE_ERROR);
+	CHECK(strstr(err, "-p") != NULL);
+	CHECK_EQ_U64(P("--output"), PL_PARSE_ERROR);
+}
+
+static void test_reparse_is_clean(void)
+{
+	CHECK_EQ_U64(P("-p", "5", "-j"), PL_PARSE_OK);
+	CHECK_EQ_U64(P("-q"), PL_PARSE_OK);
+	CHECK_EQ_U64(opts.nr_pids, 0);	/* nothing left from the last parse */
+	CHECK(!opts.json);
+}
+
+int main(void)
+{
+	RUN(test_defaults);
+	RUN(test_short_and_long_flags);
+	RUN(test_pids);
+	RUN(test_comm);
+	RUN(test_uid);
+	RUN(test_output_and_format);
+	RUN(test_duration);
+	RUN(test_ringbuf_and_argv_bytes);
+	RUN(test_command);
+	RUN(test_unknown_and_missing);
+	RUN(test_reparse_is_clean);
+	return CHECK_DONE();
+}
