@@ -3,8 +3,8 @@
  * Like pstree, with each life summed up on its line:
  *
  *	100 bash [pre-existing]  running 2.51s+
- *	|-200 sh -c 'echo hi'  12.3ms  exit 0  zombie 1.20ms
- *	`-201 ./crash  1.20s  killed by SIGSEGV (core)  autoreaped
+ *	|-200 sh -c 'echo hi'  12.3ms  exit 0  zombie 1.20ms  [cpu 1.10ms wait 52us]
+ *	`-201 ./crash  1.20s  killed by SIGSEGV (core)  autoreaped  [cpu 1.19s wait 3ms]
  */
 #include <errno.h>
 #include <stdio.h>
@@ -237,6 +237,27 @@ static void put_life(struct outbuf *ob, const struct tl_process *p,
 	}
 }
 
+/* Where the time went: on a CPU, waiting for one, and in D when any. */
+static void put_sched(struct outbuf *ob, const struct tl_process *p)
+{
+	const struct pl_sched *s;
+
+	if (!p->sched)
+		return;
+	s = &p->sched->v;
+	outbuf_puts(ob, "  [cpu ");
+	put_dur(ob, s->run_ns);
+	outbuf_puts(ob, " wait ");
+	put_dur(ob, s->wait_ns);
+	if (s->block_ns) {
+		outbuf_puts(ob, " D ");
+		put_dur(ob, s->block_ns);
+	}
+	if (s->flags & PL_SCHED_PARTIAL)
+		outbuf_puts(ob, " partial");
+	outbuf_putc(ob, ']');
+}
+
 static void put_line(struct outbuf *ob, const struct tl_process *p,
 		     uint64_t end_ns)
 {
@@ -253,6 +274,7 @@ static void put_line(struct outbuf *ob, const struct tl_process *p,
 		outbuf_u64(ob, threads);
 		outbuf_puts(ob, " threads");
 	}
+	put_sched(ob, p);
 	if (p->gaps) {
 		const char *sep = "  [missed: ";
 

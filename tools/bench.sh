@@ -1019,7 +1019,6 @@ report() {
 		"thread exits, where the tracer shows threads; '-': not reported by that" \
 		"tracer). Tracer CPU s: from its start to the end of the workload / to its exit" \
 		"(start-up and shutdown included). Peak RSS: VmHWM, summed over the tracer's processes."
-	echo
 	if [[ -n ${FOREIGN_START:-}${FOREIGN_END:-} ]]; then
 		echo
 		echo "**Other tracers were running** (their probes slow the untraced runs too," \

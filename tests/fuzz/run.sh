@@ -14,7 +14,11 @@
 # src/*.c except the loader side (main.c, tracer.c, selection.c,
 # privileges.c), so no BPF skeleton, libbpf or root is needed.
 # Seeds: tests/fuzz/corpus/TARGET (gen_seeds.c writes them; run.sh makes
-# them when missing); what the fuzzer finds goes to build/fuzz/corpus/TARGET,
+# them when missing), plus regress-* inputs that once crashed a target (run
+# first, so a regression fails at once: regress-misaligned-record, the reorder
+# arena's alignment; regress-chart-sched-overflow, sched times whose sum wraps
+# give the SVG chart coordinates out of range of long long in put_num());
+# what the fuzzer finds goes to build/fuzz/corpus/TARGET,
 # crashes to build/fuzz/artifacts/. Exit status: 0 no crash, 1 a crash (its
 # input and reproduction command are printed), 2 build failure.
 #

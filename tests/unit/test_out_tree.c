@@ -74,9 +74,9 @@ static void test_tree(void)
 	const char *want =
 		"1 init [pre-existing]  running 10.0ms+\n"
 		"|-100 sh [pre-existing]  running 9.00ms+\n"
-		"| |-200 sh -c 'echo '\\''hi'\\'''  4.00ms  exit 0  zombie 1.00ms\n"
-		"| | `-202 sleep  4.00ms  exit 0  zombie 2.00ms+ (not reaped)\n"
-		"| `-201 ./crash $'a\\nb' ...  4.00ms  killed by SIGSEGV (core)  autoreaped  2 threads\n"
+		"| |-200 sh -c 'echo '\\''hi'\\'''  4.00ms  exit 0  zombie 1.00ms  [cpu 7.00us wait 3.00us]\n"
+		"| | `-202 sleep  4.00ms  exit 0  zombie 2.00ms+ (not reaped)  [cpu 7.00us wait 3.00us]\n"
+		"| `-201 ./crash $'a\\nb' ...  4.00ms  killed by SIGSEGV (core)  autoreaped  2 threads  [cpu 14.0us wait 6.00us]\n"
 		"`-300 $'x\\ty'  <=2.00ms  exit 1  reaped  [missed: fork_lost,exit_lost]\n"
 		"400 [kworker/0:1]  running 4.00ms+\n";
 
