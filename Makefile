@@ -60,6 +60,7 @@ $(OUT) $(OUT)/tests:
 $(VMLINUX):
 	$(call msg,GEN,$@)
 	$(Q)test -r $(BTF) || { echo "proclife: $(BTF) is missing: this kernel has no BTF (CONFIG_DEBUG_INFO_BTF=y is needed)" >&2; exit 1; }
+	$(Q)mkdir -p $(dir $@)
 	$(Q)$(BPFTOOL) btf dump file $(BTF) format c > $@
 
 $(OUT)/%.bpf.o: bpf/%.bpf.c $(VMLINUX) $(wildcard bpf/*.h) include/proclife.h | $(OUT)
