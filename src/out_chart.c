@@ -97,10 +97,17 @@ struct chart_counts {
 
 /* ---- output helpers ---- */
 
-/* A coordinate with at most one decimal. */
+/* A coordinate with at most one decimal. Clamped: corrupt times must not
+ * overflow the conversion (the chart is wrong then, never undefined). */
 static void put_num(struct outbuf *ob, double v)
 {
-	long long t = (long long)(v * 10 + (v < 0 ? -0.5 : 0.5));
+	long long t;
+
+	if (!(v > -1e15))	/* NaN too */
+		v = -1e15;
+	else if (v > 1e15)
+		v = 1e15;
+	t = (long long)(v * 10 + (v < 0 ? -0.5 : 0.5));
 
 	if (t < 0) {
 		outbuf_putc(ob, '-');

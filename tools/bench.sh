@@ -749,7 +749,7 @@ foreign_tracers() {
 	local pid comm out=()
 	for pid in $(pgrep -x 'proclife|execsnoop|exitsnoop|forkstat|bpftrace|perf|opensnoop|runqlat'); do
 		[[ $pid == "$HOLD_PID" ]] && continue
-		comm=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-60)
+		comm=$(tr '\0\n' '  ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-60)
 		[[ -n $comm ]] && out+=("$pid ${comm% }")
 	done
 	(IFS=';'; echo "${out[*]}")
