@@ -262,6 +262,12 @@ enum pl_parse_result pl_parse_args(int argc, char **argv,
 	/* '+': stop at the first non-option, so CMD's options stay CMD's */
 	while ((c = getopt_long(argc, argv, "+:p:c:u:TKjo:F:d:qvhV",
 				long_opts, NULL)) != -1) {
+		/* "-o -- CMD": the separator is not a value */
+		if (optarg && !strcmp(optarg, "--")) {
+			set_err(err, size, "option '%s' needs a value",
+				argv[optind - 2]);
+			return PL_PARSE_ERROR;
+		}
 		switch (c) {
 		case 'p':
 			if (parse_pids(optarg, o, err, size))

@@ -79,9 +79,17 @@ struct app {
 	int failed;		/* a runtime error ended the trace */
 };
 
+/* One line whatever the bad value holds: control bytes shown as \xNN. */
 static int die_usage(const char *msg)
 {
-	fprintf(stderr, "proclife: %s (see 'proclife --help')\n", msg);
+	fputs("proclife: ", stderr);
+	for (const unsigned char *p = (const unsigned char *)msg; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			fprintf(stderr, "\\x%02x", *p);
+		else
+			fputc(*p, stderr);
+	}
+	fputs(" (see 'proclife --help')\n", stderr);
 	return 2;
 }
 

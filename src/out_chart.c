@@ -393,6 +393,9 @@ static uint64_t tick_step(uint64_t span)
 {
 	uint64_t step = 1;
 
+	/* 1e18 ns is 31 years: beyond it, ten ticks at most, no overflow */
+	if (span > 1000000000000000000ULL)
+		return span / 10 + 1;
 	for (;;) {
 		if (step * 10 >= span)
 			return step;
@@ -412,7 +415,7 @@ static void write_axis(struct chart *c, double y)
 	uint64_t t;
 
 	put(c->ob, "<g class=\"ax\">\n");
-	for (t = 0; t <= span; t += step) {
+	for (t = 0; t <= span && t + step > t; t += step) {
 		double x = x_of(c, c->t0 + t);
 
 		put(c->ob, "<path d=\"M%f %fv6\"/><text x=\"%f\" y=\"%f\">", x,
@@ -438,7 +441,7 @@ static void write_grid(struct chart *c, double top, double bottom)
 	uint64_t t;
 
 	put(c->ob, "<path class=\"g\" d=\"");
-	for (t = 0; t <= span; t += step) {
+	for (t = 0; t <= span && t + step > t; t += step) {
 		put(c->ob, "M%f %fV%f", x_of(c, c->t0 + t), top, bottom);
 		if (span - t < step)
 			break;

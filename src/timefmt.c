@@ -44,10 +44,17 @@ size_t pl_time_iso(char *buf, size_t size, uint64_t boot_ns, int64_t boot_offset
 {
 	static __thread time_t cached_sec = -1;
 	static __thread char prefix[80];	/* "2026-11-24T14:00:00." */
-	int64_t rt = (int64_t)boot_ns + boot_offset_ns;
-	time_t sec = (time_t)(rt / 1000000000LL);
-	long nsec = (long)(rt % 1000000000LL);
+	int64_t rt;
+	time_t sec;
+	long nsec;
 	char *p;
+
+	/* no real clock gets near: corrupt input reads as the epoch */
+	if (boot_ns > INT64_MAX || __builtin_add_overflow((int64_t)boot_ns,
+							  boot_offset_ns, &rt))
+		rt = 0;
+	sec = (time_t)(rt / 1000000000LL);
+	nsec = (long)(rt % 1000000000LL);
 
 	if (size < 31)
 		return 0;

@@ -34,6 +34,11 @@ void tracer_set_verbosity(int level)
 
 static void explain_load_error(int err)
 {
+	/* as root, EACCES is the verifier saying no, not a privilege */
+	if (err == -EACCES && geteuid() == 0) {
+		fprintf(stderr, "proclife: the kernel's verifier rejected a BPF program (run with -v for its log)\n");
+		return;
+	}
 	switch (-err) {
 	case EPERM:
 	case EACCES:

@@ -633,6 +633,7 @@ cpu_ns() {
 #    6 tracer_cpu_to_stop_s  7 tracer_cpu_total_s  8 hwm_kb
 #    9..16 fork_c fork_e exec_c exec_e exit_c exit_e reap_c reap_e
 #   17 lost  18 note  19 seq  20 tracer_cpu_during_workload_ns  21 tasks
+#   22 bpf_run_time_ns (the tracer's programs, whole run)
 RUN_SEQ=0
 run_row() {
 	local IFS=$'\t'
@@ -734,7 +735,8 @@ run_config() {
 	run_row "$MODE" "$round" "$name" "$(wl_field "$d/wl.json" rate_per_s)" \
 		"$(wl_field "$d/wl.json" cpu_us_per_task)" "$cpu_run" "$cpu_total" "$hwm" \
 		"${counts[@]}" "${remark%; }" "$RUN_SEQ" $((cpu1 - cpu0)) \
-		"$(wl_field "$d/wl.json" tasks)"
+		"$(wl_field "$d/wl.json" tasks)" \
+		"$(awk -F'\t' '{ t += $3 } END { print NR ? t : "-" }' "$d/bpf.tsv" 2>/dev/null || echo -)"
 	grep -q "^$name	" "$OUTDIR/what.tsv" || printf '%s\t%s\n' "$name" "$WHAT" >>"$OUTDIR/what.tsv"
 	if [[ $KEEP != 1 ]]; then
 		rm -f "$d/out" "$d/out2"
@@ -859,7 +861,7 @@ baseline_awk='
 {
 	n++
 	mode[n] = $1; rnd[n] = $2; cfg[n] = $3
-	for (k = 4; k <= 21; k++) f[n, k] = $k
+	for (k = 4; k <= 22; k++) f[n, k] = $k
 }
 function baselines(    i, j, br, bc, nb) {
 	for (i = 1; i <= n; i++) {
@@ -895,6 +897,8 @@ mode_table() {
 			if (i in base_rate) {
 				ratios[c] = ratios[c] " " f[i, 4] / base_rate[i]
 				cratios[c] = cratios[c] " " f[i, 5] / base_cpu[i]
+				if (f[i, 22] != "-" && f[i, 22] != "" && f[i, 21] > 0)
+					add(bpfus, c, f[i, 22] / 1000 / f[i, 21])
 				if (f[i, 20] != "-" && f[i, 21] > 0) {
 					tus = f[i, 20] / 1000 / f[i, 21]
 					add(tcpu, c, tus)
@@ -917,18 +921,19 @@ mode_table() {
 			}
 			if (f[i, 18] != "") notes[c] = notes[c] (notes[c] ? "; " : "") "r" rnd[i] ": " f[i, 18]
 		}
-		print "| config | rate/s | rate ratio | min..max | workload CPU/task ratio | tracer CPU us/task | total CPU/task ratio | fork | exec | exit | reap | lost (max) | tracer CPU s | tracer peak RSS MiB | notes |"
-		print "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+		print "| config | rate/s | rate ratio | min..max | workload CPU/task ratio | BPF us/task | tracer CPU us/task | total CPU/task ratio | fork | exec | exit | reap | lost (max) | tracer CPU s | tracer peak RSS MiB | notes |"
+		print "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
 		nc = split(order, cs, " ")
 		for (j = 1; j <= nc; j++) {
 			c = cs[j]
 			m = median(rate[c])
 			u = c == "untraced"
-			printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", c,
+			printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", c,
 				m == "" ? "-" : sprintf("%.0f", m),
 				u ? "1" : (ratios[c] == "" ? "-" : sprintf("%.3f", median(ratios[c]))),
 				u || ratios[c] == "" ? "-" : minmax(ratios[c], "%.3f"),
 				u ? "1" : (cratios[c] == "" ? "-" : sprintf("%.3f", median(cratios[c]))),
+				bpfus[c] == "" ? "-" : sprintf("%.1f", median(bpfus[c])),
 				tcpu[c] == "" ? "-" : sprintf("%.1f", median(tcpu[c])),
 				u ? "1" : (tratios[c] == "" ? "-" : sprintf("%.3f", median(tratios[c]))),
 				capcell(c, 0), capcell(c, 1), capcell(c, 2), capcell(c, 3),
@@ -1011,7 +1016,9 @@ report() {
 		"before and after (untraced runs: $([[ ${BASELINE:-round} == each ]] &&
 			echo "before every traced run" || echo "one per round and mode"));" \
 		"1 = no slowdown. Workload CPU/task ratio: the same for the CPU" \
-		"time per task of the workload and its descendants (probes run there). Tracer CPU" \
+		"time per task of the workload and its descendants (probes run there). BPF us/task:" \
+		"run time of the tracer's BPF programs per task (all their runs, the machine's" \
+		"other tasks included; part of the workload's CPU). Tracer CPU" \
 		"us/task: the tracer's own CPU while the workload ran, per task; total CPU/task" \
 		"ratio = (workload + tracer CPU per task) / untraced workload CPU per task, the" \
 		"least noisy measure on a busy machine. fork/exec/exit/reap: events captured /" \

@@ -126,7 +126,9 @@ for m in "${mode_list[@]}"; do
 			nm = (id in name) ? name[id] : id
 			med = n[id] ? pct(iv[id], 0.5) : -1
 			t = "-"
-			if (nm in target)
+			if ((nm in target) && n[id] < 10)
+				t = "(too few runs)"
+			else if (nm in target)
 				t = sprintf("<= %d ns: %s", target[nm], med < 0 ? "?" : (med <= target[nm] ? "met" : sprintf("NOT met (+%.0f%%)", 100 * (med - target[nm]) / target[nm])))
 			printf "| %s | %d | %.0f | %.0f | %s | %s | %d | %s |\n", nm, runs,
 				runs / ((last_t[id] - first_t[id]) / 1e9),

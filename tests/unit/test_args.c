@@ -151,6 +151,10 @@ static void test_command(void)
 	CHECK_EQ_U64(P("make"), PL_PARSE_ERROR);
 	CHECK(strstr(err, "'make'") != NULL);
 	CHECK_EQ_U64(P("-p", "1", "--", "ls"), PL_PARSE_ERROR);
+	/* the separator is never taken as an option's value */
+	CHECK_EQ_U64(P("-o", "--", "ls"), PL_PARSE_ERROR);
+	CHECK(strstr(err, "-o") != NULL);
+	CHECK_EQ_U64(P("-c", "--", "ls"), PL_PARSE_ERROR);
 }
 
 static void test_unknown_and_missing(void)
