@@ -37,7 +37,7 @@ static void test_defaults(void)
 	CHECK(!opts.json && !opts.quiet && !opts.threads && !opts.kthreads);
 	CHECK(opts.command == NULL);
 	CHECK(opts.output == NULL);
-	CHECK_EQ_U64(opts.ringbuf_size, 16 << 20);
+	CHECK_EQ_U64(opts.ringbuf_size, 4 << 20);
 	CHECK_EQ_U64(opts.argv_bytes, PL_ARGV_DEFAULT);
 }
 
