@@ -54,6 +54,7 @@ usage: tools/bench.sh [-p PROCLIFE] [-w WORKLOAD] [-m MODES] [-A] [-n COUNT]
   -r ROUNDS    rounds (env ROUNDS, default 3)
   -c CONFIGS   comma-separated subset (env CONFIGS), default all:
                $ALL_CONFIGS
+               also available: proclife-jsonl-nosched (-j --no-sched)
   -o OUTDIR    keep per-run outputs here (env OUTDIR, default a new /tmp dir)
   -q           quick smoke run, about a minute (env BENCH_QUICK=1): modes
                forkexec and thread, 1 round, 3000 tasks (10000 threads)
@@ -542,6 +543,10 @@ count_proclife_jsonl() {
 		"$(proclife_lost "$1")"
 }
 
+# Not in the default set: what the scheduler accounting costs.
+cfg_proclife_jsonl_nosched() { proclife_cfg -j --no-sched; }
+count_proclife_jsonl_nosched() { count_proclife_jsonl "$@"; }
+
 cfg_proclife_text() { proclife_cfg; }
 count_proclife_text() {
 	local n f e x r P T
@@ -749,7 +754,7 @@ run_config() {
 # "untraced" runs, which makes every ratio look better than it is.
 foreign_tracers() {
 	local pid comm out=()
-	for pid in $(pgrep -x 'proclife|execsnoop|exitsnoop|forkstat|bpftrace|perf|opensnoop|runqlat'); do
+	for pid in $(pgrep -x 'proclife|execsnoop|exitsnoop|forkstat|bpftrace|perf|runqlat' 2>/dev/null); do
 		[[ $pid == "$HOLD_PID" ]] && continue
 		comm=$(tr '\0\n' '  ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-60)
 		[[ -n $comm ]] && out+=("$pid ${comm% }")
@@ -767,7 +772,7 @@ run_all() {
 	for c in "${want[@]}"; do
 		[[ $c == untraced ]] && continue
 		if ! declare -F "cfg_${c//[-+]/_}" >/dev/null; then
-			die "unknown configuration '$c' (known: $ALL_CONFIGS)"
+			die "unknown configuration '$c' (known: $ALL_CONFIGS,proclife-jsonl-nosched)"
 		fi
 		CMD=(); NEED=; HINT=; MODE=
 		"cfg_${c//[-+]/_}" "$OUTDIR"

@@ -58,6 +58,7 @@ cleanup() {
 trap cleanup EXIT
 
 # shellcheck disable=SC2086 # PROCLIFE_EXTRA is a list of options
+: >"$OUT/proclife.err"
 "$PROCLIFE" $PROCLIFE_EXTRA -j >/dev/null 2>"$OUT/proclife.err" </dev/null &
 PL_PID=$!
 for ((i = 0; i < 300; i++)); do

@@ -59,6 +59,7 @@ mem_sample() {
 	' "/proc/$2/status" "/proc/$2/smaps" 2>/dev/null
 }
 
+: >"$OUT/proclife.err"
 "$PROCLIFE" "${EXTRA[@]}" -j >/dev/null 2>"$OUT/proclife.err" </dev/null &
 PL_PID=$!
 for ((i = 0; i < 300; i++)); do

@@ -54,6 +54,7 @@ cleanup() { [[ -n $PL_PID ]] && kill -TERM "$PL_PID" 2>/dev/null; }
 trap cleanup EXIT
 
 # shellcheck disable=SC2086 # PROCLIFE_EXTRA is a list of options
+: >"$OUT/proclife.err"
 "$PROCLIFE" $PROCLIFE_EXTRA -j >"$OUT/stream.jsonl" 2>"$OUT/proclife.err" </dev/null &
 PL_PID=$!
 for ((i = 0; i < 300; i++)); do
