@@ -38,21 +38,29 @@ int64_t pl_boot_offset_ns(void)
 	return best;
 }
 
+/* Wall-clock ns of a trace timestamp. No real clock gets near overflow:
+ * corrupt input reads as the epoch. */
+static int64_t realtime_of(uint64_t boot_ns, int64_t boot_offset_ns)
+{
+	int64_t rt;
+
+	if (boot_ns > INT64_MAX ||
+	    __builtin_add_overflow((int64_t)boot_ns, boot_offset_ns, &rt))
+		return 0;
+	return rt;
+}
+
 /* Every event of one second shares the date and time: format that part
  * once per second, the nanoseconds by hand (this is on the hot path). */
 size_t pl_time_iso(char *buf, size_t size, uint64_t boot_ns, int64_t boot_offset_ns)
 {
 	static __thread time_t cached_sec = -1;
 	static __thread char prefix[80];	/* "2026-11-24T14:00:00." */
-	int64_t rt;
+	int64_t rt = realtime_of(boot_ns, boot_offset_ns);
 	time_t sec;
 	long nsec;
 	char *p;
 
-	/* no real clock gets near: corrupt input reads as the epoch */
-	if (boot_ns > INT64_MAX || __builtin_add_overflow((int64_t)boot_ns,
-							  boot_offset_ns, &rt))
-		rt = 0;
 	sec = (time_t)(rt / 1000000000LL);
 	nsec = (long)(rt % 1000000000LL);
 
@@ -82,7 +90,7 @@ size_t pl_time_iso(char *buf, size_t size, uint64_t boot_ns, int64_t boot_offset
 
 size_t pl_time_hms(char *buf, size_t size, uint64_t boot_ns, int64_t boot_offset_ns)
 {
-	int64_t rt = (int64_t)boot_ns + boot_offset_ns;
+	int64_t rt = realtime_of(boot_ns, boot_offset_ns);
 	time_t sec = (time_t)(rt / 1000000000LL);
 	long usec = (long)((rt % 1000000000LL) / 1000);
 	struct tm tm;
