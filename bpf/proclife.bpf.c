@@ -756,31 +756,32 @@ int handle_switch_hash(__u64 *ctx)
 	return 0;
 }
 
+/* wakeups only for --states: accounting takes waits from the kernel */
 SEC("tp_btf/sched_wakeup")
 int BPF_PROG(handle_wakeup_ts, struct task_struct *p)
 {
-	on_wakeup(p, true, false);
+	on_wakeup(p, true);
 	return 0;
 }
 
 SEC("tp_btf/sched_wakeup")
 int BPF_PROG(handle_wakeup_hash, struct task_struct *p)
 {
-	on_wakeup(p, false, false);
+	on_wakeup(p, false);
 	return 0;
 }
 
 SEC("tp_btf/sched_wakeup_new")
 int BPF_PROG(handle_wakeup_new_ts, struct task_struct *p)
 {
-	on_wakeup(p, true, true);
+	on_wakeup(p, true);
 	return 0;
 }
 
 SEC("tp_btf/sched_wakeup_new")
 int BPF_PROG(handle_wakeup_new_hash, struct task_struct *p)
 {
-	on_wakeup(p, false, true);
+	on_wakeup(p, false);
 	return 0;
 }
 
@@ -814,19 +815,19 @@ static __always_inline int dump_sched(struct bpf_iter__task *ctx, bool storage)
 	struct seq_file *seq = ctx->meta->seq;
 	struct task_struct *task = ctx->task;
 	struct pl_sched_end rec = {};
+	struct task_sched tmp;
 	struct task_sched *ts;
+	__u64 now;
 
-	if (!task || !task->pid)
+	if (!task || !task->pid || task->exit_state)
 		return 0;
 	ts = sched_get(task, storage, false);
-	if (!ts)
+	now = bpf_ktime_get_boot_ns();
+	if (!sched_snapshot(task, ts, &tmp, task->on_cpu, rq_time_of(task, now),
+			    &rec.sched))
 		return 0;
-	fill_header(&rec.h, PL_EV_SCHED, sizeof(rec), task,
-		    bpf_ktime_get_boot_ns());
+	fill_header(&rec.h, PL_EV_SCHED, sizeof(rec), task, now);
 	rec.task_start_ns = task->start_boottime;
-	sched_close(ts, rec.h.ts_ns);
-	ts->since = rec.h.ts_ns;
-	rec.sched = ts->acc;
 	bpf_seq_write(seq, &rec, sizeof(rec));
 	return 0;
 }

@@ -5,6 +5,15 @@
  * over only with the task's exit (or read by an iterator at the end), so a
  * context switch never costs a ring-buffer record.
  *
+ * The kernel already keeps, per task, when it last came onto a CPU and how
+ * long it has waited on run queues in all (sched_info, CONFIG_SCHED_INFO),
+ * in the clock of the run queue. So only the switch-out needs a program:
+ * at each one, the time off CPU since the task's previous switch-out is
+ * split into the kernel's waiting and the sleep state it left in, and its
+ * slice is counted up to the run queue's clock, just brought up to date by
+ * the scheduler. No clock is read and the task switched in is not touched;
+ * wakeups need no program at all.
+ *
  * Per-task state lives in task storage where the kernel has it (5.11+),
  * else in a hash keyed by tid. Each handler body is written once and
  * inlined twice with a constant, so each program touches one map only;
@@ -23,9 +32,9 @@
 #define TASK_DEAD		0x0080
 #define TASK_NOLOAD		0x0400
 
-/* The same numbers as enum pl_task_state, plus "not seen yet". */
+/* The same numbers as enum pl_task_state, plus "not known". */
 enum {
-	ST_UNKNOWN = 0,		/* not seen since the trace began */
+	ST_UNKNOWN = 0,		/* left the CPU before the trace began */
 	ST_RUNNING = PL_STATE_RUNNING,
 	ST_RUNNABLE = PL_STATE_RUNNABLE,
 	ST_SLEEP = PL_STATE_SLEEP,
@@ -35,16 +44,58 @@ enum {
 };
 
 struct task_sched {
-	struct pl_sched acc;
-	__u64 since;		/* when the task entered state */
-	__u32 state;		/* ST_* */
-	__s32 cpu;		/* where it last ran, -1 unknown */
+	struct pl_sched acc;	/* switch counts and migrations kept apart */
+	__u64 out_ns;		/* run-queue clock at the last switch-out */
+	__u64 run_delay;	/* the kernel's sched_info.run_delay then */
+	__u64 pcount;		/* and its sched_info.pcount (switch-ins) */
+	/* the kernel's counts when first seen: 0 for a task born in the
+	 * trace, whose counts are then exactly the kernel's */
+	__u64 base_migrations;
+	__u32 base_nvcsw;
+	__u32 base_nivcsw;
+	__u32 state;		/* ST_* it left the CPU in */
+	__u8 seen;
+	__u8 emitted;		/* --states: the last state recorded */
 };
 
 /* sched_switch gained prev_state in 5.18; set by the loader from BTF. */
 const volatile bool switch_has_prev_state = false;
+/* false with --no-sched, or where the kernel cannot support it */
+const volatile bool account_sched = true;
 /* --states: one record per state change of a selected task */
 const volatile bool emit_states = false;
+/* Boot-clock time the programs were attached: tasks started after it are
+ * seen whole (the kernel's counters start at their birth). */
+__u64 trace_start_ns = 0;
+
+/*
+ * The run-queue clock (sched_clock) minus the boot clock, per CPU, for the
+ * two places that need "now" in run-queue time where the scheduler has not
+ * just updated it: the exit tracepoint and the iterator at the end. Taken
+ * at a switch at most every CAL_PERIOD_NS; the offset is one 8-byte word,
+ * so a reader preempted on the same CPU never sees half an update.
+ */
+#define CAL_PERIOD_NS	(10 * 1000 * 1000)
+#define CAL_CPUS	4096
+
+struct clock_cal {
+	__s64 boot_minus_rq;
+	__u64 rq_ns;		/* when it was taken, 0 never */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, CAL_CPUS);
+	__type(key, __u32);
+	__type(value, struct clock_cal);
+} clock_cal SEC(".maps");
+
+static __always_inline struct clock_cal *this_cpu_cal(void)
+{
+	__u32 cpu = bpf_get_smp_processor_id() & (CAL_CPUS - 1);
+
+	return bpf_map_lookup_elem(&clock_cal, &cpu);
+}
 
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
@@ -85,7 +136,7 @@ static __always_inline unsigned int task_state(struct task_struct *t)
 static __always_inline struct task_sched *sched_get(struct task_struct *t,
 						    bool storage, bool create)
 {
-	static const struct task_sched zero = { .cpu = -1 };
+	static const struct task_sched zero;
 	struct task_sched *ts;
 	__u32 tid;
 
@@ -100,21 +151,68 @@ static __always_inline struct task_sched *sched_get(struct task_struct *t,
 	return bpf_map_lookup_elem(&sched_by_tid, &tid);
 }
 
-/* Close the current state's interval into its bucket. */
-static __always_inline void sched_close(struct task_sched *ts, __u64 now)
+/* The clock of the run queue the task is on (its CPU's): the task's
+ * group run queue points to it (CONFIG_FAIR_GROUP_SCHED, which the loader
+ * checks for; every task has one, whatever its class). */
+static __always_inline __u64 rq_clock_of(struct task_struct *t)
 {
-	__u64 d;
+	return t->se.cfs_rq->rq->clock;
+}
 
-	if (!ts->since) {
-		ts->acc.flags |= PL_SCHED_PARTIAL;
+static __always_inline void calibrate(__u64 rq_now)
+{
+	struct clock_cal *c = this_cpu_cal();
+
+	if (!c || rq_now - c->rq_ns < CAL_PERIOD_NS)
+		return;
+	c->boot_minus_rq = bpf_ktime_get_boot_ns() - rq_now;
+	c->rq_ns = rq_now;
+}
+
+/* "now" in run-queue time, off the switch path: the boot clock moved by
+ * this CPU's offset, or the run queue's last update before any switch. */
+static __always_inline __u64 rq_time_of(struct task_struct *t, __u64 boot_ns)
+{
+	struct clock_cal *c = this_cpu_cal();
+	__u64 rq_now = rq_clock_of(t);
+	__u64 moved;
+
+	if (!c || !c->rq_ns)
+		return rq_now;
+	moved = boot_ns - c->boot_minus_rq;
+	return moved > rq_now ? moved : rq_now;
+}
+
+static __always_inline bool born_in_trace(struct task_struct *t)
+{
+	return t->start_boottime >= trace_start_ns;
+}
+
+/* First sight of a task. One born during the trace is taken from its
+ * birth, where the kernel's counters start: it was runnable until its
+ * first switch-in. One older is taken from its current slice, partial. */
+static __always_inline void sched_first_sight(struct task_sched *ts,
+					      struct task_struct *t,
+					      __u64 pcount, __u64 run_delay)
+{
+	ts->seen = 1;
+	if (born_in_trace(t)) {
+		ts->state = ST_RUNNABLE;
 		return;
 	}
-	/* the boot clock read on two CPUs may be a hair out of step */
-	d = now > ts->since ? now - ts->since : 0;
-	switch (ts->state) {
-	case ST_RUNNING:
-		ts->acc.run_ns += d;
-		break;
+	ts->acc.flags |= PL_SCHED_PARTIAL;
+	ts->state = ST_UNKNOWN;
+	ts->pcount = pcount ? pcount - 1 : 0;
+	ts->run_delay = run_delay;
+	ts->base_nvcsw = t->nvcsw;
+	ts->base_nivcsw = t->nivcsw;
+	ts->base_migrations = t->se.nr_migrations;
+}
+
+static __always_inline void sched_add_off(struct task_sched *ts, __u32 state,
+					  __u64 d)
+{
+	switch (state) {
 	case ST_RUNNABLE:
 		ts->acc.wait_ns += d;
 		break;
@@ -127,10 +225,89 @@ static __always_inline void sched_close(struct task_sched *ts, __u64 now)
 	case ST_STOPPED:
 		ts->acc.stopped_ns += d;
 		break;
-	default:
+	default:		/* before the trace: not counted */
 		ts->acc.flags |= PL_SCHED_PARTIAL;
 		break;
 	}
+}
+
+/*
+ * Count the time off CPU since the last switch-out seen, up to the task's
+ * latest switch-in (sched_info.last_arrival): the kernel's added run_delay
+ * is waiting, the rest is the state it left in. Returns that switch-in, or
+ * 0 when the task has not been switched in since (or switches were missed:
+ * then only the waiting is known, and the task is partial).
+ */
+static __always_inline __u64 sched_catch_up(struct task_sched *ts,
+					    struct task_struct *t)
+{
+	__u64 arrival = t->sched_info.last_arrival;
+	__u64 run_delay = t->sched_info.run_delay;
+	__u64 pcount = t->sched_info.pcount;
+	__u64 off, wait;
+
+	if (!ts->seen)
+		sched_first_sight(ts, t, pcount, run_delay);
+	if (pcount == ts->pcount)
+		return 0;
+	wait = run_delay - ts->run_delay;
+	if (pcount != ts->pcount + 1 || ts->state == ST_RUNNABLE) {
+		if (pcount != ts->pcount + 1)
+			ts->acc.flags |= PL_SCHED_PARTIAL;
+		ts->acc.wait_ns += wait;
+	} else {
+		/* run-queue clocks of two CPUs may be a hair out of step */
+		off = arrival > ts->out_ns ? arrival - ts->out_ns : 0;
+		if (wait > off)
+			wait = off;
+		ts->acc.wait_ns += wait;
+		sched_add_off(ts, ts->state, off - wait);
+	}
+	ts->pcount = pcount;
+	ts->run_delay = run_delay;
+	return arrival;
+}
+
+/* A task that is not on a CPU: its time since the last switch-out, and
+ * its wait since it was queued if it is on a run queue now. */
+static __always_inline void sched_catch_up_off(struct task_sched *ts,
+					       struct task_struct *t, __u64 now)
+{
+	__u64 queued = t->sched_info.last_queued;
+	__u64 wait = t->sched_info.run_delay - ts->run_delay;
+	__u64 off = now > ts->out_ns ? now - ts->out_ns : 0;
+
+	if (queued && now > queued)
+		wait += now - queued;
+	if (ts->state == ST_RUNNABLE) {
+		ts->acc.wait_ns += wait;
+	} else {
+		if (wait > off)
+			wait = off;
+		ts->acc.wait_ns += wait;
+		sched_add_off(ts, ts->state, off - wait);
+	}
+	ts->out_ns = now;
+	ts->run_delay = t->sched_info.run_delay;
+}
+
+static __always_inline void sched_add_run(struct task_sched *ts,
+					  __u64 arrival, __u64 now)
+{
+	if (arrival && now > arrival)
+		ts->acc.run_ns += now - arrival;
+}
+
+/* The figures as delivered: switch counts and migrations are the kernel's,
+ * from the task's first sight. */
+static __always_inline void sched_result(struct pl_sched *out,
+					 const struct task_sched *ts,
+					 struct task_struct *t)
+{
+	*out = ts->acc;
+	out->nvcsw = t->nvcsw - ts->base_nvcsw;
+	out->nivcsw = t->nivcsw - ts->base_nivcsw;
+	out->migrations = t->se.nr_migrations - ts->base_migrations;
 }
 
 static __always_inline void emit_state(struct task_struct *t, __u32 state,
@@ -171,97 +348,123 @@ static __always_inline __u32 state_after_switch(bool preempt,
 	return ST_SLEEP;	/* S, parked, idle */
 }
 
+/* --states: record both sides of the switch, and remember what was
+ * recorded so that a wakeup of a task already runnable adds nothing. */
+static __always_inline void switch_states(struct task_struct *prev,
+					  struct task_struct *next,
+					  __u32 state, bool storage)
+{
+	__u64 now = bpf_ktime_get_boot_ns();
+	struct task_sched *ts;
+
+	if (prev->pid) {
+		ts = sched_get(prev, storage, false);
+		if (ts)
+			ts->emitted = state;
+		emit_state(prev, state, now);
+	}
+	if (next->pid) {
+		ts = sched_get(next, storage, true);
+		if (ts)
+			ts->emitted = ST_RUNNING;
+		emit_state(next, ST_RUNNING, now);
+	}
+}
+
+/* --states only: a sleeper made runnable. */
+static __always_inline void on_wakeup(struct task_struct *p, bool storage)
+{
+	struct task_sched *ts = sched_get(p, storage, true);
+
+	if (!ts || ts->emitted == ST_RUNNING || ts->emitted == ST_RUNNABLE)
+		return;
+	ts->emitted = ST_RUNNABLE;
+	emit_state(p, ST_RUNNABLE, bpf_ktime_get_boot_ns());
+}
+
 static __always_inline void on_switch(__u64 *ctx, bool storage)
 {
 	bool preempt = ctx[0];
 	struct task_struct *prev = (void *)ctx[1];
 	struct task_struct *next = (void *)ctx[2];
-	__u64 now = bpf_ktime_get_boot_ns();
 	unsigned int prev_state;
 	struct task_sched *ts;
+	__u64 now, arrival;
 	__u32 state;
 
 	if (switch_has_prev_state)
 		prev_state = ctx[3];
 	else
 		prev_state = task_state(prev);
+	state = state_after_switch(preempt, prev_state);
 
 	if (prev->pid) {		/* not the idle task */
+		/* brought up to date by __schedule() just before */
+		now = rq_clock_of(prev);
+		calibrate(now);
 		ts = sched_get(prev, storage, true);
 		if (ts) {
-			if (ts->state == ST_RUNNING)
-				sched_close(ts, now);
-			else
-				ts->acc.flags |= PL_SCHED_PARTIAL;
-			state = state_after_switch(preempt, prev_state);
-			if (state == ST_RUNNABLE)
-				ts->acc.nivcsw++;
-			else if (state != ST_DEAD)
-				ts->acc.nvcsw++;
+			arrival = sched_catch_up(ts, prev);
+			sched_add_run(ts, arrival, now);
 			ts->state = state;
-			ts->since = now;
-			if (emit_states)
-				emit_state(prev, state, now);
+			ts->out_ns = now;
 		}
 	}
-	if (next->pid) {
-		__s32 cpu = bpf_get_smp_processor_id();
-
-		ts = sched_get(next, storage, true);
-		if (ts) {
-			/* no wakeup seen (a signal cut the sleep short, or it
-			 * was never seen asleep): it was runnable */
-			if (ts->state != ST_UNKNOWN)
-				ts->state = ST_RUNNABLE;
-			sched_close(ts, now);
-			if (ts->cpu >= 0 && ts->cpu != cpu)
-				ts->acc.migrations++;
-			ts->cpu = cpu;
-			ts->state = ST_RUNNING;
-			ts->since = now;
-			if (emit_states)
-				emit_state(next, ST_RUNNING, now);
-		}
-	}
+	if (emit_states)
+		switch_states(prev, next, state, storage);
 }
 
-static __always_inline void on_wakeup(struct task_struct *p, bool storage,
-				      bool new_task)
+/* Where a task's time went up to now (run-queue time), for a task on a
+ * CPU (its exit) or anywhere (the iterator at the end). Without a record,
+ * a task born in the trace or running now is still accounted. */
+static __always_inline bool sched_snapshot(struct task_struct *t,
+					   struct task_sched *ts,
+					   struct task_sched *tmp,
+					   bool on_cpu, __u64 now,
+					   struct pl_sched *out)
 {
-	__u64 now = bpf_ktime_get_boot_ns();
-	struct task_sched *ts = sched_get(p, storage, true);
+	__u64 arrival;
 
-	if (!ts)
-		return;
-	if (!new_task) {
-		if (ts->state == ST_RUNNING || ts->state == ST_RUNNABLE)
-			return;		/* already counted as runnable */
-		sched_close(ts, now);
+	if (!ts) {
+		if (!on_cpu && !born_in_trace(t))
+			return false;
+		__builtin_memset(tmp, 0, sizeof(*tmp));
+		ts = tmp;
 	}
-	ts->state = ST_RUNNABLE;
-	ts->since = now;
-	if (emit_states)
-		emit_state(p, ST_RUNNABLE, now);
+	if (on_cpu) {
+		arrival = sched_catch_up(ts, t);
+		sched_add_run(ts, arrival, now);
+		ts->out_ns = now;
+		ts->state = ST_RUNNING;
+	} else {
+		if (!ts->seen)
+			sched_first_sight(ts, t, t->sched_info.pcount,
+					  t->sched_info.run_delay);
+		arrival = sched_catch_up(ts, t);
+		if (arrival)	/* ran and left the CPU unseen */
+			ts->acc.flags |= PL_SCHED_PARTIAL;
+		sched_catch_up_off(ts, t, now);
+	}
+	sched_result(out, ts, t);
+	return true;
 }
 
 /* The exiting task is on its CPU: count its last slice up to now, and
  * add its time to its process's dead threads unless the process ends. */
 static __always_inline void sched_at_exit(struct task_struct *task,
 					  bool storage, bool group_dead,
-					  __u64 now, struct pl_sched *self,
+					  __u64 now_boot, struct pl_sched *self,
 					  struct pl_sched *proc)
 {
 	__u32 tgid = task->tgid;
 	struct task_sched *ts = sched_get(task, storage, false);
+	struct task_sched tmp;
 	struct pl_sched *dead;
 
-	__builtin_memset(self, 0, sizeof(*self));
 	__builtin_memset(proc, 0, sizeof(*proc));
-	if (ts) {
-		sched_close(ts, now);
-		ts->since = now;
-		*self = ts->acc;
-	} else {
+	if (!account_sched ||
+	    !sched_snapshot(task, ts, &tmp, true, rq_time_of(task, now_boot), self)) {
+		__builtin_memset(self, 0, sizeof(*self));
 		self->flags |= PL_SCHED_MISSING;
 	}
 	if (!group_dead) {

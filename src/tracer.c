@@ -11,6 +11,7 @@
 #include <bpf/libbpf.h>
 
 #include "proclife.skel.h"
+#include "timefmt.h"
 #include "tracer.h"
 
 static int verbosity;
@@ -75,10 +76,34 @@ static int tracepoint_args(const struct btf *btf, const char *name)
 	return t && btf_is_func_proto(t) ? btf_vlen(t) : 0;
 }
 
-static void set_kernel_shape(struct proclife_bpf *skel, const char *btf_path)
+/* Whether a struct in the kernel's BTF has a member of that name. */
+static bool has_member(const struct btf *btf, const char *type,
+		       const char *member)
+{
+	const struct btf_member *m;
+	const struct btf_type *t;
+	int id;
+
+	id = btf__find_by_name_kind(btf, type, BTF_KIND_STRUCT);
+	t = id > 0 ? btf__type_by_id(btf, id) : NULL;
+	if (!t)
+		return false;
+	m = btf_members(t);
+	for (int i = 0; i < btf_vlen(t); i++, m++)
+		if (!strcmp(btf__name_by_offset(btf, m->name_off), member))
+			return true;
+	return false;
+}
+
+/* Set what depends on the kernel's version; false when scheduler
+ * accounting cannot work here: it reads the kernel's sched_info
+ * (CONFIG_SCHED_INFO) and finds the run queue through the task's group
+ * run queue (CONFIG_FAIR_GROUP_SCHED). */
+static bool set_kernel_shape(struct proclife_bpf *skel, const char *btf_path)
 {
 	struct btf *btf = btf_path ? btf__parse(btf_path, NULL) :
 				     btf__load_vmlinux_btf();
+	bool can_account;
 
 	if (libbpf_get_error(btf))
 		btf = NULL;
@@ -86,31 +111,40 @@ static void set_kernel_shape(struct proclife_bpf *skel, const char *btf_path)
 		tracepoint_args(btf, "sched_switch") >= 5;
 	skel->rodata->exit_has_group_dead =
 		tracepoint_args(btf, "sched_process_exit") >= 3;
+	can_account = btf && has_member(btf, "task_struct", "sched_info") &&
+		      has_member(btf, "sched_entity", "cfs_rq") &&
+		      has_member(btf, "cfs_rq", "rq");
 	btf__free(btf);
+	return can_account;
 }
 
 /* Scheduler accounting keeps per-task state in task storage (5.11+) or,
- * on older kernels, a hash by tid: load the programs for one of them. */
+ * on older kernels, a hash by tid: load the programs for one of them.
+ * Wakeups are only needed to record state changes (--states). */
 static void choose_sched_variant(struct proclife_bpf *skel,
-				 const struct pl_options *o)
+				 const struct pl_options *o, bool can_account)
 {
 	bool storage = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE,
 						 NULL) == 1;
+	bool account = !o->no_sched && can_account;
 	struct bpf_program *ts_progs[] = {
 		skel->progs.handle_exit_ts, skel->progs.handle_free_ts,
-		skel->progs.handle_switch_ts, skel->progs.handle_wakeup_ts,
-		skel->progs.handle_wakeup_new_ts, skel->progs.dump_sched_ts,
+		skel->progs.handle_switch_ts, skel->progs.dump_sched_ts,
+		skel->progs.handle_wakeup_ts, skel->progs.handle_wakeup_new_ts,
 	};
 	struct bpf_program *hash_progs[] = {
 		skel->progs.handle_exit_hash, skel->progs.handle_free_hash,
-		skel->progs.handle_switch_hash, skel->progs.handle_wakeup_hash,
-		skel->progs.handle_wakeup_new_hash, skel->progs.dump_sched_hash,
+		skel->progs.handle_switch_hash, skel->progs.dump_sched_hash,
+		skel->progs.handle_wakeup_hash, skel->progs.handle_wakeup_new_hash,
 	};
-	/* index of the first program that only accounting needs */
-	const size_t accounting = 2;
+	/* index of the first program that only accounting needs, and of
+	 * the first that only --states needs */
+	const size_t accounting = 2, states = 4;
 
+	skel->rodata->account_sched = account;
 	for (size_t i = 0; i < sizeof(ts_progs) / sizeof(ts_progs[0]); i++) {
-		bool on = !o->no_sched || i < accounting;
+		bool on = i < accounting ||
+			  (account && (i < states || o->states));
 
 		bpf_program__set_autoload(ts_progs[i], storage && on);
 		bpf_program__set_autoload(hash_progs[i], !storage && on);
@@ -143,6 +177,7 @@ int tracer_open(struct tracer *t, const struct pl_options *o,
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts,
 		    .btf_custom_path = o->btf_path);
 	struct proclife_bpf *skel;
+	bool can_account;
 	int err;
 
 	memset(t, 0, sizeof(*t));
@@ -167,8 +202,10 @@ int tracer_open(struct tracer *t, const struct pl_options *o,
 	}
 	t->skel = skel;
 	set_rodata(skel, o);
-	set_kernel_shape(skel, o->btf_path);
-	choose_sched_variant(skel, o);
+	can_account = set_kernel_shape(skel, o->btf_path);
+	if (!can_account && !o->no_sched)
+		fprintf(stderr, "proclife: warning: this kernel lacks CONFIG_SCHED_INFO or CONFIG_FAIR_GROUP_SCHED: no scheduler accounting\n");
+	choose_sched_variant(skel, o, can_account);
 	bpf_map__set_max_entries(skel->maps.events, o->ringbuf_size);
 	/* the selection map is only used while filters are on */
 	if (!skel->rodata->filter_active)
@@ -179,6 +216,8 @@ int tracer_open(struct tracer *t, const struct pl_options *o,
 		explain_load_error(err);
 		return err;
 	}
+	/* tasks started from now on are seen whole */
+	skel->bss->trace_start_ns = pl_now_boot_ns();
 	err = proclife_bpf__attach(skel);
 	if (err) {
 		fprintf(stderr, "proclife: cannot attach to the kernel's tracepoints: %s (is tracefs mounted at /sys/kernel/tracing? run with -v for details)\n",

@@ -47,14 +47,18 @@ usage: tools/sched_overhead.sh [-p PROCLIFE] [-r ROUNDS] [-l PIPE_LOOPS]
   -m LOOPS      perf bench sched messaging -l (env MSG_LOOPS, default 200)
   -c CONFIGS    comma-separated subset (env CONFIGS), default all:
                 $ALL_CONFIGS
+                (and proclife-base: the binary in env PROCLIFE_BASE, an earlier
+                build for a before/after comparison)
   -s SAMPLE_MS  bpf_stats sampling interval (env SAMPLE_MS, default 100)
   -S            stats phase only (no throughput rounds)
   -T            throughput rounds only (no stats phase)
   -o OUTDIR     keep raw results here (env OUTDIR, default a new /tmp dir)
-Writes the Markdown tables to stdout and to OUTDIR/results.md.
+Env BENCHES picks workloads (default "pipe pipe1 messaging"; pipe1 is
+pipe pinned to one CPU). Writes the Markdown tables to stdout and to OUTDIR/results.md.
 EOF
 }
 
+BENCHES=${BENCHES:-pipe pipe1 messaging}
 ALL_CONFIGS="untraced,proclife,proclife-nosched,runqlat,perf-sched"
 
 PROCLIFE=${PROCLIFE:-./proclife}
@@ -101,7 +105,7 @@ command -v bpftool >/dev/null || die "bpftool is missing: apt-get install bpftoo
 [[ -x $PROCLIFE ]] || die "no proclife at $PROCLIFE: run make, or pass -p"
 IFS=, read -ra CFG_LIST <<<"$CONFIGS"
 for c in "${CFG_LIST[@]}"; do
-	[[ ,$ALL_CONFIGS, == *,$c,* ]] || die "unknown configuration '$c' (known: $ALL_CONFIGS)"
+	[[ ,$ALL_CONFIGS,proclife-base, == *,$c,* ]] || die "unknown configuration '$c' (known: $ALL_CONFIGS,proclife-base)"
 done
 [[ ,$CONFIGS, == *,untraced,* ]] ||
 	die "the configurations must include untraced (ratios are to it)"
@@ -141,11 +145,17 @@ trap 'note "interrupted"; exit 130' INT TERM
 cfg_untraced() { CMD=(); READY=; }
 cfg_proclife() { CMD=("$PROCLIFE" -q); READY="stderr:tracing"; }
 cfg_proclife_nosched() { CMD=("$PROCLIFE" -q --no-sched); READY="stderr:tracing"; }
+# an earlier build (env PROCLIFE_BASE), for a before/after comparison
+cfg_proclife_base() { CMD=("$PROCLIFE_BASE" -q); READY="stderr:tracing"; }
 cfg_runqlat() { CMD=("$RUNQLAT"); READY="links"; }
 cfg_perf_sched() { CMD=(perf sched record -a -o "$1/perf.data"); READY="file:$1/perf.data"; }
 
 available() {
 	case $1 in
+	proclife-base)
+		[[ -n ${PROCLIFE_BASE:-} && -x $PROCLIFE_BASE ]] && return 0
+		note "PROCLIFE_BASE is not set to a proclife binary: skipped"
+		return 1 ;;
 	runqlat)
 		[[ -x $RUNQLAT ]] && return 0
 		note "no $RUNQLAT (apt-get install libbpf-tools): skipped"
@@ -200,6 +210,12 @@ stop_tracer() {
 bench_pipe() {
 	perf bench sched pipe -l "$PIPE_LOOPS" 2>&1 | awk '/Total time:/ { print $3 }'
 }
+# the same pinned to one CPU: no idle CPU to wake, every op two switches
+# back to back, the densest load of switches (and so of proclife's work)
+bench_pipe1() {
+	taskset -c 0 perf bench sched pipe -l "$PIPE_LOOPS" 2>&1 |
+		awk '/Total time:/ { print $3 }'
+}
 bench_messaging() {
 	perf bench sched messaging -g "$MSG_GROUPS" -l "$MSG_LOOPS" 2>&1 |
 		awk '/Total time:/ { print $3 }'
@@ -222,7 +238,7 @@ run_rounds() {
 			dir=$OUTDIR/r$r-$name
 			mkdir -p "$dir"
 			start_tracer "$name" "$dir" || { stop_tracer "$dir"; continue; }
-			for bench in pipe messaging; do
+			for bench in $BENCHES; do
 				secs=$("bench_$bench")
 				[[ -n $secs ]] || { note "$bench under $name gave no time"; continue; }
 				printf '%d\t%s\t%s\t%s\n' "$r" "$name" "$bench" "$secs" >>"$RUNS"
@@ -243,11 +259,12 @@ for line in open(runs):
     secs[(bench, cfg)][int(r)] = float(s)
 # pipe: one op = a round trip; messaging: each of 20 senders per group sends
 # `loops` messages to each of 20 receivers
-work = {"pipe": (pipe_loops, "ops/s"), "messaging": (groups * 20 * 20 * loops, "msgs/s")}
+work = {"pipe": (pipe_loops, "ops/s"), "pipe1": (pipe_loops, "ops/s"),
+        "messaging": (groups * 20 * 20 * loops, "msgs/s")}
 print("| benchmark | configuration | throughput (median) "
       "| ratio to untraced, median (min..max) | rounds |")
 print("|---|---|---:|---|---:|")
-for bench in ("pipe", "messaging"):
+for bench in ("pipe", "pipe1", "messaging"):
     base = secs.get((bench, "untraced"), {})
     for cfg in configs:
         got = secs.get((bench, cfg))
@@ -332,7 +349,7 @@ RUNQLAT_PROGS+=,handle_sched_switch,handle_sched_wakeup,handle_sched_wakeup_new
 run_stats() {
 	local bench
 	sysctl -qw kernel.bpf_stats_enabled=1 || die "cannot set kernel.bpf_stats_enabled"
-	for bench in pipe messaging; do
+	for bench in $BENCHES; do
 		stats_for proclife "$bench" "$PROCLIFE_PROGS"
 		if available runqlat; then
 			stats_for runqlat "$bench" "$RUNQLAT_PROGS"
@@ -353,7 +370,7 @@ switch_progs() {
 	echo
 	echo "$(date -u +%Y-%m-%dT%H:%M:%SZ), $(uname -r), $(nproc) CPUs, $(basename "$PROCLIFE")" \
 		"$("$PROCLIFE" -V 2>/dev/null | head -n 1)"
-	echo "perf bench sched pipe -l $PIPE_LOOPS;" \
+	echo "perf bench sched pipe -l $PIPE_LOOPS (pipe1: the same under taskset -c 0);" \
 		"perf bench sched messaging -g $MSG_GROUPS -l $MSG_LOOPS;" \
 		"$ROUNDS rounds; BPF programs on sched_switch before the start (someone else's" \
 		"tracers, which every configuration pays for): $(switch_progs)"
@@ -385,7 +402,7 @@ if ((DO_STATS)); then
 		echo
 	} >>"$RESULTS"
 	# one row per program (files are BENCH-TRACER.samples)
-	rows=$(cd "$OUTDIR" && for f in pipe-*.samples messaging-*.samples; do
+	rows=$(cd "$OUTDIR" && for f in pipe-*.samples pipe1-*.samples messaging-*.samples; do
 		[[ -e $f ]] || continue
 		b=${f%%-*}; t=${f#*-}; t=${t%.samples}
 		python3 - "$f" "$b" "$t" <<'EOF'
