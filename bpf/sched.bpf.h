@@ -43,19 +43,29 @@ enum {
 	ST_DEAD = PL_STATE_DEAD,
 };
 
+/*
+ * What a switch-out writes comes first: with the 8 bytes of the storage's
+ * own header before it, those 56 bytes are one cache line. Waiting needs
+ * no field of its own: it is the kernel's run_delay since first sight.
+ */
 struct task_sched {
-	struct pl_sched acc;	/* switch counts and migrations kept apart */
 	__u64 out_ns;		/* run-queue clock at the last switch-out */
 	__u64 run_delay;	/* the kernel's sched_info.run_delay then */
-	__u64 pcount;		/* and its sched_info.pcount (switch-ins) */
-	/* the kernel's counts when first seen: 0 for a task born in the
-	 * trace, whose counts are then exactly the kernel's */
+	__u64 run_ns;
+	__u64 sleep_ns;
+	__u64 block_ns;
+	__u64 stopped_ns;
+	__u32 pcount;		/* the kernel's sched_info.pcount then */
+	__u8 state;		/* ST_* it left the CPU in */
+	__u8 flags;		/* PL_SCHED_* */
+	__u8 seen;
+	__u8 emitted;		/* --states: the last state recorded */
+	/* the kernel's counters at first sight: 0 for a task born in the
+	 * trace, whose figures are then the kernel's own */
+	__u64 base_run_delay;
 	__u64 base_migrations;
 	__u32 base_nvcsw;
 	__u32 base_nivcsw;
-	__u32 state;		/* ST_* it left the CPU in */
-	__u8 seen;
-	__u8 emitted;		/* --states: the last state recorded */
 };
 
 /* sched_switch gained prev_state in 5.18; set by the loader from BTF. */
@@ -192,101 +202,98 @@ static __always_inline bool born_in_trace(struct task_struct *t)
  * birth, where the kernel's counters start: it was runnable until its
  * first switch-in. One older is taken from its current slice, partial. */
 static __always_inline void sched_first_sight(struct task_sched *ts,
-					      struct task_struct *t,
-					      __u64 pcount, __u64 run_delay)
+					      struct task_struct *t)
 {
+	__u64 run_delay = t->sched_info.run_delay;
+	__u32 pcount = t->sched_info.pcount;
+
 	ts->seen = 1;
 	if (born_in_trace(t)) {
 		ts->state = ST_RUNNABLE;
 		return;
 	}
-	ts->acc.flags |= PL_SCHED_PARTIAL;
+	ts->flags |= PL_SCHED_PARTIAL;
 	ts->state = ST_UNKNOWN;
 	ts->pcount = pcount ? pcount - 1 : 0;
 	ts->run_delay = run_delay;
+	ts->base_run_delay = run_delay;
 	ts->base_nvcsw = t->nvcsw;
 	ts->base_nivcsw = t->nivcsw;
 	ts->base_migrations = t->se.nr_migrations;
 }
 
-static __always_inline void sched_add_off(struct task_sched *ts, __u32 state,
-					  __u64 d)
+/* Time off CPU in a sleep state (the waiting is the kernel's). */
+static __always_inline void sched_add_off(struct task_sched *ts, __u64 off,
+					  __u64 wait)
 {
-	switch (state) {
+	__u64 d = off > wait ? off - wait : 0;
+
+	switch (ts->state) {
 	case ST_RUNNABLE:
-		ts->acc.wait_ns += d;
 		break;
 	case ST_SLEEP:
-		ts->acc.sleep_ns += d;
+		ts->sleep_ns += d;
 		break;
 	case ST_BLOCK:
-		ts->acc.block_ns += d;
+		ts->block_ns += d;
 		break;
 	case ST_STOPPED:
-		ts->acc.stopped_ns += d;
+		ts->stopped_ns += d;
 		break;
 	default:		/* before the trace: not counted */
-		ts->acc.flags |= PL_SCHED_PARTIAL;
+		ts->flags |= PL_SCHED_PARTIAL;
 		break;
 	}
 }
 
 /*
  * Count the time off CPU since the last switch-out seen, up to the task's
- * latest switch-in (sched_info.last_arrival): the kernel's added run_delay
- * is waiting, the rest is the state it left in. Returns that switch-in, or
- * 0 when the task has not been switched in since (or switches were missed:
- * then only the waiting is known, and the task is partial).
+ * latest switch-in (sched_info.last_arrival): what the kernel added to
+ * run_delay was waiting, the rest is the state it left in. Returns that
+ * switch-in, or 0 when the task has not been switched in since. When
+ * switches were missed only the waiting is known, and the task is partial.
  */
 static __always_inline __u64 sched_catch_up(struct task_sched *ts,
 					    struct task_struct *t)
 {
 	__u64 arrival = t->sched_info.last_arrival;
 	__u64 run_delay = t->sched_info.run_delay;
-	__u64 pcount = t->sched_info.pcount;
-	__u64 off, wait;
+	__u32 pcount = t->sched_info.pcount;
+	__u64 off;
 
 	if (!ts->seen)
-		sched_first_sight(ts, t, pcount, run_delay);
+		sched_first_sight(ts, t);
 	if (pcount == ts->pcount)
 		return 0;
-	wait = run_delay - ts->run_delay;
-	if (pcount != ts->pcount + 1 || ts->state == ST_RUNNABLE) {
-		if (pcount != ts->pcount + 1)
-			ts->acc.flags |= PL_SCHED_PARTIAL;
-		ts->acc.wait_ns += wait;
+	if (pcount != (__u32)(ts->pcount + 1)) {
+		ts->flags |= PL_SCHED_PARTIAL;
 	} else {
 		/* run-queue clocks of two CPUs may be a hair out of step */
 		off = arrival > ts->out_ns ? arrival - ts->out_ns : 0;
-		if (wait > off)
-			wait = off;
-		ts->acc.wait_ns += wait;
-		sched_add_off(ts, ts->state, off - wait);
+		sched_add_off(ts, off, run_delay - ts->run_delay);
 	}
 	ts->pcount = pcount;
 	ts->run_delay = run_delay;
 	return arrival;
 }
 
-/* A task that is not on a CPU: its time since the last switch-out, and
- * its wait since it was queued if it is on a run queue now. */
+/* The wait of a task on a run queue now, not yet in run_delay. */
+static __always_inline __u64 sched_pending_wait(struct task_struct *t,
+						__u64 now)
+{
+	__u64 queued = t->sched_info.last_queued;
+
+	return queued && now > queued ? now - queued : 0;
+}
+
+/* A task that is not on a CPU: its time since the last switch-out. */
 static __always_inline void sched_catch_up_off(struct task_sched *ts,
 					       struct task_struct *t, __u64 now)
 {
-	__u64 queued = t->sched_info.last_queued;
 	__u64 wait = t->sched_info.run_delay - ts->run_delay;
 	__u64 off = now > ts->out_ns ? now - ts->out_ns : 0;
 
-	if (queued && now > queued)
-		wait += now - queued;
-	if (ts->state == ST_RUNNABLE) {
-		ts->acc.wait_ns += wait;
-	} else {
-		if (wait > off)
-			wait = off;
-		ts->acc.wait_ns += wait;
-		sched_add_off(ts, ts->state, off - wait);
-	}
+	sched_add_off(ts, off, wait + sched_pending_wait(t, now));
 	ts->out_ns = now;
 	ts->run_delay = t->sched_info.run_delay;
 }
@@ -295,19 +302,24 @@ static __always_inline void sched_add_run(struct task_sched *ts,
 					  __u64 arrival, __u64 now)
 {
 	if (arrival && now > arrival)
-		ts->acc.run_ns += now - arrival;
+		ts->run_ns += now - arrival;
 }
 
-/* The figures as delivered: switch counts and migrations are the kernel's,
- * from the task's first sight. */
+/* The figures as delivered: waiting, switch counts and migrations are
+ * the kernel's since the task's first sight. */
 static __always_inline void sched_result(struct pl_sched *out,
 					 const struct task_sched *ts,
-					 struct task_struct *t)
+					 struct task_struct *t, __u64 pending)
 {
-	*out = ts->acc;
+	out->run_ns = ts->run_ns;
+	out->wait_ns = t->sched_info.run_delay - ts->base_run_delay + pending;
+	out->sleep_ns = ts->sleep_ns;
+	out->block_ns = ts->block_ns;
+	out->stopped_ns = ts->stopped_ns;
 	out->nvcsw = t->nvcsw - ts->base_nvcsw;
 	out->nivcsw = t->nivcsw - ts->base_nivcsw;
 	out->migrations = t->se.nr_migrations - ts->base_migrations;
+	out->flags = ts->flags;
 }
 
 static __always_inline void emit_state(struct task_struct *t, __u32 state,
@@ -423,7 +435,7 @@ static __always_inline bool sched_snapshot(struct task_struct *t,
 					   bool on_cpu, __u64 now,
 					   struct pl_sched *out)
 {
-	__u64 arrival;
+	__u64 arrival, pending = 0;
 
 	if (!ts) {
 		if (!on_cpu && !born_in_trace(t))
@@ -437,15 +449,13 @@ static __always_inline bool sched_snapshot(struct task_struct *t,
 		ts->out_ns = now;
 		ts->state = ST_RUNNING;
 	} else {
-		if (!ts->seen)
-			sched_first_sight(ts, t, t->sched_info.pcount,
-					  t->sched_info.run_delay);
 		arrival = sched_catch_up(ts, t);
 		if (arrival)	/* ran and left the CPU unseen */
-			ts->acc.flags |= PL_SCHED_PARTIAL;
+			ts->flags |= PL_SCHED_PARTIAL;
 		sched_catch_up_off(ts, t, now);
+		pending = sched_pending_wait(t, now);
 	}
-	sched_result(out, ts, t);
+	sched_result(out, ts, t, pending);
 	return true;
 }
 

@@ -446,6 +446,14 @@ check_sched() {
 	# sched_switch accounting against the kernel's own sum_exec_runtime
 	want_num "run_ns vs 2 x cpu_ns ($cpu)" "$run" -le $((cpu * 2 + 5 * MS))
 	want_num "2 x run_ns vs cpu_ns ($cpu)" $((run * 2 + 5 * MS)) -ge "$cpu"
+	# born in the trace: seen whole, the five times add up to its life
+	# (fork to exit) within 3 ms or 5%
+	want "partial" "$(jsel "$OUT" "$sel" 'O("sched", "partial")')" false
+	life=$(( $(jsel "$OUT" "$sel" 'J["t_ns"]') - $(t_of "S(\"event\") == \"fork\" && N(\"pid\") == $P") ))
+	sum=$(jsel "$OUT" "$sel" 'sprintf("%d", O("sched", "run_ns") + O("sched", "wait_ns") + O("sched", "sleep_ns") + O("sched", "block_ns") + O("sched", "stopped_ns"))')
+	diff=$((sum > life ? sum - life : life - sum))
+	slack=$((life / 20 > 3 * MS ? life / 20 : 3 * MS))
+	want_num "five times ($sum) vs life ($life)" "$diff" -le "$slack"
 	# every exit event of every check so far carries its accounting
 	for f in "$W"/*.jsonl; do
 		n=$(jcount "$f" 'S("event") == "exit" && (!H("sched") || J["sched"] == "null" || O("sched", "run_ns") == "")')
