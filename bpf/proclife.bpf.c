@@ -712,7 +712,7 @@ static __always_inline int on_free(struct task_struct *task, bool storage)
 	struct pl_zombie *z;
 
 	if (!storage)
-		bpf_map_delete_elem(&sched_by_tid, &pid);
+		sched_forget(task);
 	if (pid != task->tgid)
 		return 0;
 	if (!exit_has_group_dead) {

@@ -41,6 +41,7 @@ enum {
 	ST_BLOCK = PL_STATE_BLOCK,
 	ST_STOPPED = PL_STATE_STOPPED,
 	ST_DEAD = PL_STATE_DEAD,
+	ST_NEW = 0x80,		/* born in the trace, not run yet */
 };
 
 /*
@@ -66,6 +67,9 @@ struct task_sched {
 	__u64 base_migrations;
 	__u32 base_nvcsw;
 	__u32 base_nivcsw;
+	/* the hash by tid only: whose record it is (a tid can be reused
+	 * before sched_process_free removes its last owner's) */
+	__u64 start_ns;
 };
 
 /* sched_switch gained prev_state in 5.18; set by the loader from BTF. */
@@ -147,6 +151,7 @@ static __always_inline struct task_sched *sched_get(struct task_struct *t,
 						    bool storage, bool create)
 {
 	static const struct task_sched zero;
+	__u64 start = t->start_boottime;
 	struct task_sched *ts;
 	__u32 tid;
 
@@ -155,10 +160,30 @@ static __always_inline struct task_sched *sched_get(struct task_struct *t,
 					    create ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
 	tid = t->pid;
 	ts = bpf_map_lookup_elem(&sched_by_tid, &tid);
+	if (ts && ts->start_ns != start) {	/* a former owner's */
+		if (!create)
+			return NULL;
+		*ts = zero;
+		ts->start_ns = start;
+	}
 	if (ts || !create)
 		return ts;
 	bpf_map_update_elem(&sched_by_tid, &tid, &zero, BPF_NOEXIST);
-	return bpf_map_lookup_elem(&sched_by_tid, &tid);
+	ts = bpf_map_lookup_elem(&sched_by_tid, &tid);
+	if (ts)
+		ts->start_ns = start;
+	return ts;
+}
+
+/* sched_process_free, hash by tid: forget the task's record, unless the
+ * tid has a new owner already. */
+static __always_inline void sched_forget(struct task_struct *t)
+{
+	__u32 tid = t->pid;
+	struct task_sched *ts = bpf_map_lookup_elem(&sched_by_tid, &tid);
+
+	if (ts && ts->start_ns == t->start_boottime)
+		bpf_map_delete_elem(&sched_by_tid, &tid);
 }
 
 /* The clock of the run queue the task is on (its CPU's): the task's
@@ -209,7 +234,7 @@ static __always_inline void sched_first_sight(struct task_sched *ts,
 
 	ts->seen = 1;
 	if (born_in_trace(t)) {
-		ts->state = ST_RUNNABLE;
+		ts->state = ST_NEW;
 		return;
 	}
 	ts->flags |= PL_SCHED_PARTIAL;
@@ -229,8 +254,11 @@ static __always_inline void sched_add_off(struct task_sched *ts, __u64 off,
 	__u64 d = off > wait ? off - wait : 0;
 
 	switch (ts->state) {
-	case ST_RUNNABLE:
+	case ST_NEW:		/* runnable since birth: all of it waiting */
 		break;
+	case ST_RUNNABLE:
+		/* all of it waiting, but for a sleep that the state read
+		 * before 5.18 missed (a racing wakeup had reset it) */
 	case ST_SLEEP:
 		ts->sleep_ns += d;
 		break;
