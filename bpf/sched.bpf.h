@@ -438,7 +438,9 @@ static __always_inline void on_switch(__u64 *ctx, bool storage)
 		prev_state = task_state(prev);
 	state = state_after_switch(preempt, prev_state);
 
-	if (prev->pid) {		/* not the idle task */
+	/* not the idle task, nor one past its exit (accounted there: a task
+	 * that never slept gets no record at all) */
+	if (prev->pid && state != ST_DEAD) {
 		/* brought up to date by __schedule() just before */
 		now = rq_clock_of(prev);
 		calibrate(now);
