@@ -476,8 +476,6 @@ static __always_inline bool sched_snapshot(struct task_struct *t,
 	if (on_cpu) {
 		arrival = sched_catch_up(ts, t);
 		sched_add_run(ts, arrival, now);
-		ts->out_ns = now;
-		ts->state = ST_RUNNING;
 	} else {
 		arrival = sched_catch_up(ts, t);
 		if (arrival)	/* ran and left the CPU unseen */
