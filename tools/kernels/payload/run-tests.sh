@@ -28,7 +28,7 @@ MS=1000000
 
 CHECKS="smoke loads fork_exec vfork_exec threads threads_without_T thread_exec
 die_signal zombie_late orphan_subreaper sigchld_ignore rename exec_fail
-failed_exec hostile_argv storm sched timeline kernel_log"
+failed_exec hostile_argv storm sched states timeline kernel_log"
 
 W=$(mktemp -d "${TMPDIR:-/tmp}/proclife-tests.XXXXXX") || exit 1
 [ "${PL_KEEP:-0}" = 1 ] || trap 'rm -rf "$W"' EXIT
@@ -459,6 +459,23 @@ check_sched() {
 		n=$(jcount "$f" 'S("event") == "exit" && (!H("sched") || J["sched"] == "null" || O("sched", "run_ns") == "")')
 		want_num "exits without sched in $(basename "$f")" "$n" -eq 0
 	done
+	want_no_loss
+}
+
+check_states() {
+	# a 200 ms sleeper under --states (which loads the wakeup programs):
+	# seen going to sleep, woken and running again, and its accounting
+	# puts the sleep in S (before 5.18 the state is read from the task)
+	trace states --states -- "$FX/sched_sleep" 200
+	want "status" "$STATUS" 0
+	P=$(rget pid)
+	for st in sleeping runnable running; do
+		want_num "$st states of the sleeper" "$(jcount "$OUT" "S(\"event\") == \"state\" && N(\"pid\") == $P && S(\"state\") == \"$st\"")" -ge 1
+	done
+	sel="S(\"event\") == \"exit\" && N(\"pid\") == $P && J[\"group_dead\"] == \"true\""
+	want_one "exit of the sleeper" "$sel"
+	want "partial" "$(jsel "$OUT" "$sel" 'O("sched", "partial")')" false
+	want_num "sleep_ns" "$(jsel "$OUT" "$sel" 'O("sched", "sleep_ns")')" -ge $((190 * MS))
 	want_no_loss
 }
 
