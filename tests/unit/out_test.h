@@ -55,6 +55,30 @@ static inline bool out_run(struct out_file *f,
 	return f->data != NULL;
 }
 
+/* Write to /dev/full: the writer's return (it must report -ENOSPC), or 1
+ * when there is no /dev/full to try. */
+static inline int out_run_full(int (*w)(const struct timeline *,
+					const struct pl_trace_info *,
+					struct outbuf *),
+			       const struct timeline *tl,
+			       const struct pl_trace_info *info)
+{
+	struct outbuf ob;
+	int fd = open("/dev/full", O_WRONLY);
+	int ret;
+
+	if (fd < 0)
+		return 1;
+	if (outbuf_init(&ob, fd, 4096)) {
+		close(fd);
+		return 1;
+	}
+	ret = w(tl, info, &ob);
+	outbuf_free(&ob);
+	close(fd);
+	return ret;
+}
+
 /* Keep the file if PROCLIFE_KEEP_OUTPUT is set, else remove it. */
 static inline void out_done(struct out_file *f)
 {
