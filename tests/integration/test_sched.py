@@ -462,6 +462,25 @@ class Switches(Sched):
                 self.assertIsNone(th["sched"], (p["id"], th))
 
 
+class Storm(Sched):
+    def test_every_child_of_a_storm_is_whole(self):
+        """500 children of a fork+exec+wait storm, two at a time, each one
+        a fresh record (or none: most never sleep): every one is seen whole
+        and its buckets add up to its life (fork -> exit); its switch counts
+        are the kernel's at its exit. A child may be partial only where
+        ftrace missed one of its own switch-outs too."""
+        with SwitchChain() as chain:
+            t = self.run_fixture("storm", "-n", "500", "-j", "2")
+        kids = t.report["children"]
+        self.assertEqual(len(kids), 500)
+        for pid in kids:
+            if pid in chain.unseen_out:
+                continue
+            ex = self.assertWholeLife(t, pid)
+            self.assertEqual((ex["sched"]["nvcsw"], ex["sched"]["nivcsw"]),
+                             (ex["rusage"]["nvcsw"], ex["rusage"]["nivcsw"]), ex)
+
+
 class LiveEnd(Sched):
     def live_run(self):
         """A live trace (-d 2 -o) with one process started before it (a
