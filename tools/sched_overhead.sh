@@ -60,6 +60,8 @@ EOF
 
 BENCHES=${BENCHES:-pipe pipe1 messaging}
 ALL_CONFIGS="untraced,proclife,proclife-nosched,runqlat,perf-sched"
+# not in the default run: it needs PROCLIFE_BASE
+KNOWN_CONFIGS="$ALL_CONFIGS,proclife-base"
 
 PROCLIFE=${PROCLIFE:-./proclife}
 ROUNDS=${ROUNDS:-5}
@@ -105,7 +107,7 @@ command -v bpftool >/dev/null || die "bpftool is missing: apt-get install bpftoo
 [[ -x $PROCLIFE ]] || die "no proclife at $PROCLIFE: run make, or pass -p"
 IFS=, read -ra CFG_LIST <<<"$CONFIGS"
 for c in "${CFG_LIST[@]}"; do
-	[[ ,$ALL_CONFIGS,proclife-base, == *,$c,* ]] || die "unknown configuration '$c' (known: $ALL_CONFIGS,proclife-base)"
+	[[ ,$KNOWN_CONFIGS, == *,$c,* ]] || die "unknown configuration '$c' (known: $KNOWN_CONFIGS)"
 done
 [[ ,$CONFIGS, == *,untraced,* ]] ||
 	die "the configurations must include untraced (ratios are to it)"
