@@ -56,6 +56,22 @@ LIB_OBJS := $(filter-out $(OUT)/main.o,$(OBJS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
 
+# `make clean all` (any goals with clean, -j or not) runs clean to its end
+# first, then the other goals in a new make. In one make they would share
+# one view of build/, taken before clean deleted it: -j2 ran them side by
+# side, and `all` could find everything up to date and exit 0 with no
+# binary.
+CLEAN_FIRST := $(and $(filter clean,$(MAKECMDGOALS)),$(filter-out clean,$(MAKECMDGOALS)))
+
+ifneq ($(CLEAN_FIRST),)
+.PHONY: $(MAKECMDGOALS) clean-first
+$(MAKECMDGOALS): clean-first
+	@:
+clean-first:
+	$(Q)$(MAKE) --no-print-directory clean
+	$(Q)$(MAKE) --no-print-directory $(CLEAN_FIRST)
+else
+
 .PHONY: all clean deps test test-unit test-integration fixtures tools bench \
 	test-kernels bpf
 .DELETE_ON_ERROR:
@@ -132,3 +148,5 @@ clean:
 	$(Q)rm -rf $(OUT) proclife
 	$(Q)$(MAKE) --no-print-directory -C tests/fixtures clean 2>/dev/null || true
 	$(Q)$(MAKE) --no-print-directory -C tools clean 2>/dev/null || true
+
+endif
