@@ -2,12 +2,14 @@
 /*
  * The end of a zombie: reaped by a wait4() or waitid() of its parent, or
  * released by the kernel (sched_process_free) without a wait we saw.
- * sched_process_free is also where a task's accounting record goes.
+ * sched_process_free is also where the hash by tid forgets a task's
+ * scheduler accounting.
  */
 #include "common.bpf.h"
 #include "select.bpf.h"
 #include "sched_account.bpf.h"
 
+/* Where a waitid() in flight will write the reaped pid. */
 struct wait_args {
 	__u64 infop;
 	__u32 options;
