@@ -13,7 +13,9 @@ OUT := build
 CLANG ?= clang
 BPFTOOL ?= bpftool
 CC ?= gcc
-ARCH ?= $(shell uname -m | sed 's/x86_64/x86/; s/aarch64/arm64/')
+# the kernel's name for the architecture (x86, arm64), from uname -m's
+ARCH ?= $(shell uname -m)
+override ARCH := $(patsubst x86_64,x86,$(patsubst aarch64,arm64,$(ARCH)))
 
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter
 CFLAGS ?= -O2 -g
