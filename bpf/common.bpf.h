@@ -13,6 +13,7 @@
 #include <bpf/bpf_core_read.h>
 
 #include "proclife.h"
+#include "track.h"
 #include "maps.bpf.h"
 #include "core_fixes.bpf.h"
 
