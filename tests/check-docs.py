@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """The options "proclife -h" prints, the man page's OPTIONS and the bash
 completion must be the same set, with the same short/long pairs and the
-same argument names. No privileges needed.
+same argument names; the README's package list must be what
+scripts/install-deps.sh installs. No privileges needed.
 
     tests/check-docs.py [PROCLIFE]      (default ./proclife)
 
@@ -91,6 +92,23 @@ def complete(words):
     return [w for w in out.splitlines() if w]
 
 
+def deps_installed():
+    """The packages of install-deps.sh's apt-get install line(s)."""
+    text = open(os.path.join(ROOT, "scripts", "install-deps.sh")).read()
+    pkgs = []
+    for cmd in re.findall(r"apt-get install((?:[^\n]*\\\n)*[^\n]*)", text):
+        words = cmd.replace("\\\n", " ").split()
+        pkgs += [w for w in words if re.fullmatch(r"[a-z0-9][a-z0-9.+-]+", w)]
+    return pkgs
+
+
+def readme_packages():
+    """"make deps installs the Debian packages (a, b, ...)" in the README"""
+    text = " ".join(open(os.path.join(ROOT, "README.md")).read().split())
+    m = re.search(r"installs the Debian packages \(([^)]*)\)", text)
+    return [p.strip() for p in m.group(1).split(",")] if m else []
+
+
 class Checks:
     def __init__(self):
         self.passed = self.failed = 0
@@ -174,6 +192,10 @@ def main():
                                                   sorted(got)[:8]))
     c.check("completion of values (formats, users, pids, commands)",
             problems)
+
+    c.check("README's package list = what scripts/install-deps.sh installs",
+            same_set("install-deps.sh", deps_installed(), "the README",
+                     readme_packages()))
 
     if shutil.which("groff"):
         lint = subprocess.run(["groff", "-man", "-ww", "-z", MAN],
