@@ -155,4 +155,31 @@ clean:
 	$(Q)$(MAKE) --no-print-directory -C tests/fixtures clean 2>/dev/null || true
 	$(Q)$(MAKE) --no-print-directory -C tools clean 2>/dev/null || true
 
+# make install [PREFIX=/usr/local] [DESTDIR=] [GZIP_MAN=1]; make uninstall
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
+DOCDIR ?= $(PREFIX)/share/doc/proclife
+DOCS := README.md $(wildcard docs/*.md docs/*.json docs/*.png)
+MAN8 := $(DESTDIR)$(MANDIR)/man8/proclife.8
+
+.PHONY: install uninstall
+install: proclife
+	$(call msg,INSTALL,$(DESTDIR)$(PREFIX))
+	$(Q)install -D -m 0755 proclife $(DESTDIR)$(SBINDIR)/proclife
+	$(Q)install -D -m 0644 docs/proclife.8 $(MAN8)
+	$(Q)$(if $(filter 1,$(GZIP_MAN)),gzip -9nf $(MAN8),rm -f $(MAN8).gz)
+	$(Q)install -D -m 0644 scripts/proclife.bash-completion \
+		$(DESTDIR)$(COMPLETIONDIR)/proclife
+	$(Q)install -d $(DESTDIR)$(DOCDIR)
+	$(Q)install -m 0644 $(DOCS) $(DESTDIR)$(DOCDIR)/
+
+uninstall:
+	$(call msg,UNINST,$(DESTDIR)$(PREFIX))
+	$(Q)rm -f $(DESTDIR)$(SBINDIR)/proclife $(MAN8) $(MAN8).gz \
+		$(DESTDIR)$(COMPLETIONDIR)/proclife
+	$(Q)rm -f $(addprefix $(DESTDIR)$(DOCDIR)/,$(notdir $(DOCS)))
+	$(Q)rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null || true
+
 endif
