@@ -111,27 +111,33 @@ def cgroup_mounts():
     return found
 
 
-def cgroups_of(pid):
-    """{hierarchy key: path} from /proc/PID/cgroup ("" is the v2 line)."""
-    out = {}
+def cgroup_lines(pid):
+    """[(hierarchy id, key, path)] from /proc/PID/cgroup ("" is v2)."""
+    out = []
     with open("/proc/%d/cgroup" % pid) as f:
         for line in f:
-            _hid, ctrl, path = line.rstrip("\n").split(":", 2)
-            out[ctrl] = path
+            hid, ctrl, path = line.rstrip("\n").split(":", 2)
+            out.append((int(hid), ctrl, path))
     return out
+
+
+def cgroups_of(pid):
+    """{hierarchy key: path} from /proc/PID/cgroup ("" is the v2 line)."""
+    return {ctrl: path for _hid, ctrl, path in cgroup_lines(pid)}
 
 
 def expected_cgroup(pid):
     """The `cgroup` field for PID by the rule in docs/CONTAINERS.md: the v2
     path when the process is placed in v2 (not its root), else the v1
-    name=systemd path, else the first controller hierarchy's path."""
-    cg = cgroups_of(pid)
-    if cg.get("", "/") != "/" or len(cg) == 1:
-        return cg.get("", "/")
+    name=systemd path, else the controller hierarchy with the lowest id."""
+    lines = cgroup_lines(pid)
+    cg = {ctrl: path for _hid, ctrl, path in lines}
+    if cg.get("", "/") != "/":
+        return cg[""]
     if "name=systemd" in cg:
         return cg["name=systemd"]
-    v1 = sorted(k for k in cg if k)
-    return cg[v1[0]] if v1 else "/"
+    v1 = sorted((hid, path) for hid, ctrl, path in lines if ctrl)
+    return v1[0][1] if v1 else "/"
 
 
 def cgroup_id_of(path):
