@@ -59,6 +59,7 @@ static const char usage_text[] =
 "                          default 4M, 4K to 1G)\n"
 "      --argv-bytes N      argv bytes kept per exec (default 4096, max 16384)\n"
 "      --no-sched          no scheduler accounting (sched_switch untouched)\n"
+"      --states            record every scheduler state change (costlier)\n"
 "      --btf PATH          kernel BTF file (default /sys/kernel/btf/vmlinux)\n"
 "  -v, --verbose           show libbpf's log\n"
 "  -h, --help              this help\n"
