@@ -60,6 +60,10 @@ PL_SHARED struct {
 	__type(value, __u64);
 } lost SEC(".maps");
 
+/* Bumped after every count in `lost`: the loader reads it through the
+ * mmap'd .bss at no syscall cost and reads `lost` only when it moved. */
+PL_SHARED __u64 lost_generation PL_INIT(0);
+
 /* ---- selection and lifecycle ------------------------------------------ */
 
 /* tracked: tgid -> TRACK_* bits (track.h), only used while filters are on. */

@@ -336,11 +336,28 @@ int tracer_consume(struct tracer *t)
 	return n == -EINTR ? 0 : n;
 }
 
-uint64_t tracer_lost(struct tracer *t, struct pl_lost *out)
+/*
+ * The per-CPU slots cost one bpf() call each to read: read them only when
+ * the programs' lost_generation moved, and once more on the next call (a
+ * count stored on another CPU just before the generation may become
+ * visible a little after it, on weakly ordered CPUs), and always when
+ * all is set (the end of the trace).
+ */
+uint64_t tracer_lost(struct tracer *t, struct pl_lost *out, bool all)
 {
+	uint64_t gen = __atomic_load_n(&t->skel->bss->lost_generation,
+				       __ATOMIC_ACQUIRE);
 	uint64_t total = 0;
 
 	memset(out, 0, sizeof(*out));
+	if (gen != t->lost_generation_seen) {
+		t->lost_generation_seen = gen;
+		t->lost_recheck = true;
+	} else if (t->lost_recheck) {
+		t->lost_recheck = false;
+	} else if (!all) {
+		return 0;
+	}
 	for (uint32_t type = 0; type < PL_LOST_SLOTS; type++) {
 		uint64_t sum = 0;
 

@@ -23,6 +23,8 @@ struct tracer {
 	int epoll_fd;
 	int ncpus;
 	uint64_t lost_seen[PL_LOST_SLOTS];
+	uint64_t lost_generation_seen;	/* the programs' lost_generation */
+	bool lost_recheck;		/* read the slots once more */
 	uint64_t *percpu;	/* ncpus counters, scratch for map reads */
 };
 
@@ -50,7 +52,8 @@ int tracer_wait(struct tracer *t, int timeout_ms);
 /* Hand every pending record to on_record. Returns records or -errno. */
 int tracer_consume(struct tracer *t);
 /* New losses since the last call, into out (count and by_type);
- * returns the count. */
-uint64_t tracer_lost(struct tracer *t, struct pl_lost *out);
+ * returns the count. Reads the kernel's counters only when something was
+ * lost since the last look, or when all is set. */
+uint64_t tracer_lost(struct tracer *t, struct pl_lost *out, bool all);
 
 #endif
