@@ -88,22 +88,39 @@ size_t pl_time_iso(char *buf, size_t size, uint64_t boot_ns, int64_t boot_offset
 	return 30;
 }
 
+/* As pl_time_iso: the local time of day is formatted once per second. */
 size_t pl_time_hms(char *buf, size_t size, uint64_t boot_ns, int64_t boot_offset_ns)
 {
+	static __thread time_t cached_sec = -1;
+	static __thread char prefix[64];	/* "14:00:00." */
 	int64_t rt = realtime_of(boot_ns, boot_offset_ns);
 	time_t sec = (time_t)(rt / 1000000000LL);
 	long usec = (long)((rt % 1000000000LL) / 1000);
-	struct tm tm;
-	int n;
+	char *p;
 
+	if (size < 16) {
+		if (size)
+			buf[0] = '\0';
+		return 0;
+	}
 	if (usec < 0) {
 		usec += 1000000L;
 		sec--;
 	}
-	localtime_r(&sec, &tm);
-	n = snprintf(buf, size, "%02d:%02d:%02d.%06ld",
-		     tm.tm_hour, tm.tm_min, tm.tm_sec, usec);
-	return n < 0 ? 0 : ((size_t)n < size ? (size_t)n : size - 1);
+	if (sec != cached_sec) {
+		struct tm tm;
+
+		localtime_r(&sec, &tm);
+		snprintf(prefix, sizeof(prefix), "%02d:%02d:%02d.",
+			 tm.tm_hour, tm.tm_min, tm.tm_sec);
+		cached_sec = sec;
+	}
+	memcpy(buf, prefix, 9);
+	p = buf + 14;
+	for (int i = 0; i < 6; i++, usec /= 10)
+		*p-- = (char)('0' + usec % 10);
+	buf[15] = '\0';
+	return 15;
 }
 
 size_t pl_fmt_duration(char *buf, size_t size, uint64_t ns)
