@@ -22,6 +22,7 @@ struct tracer {
 	struct ring_buffer *rb;
 	int epoll_fd;
 	int ncpus;
+	bool fentry;		/* the fentry variant runs (--hooks) */
 	uint64_t lost_seen[PL_LOST_SLOTS];
 	uint64_t lost_generation_seen;	/* the programs' lost_generation */
 	bool lost_recheck;		/* read the slots once more */
