@@ -76,7 +76,7 @@ $(OUT)/%.skel.h: $(OUT)/%.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*)_bpf > $@
 
-$(OUT)/%.o: src/%.c $(HDRS) include/proclife.h $(SKELS) | $(OUT)
+$(OUT)/%.o: src/%.c $(HDRS) include/proclife.h include/track.h $(SKELS) | $(OUT)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@

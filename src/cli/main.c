@@ -3,10 +3,9 @@
  * proclife: trace process lifecycles.
  *
  * Flow: parse and check options, attach the BPF programs, read the tasks
- * already running, start CMD if any, then loop: wait for the kernel,
- * consume the ring buffer into the reorder buffer, emit what is old
- * enough in timestamp order to the stream and the timeline. At the end,
- * drain everything and write the output file.
+ * already running, start CMD if any, then let the pump (pipeline/pump.c)
+ * hand every event in time order to the stream and the timeline. At the
+ * end, drain everything and write the output file.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -26,16 +25,11 @@
 #include "sinks/stream.h"
 #include "sinks/output.h"
 #include "cli/privileges.h"
-#include "pipeline/reorder.h"
+#include "pipeline/pump.h"
 #include "model/selection.h"
 #include "util/timefmt.h"
 #include "model/timeline.h"
 #include "kernel/tracer.h"
-
-/* How long a record waits for older ones from other CPUs. */
-#define HOLD_NS		(2 * 1000 * 1000ULL)
-#define POLL_MIN_MS	10
-#define POLL_MAX_MS	100
 
 static volatile sig_atomic_t stop_requests;
 static volatile sig_atomic_t term_requested;
@@ -55,7 +49,7 @@ static void on_signal(int sig)
 struct app {
 	struct pl_options opts;
 	struct tracer tracer;
-	struct reorder reorder;
+	struct pump pump;
 	struct stream stream;
 	bool stream_on;
 	struct out_file out;
@@ -68,9 +62,7 @@ struct app {
 	int64_t boot_offset_ns;
 	uint64_t start_ns;
 	uint64_t end_ns;
-	uint64_t events;
-	uint64_t lost;
-	uint64_t malformed;
+	uint64_t deadline;	/* -d: CLOCK_BOOTTIME ns, or 0 */
 	struct command cmd;
 	pid_t child;
 	int child_status;
@@ -95,42 +87,17 @@ static int die_usage(const char *msg)
 
 /* ---- records from the kernel ------------------------------------------- */
 
-static int on_ring_record(void *ctx, void *data, size_t size)
+/* Every event, in time order, to every sink that is on. */
+static void on_event(void *ctx, const struct pl_event *ev)
 {
 	struct app *app = ctx;
-	const struct pl_header *h = data;
 
-	if (size < sizeof(*h)) {
-		app->malformed++;
-		return 0;
-	}
-	if (reorder_push(&app->reorder, h->ts_ns, data, size)) {
-		app->lost++;	/* out of memory: counted, never silent */
-		return 0;
-	}
-	return 0;
-}
-
-static int emit_record(const void *rec, size_t size, void *ctx)
-{
-	struct app *app = ctx;
-	struct pl_event ev;
-
-	if (pl_event_decode(rec, size, &ev)) {
-		app->malformed++;
-		return 0;
-	}
-	if (ev.type == PL_EV_LOST)
-		app->lost += ev.lost->count;
-	else
-		app->events++;
 	if (app->stream_on && !app->stream_closed)
-		stream_event(&app->stream, &ev);
+		stream_event(&app->stream, ev);
 	if (app->file_stream_on && !app->file_failed)
-		stream_event(&app->file_stream, &ev);
+		stream_event(&app->file_stream, ev);
 	if (app->tl)
-		timeline_add(app->tl, &ev);
-	return 0;
+		timeline_add(app->tl, ev);
 }
 
 static int on_seed_record(void *ctx, void *data, size_t size)
@@ -159,21 +126,9 @@ static int on_sched_end_record(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-static void check_lost(struct app *app)
+static int flush_streams(void *ctx)
 {
-	struct pl_lost rec;
-
-	if (!tracer_lost(&app->tracer, &rec))
-		return;
-	rec.h.ts_ns = pl_now_boot_ns();
-	rec.h.type = PL_EV_LOST;
-	rec.h.size = sizeof(rec);
-	if (reorder_push(&app->reorder, rec.h.ts_ns, &rec, sizeof(rec)))
-		app->lost += rec.count;
-}
-
-static int flush_streams(struct app *app)
-{
+	struct app *app = ctx;
 	int err;
 
 	if (app->stream_on && !app->stream_closed) {
@@ -197,24 +152,6 @@ static int flush_streams(struct app *app)
 		}
 	}
 	return 0;
-}
-
-/* Read what the kernel has, and emit what can no longer be overtaken. */
-static int pump(struct app *app, bool final)
-{
-	uint64_t now = pl_now_boot_ns();
-	int n;
-
-	n = tracer_consume(&app->tracer);
-	if (n < 0) {
-		fprintf(stderr, "proclife: reading the ring buffer failed: %s\n",
-			strerror(-n));
-		return n;
-	}
-	check_lost(app);
-	reorder_flush(&app->reorder, final ? UINT64_MAX : now - HOLD_NS,
-		      emit_record, app);
-	return flush_streams(app);
 }
 
 /* ---- command mode ------------------------------------------------------ */
@@ -317,8 +254,11 @@ static int start_outputs(struct app *app)
 
 /* ---- the loop ---------------------------------------------------------- */
 
-static bool time_to_stop(struct app *app, uint64_t deadline)
+static bool time_to_stop(void *ctx)
 {
+	struct app *app = ctx;
+	uint64_t deadline = app->deadline;
+
 	if (app->stream_closed && !app->out_on && !app->opts.tree)
 		return true;
 	if (deadline && pl_now_boot_ns() >= deadline)
@@ -337,52 +277,11 @@ static bool time_to_stop(struct app *app, uint64_t deadline)
 	return stop_requests > 0;
 }
 
-static int next_timeout(struct app *app, int idle_ms, uint64_t deadline)
-{
-	uint64_t now = pl_now_boot_ns(), oldest = reorder_oldest(&app->reorder);
-	int ms = idle_ms;
-
-	if (oldest != UINT64_MAX) {
-		uint64_t due = oldest + HOLD_NS;
-		int wait = due > now ? (int)((due - now) / 1000000) + 1 : 1;
-
-		if (wait < ms)
-			ms = wait;
-	}
-	if (deadline) {
-		int left = deadline > now ? (int)((deadline - now) / 1000000) + 1 : 0;
-
-		if (left < ms)
-			ms = left;
-	}
-	return ms;
-}
-
 static int run_loop(struct app *app)
 {
-	uint64_t deadline = 0;
-	int idle_ms = POLL_MIN_MS;
-	int err;
-
 	if (app->opts.duration > 0)
-		deadline = app->start_ns + (uint64_t)(app->opts.duration * 1e9);
-
-	while (!time_to_stop(app, deadline)) {
-		uint64_t before = app->reorder.seq;
-
-		err = tracer_wait(&app->tracer, next_timeout(app, idle_ms, deadline));
-		if (err)
-			return err;
-		err = pump(app, false);
-		if (err)
-			return err;
-		/* back off while idle, wake up fast again on activity */
-		if (app->reorder.seq == before)
-			idle_ms = idle_ms * 2 > POLL_MAX_MS ? POLL_MAX_MS : idle_ms * 2;
-		else
-			idle_ms = POLL_MIN_MS;
-	}
-	return 0;
+		app->deadline = app->start_ns + (uint64_t)(app->opts.duration * 1e9);
+	return pump_loop(&app->pump, time_to_stop, app->deadline);
 }
 
 static void fill_trace_info(struct app *app, struct pl_trace_info *info,
@@ -407,8 +306,8 @@ static void fill_trace_info(struct app *app, struct pl_trace_info *info,
 	info->filters.uid = o->uid;
 	info->filters.threads = o->threads;
 	info->filters.kthreads = o->kthreads;
-	info->events = app->events;
-	info->lost = app->lost;
+	info->events = app->pump.events;
+	info->lost = app->pump.lost;
 	info->version = PROCLIFE_VERSION;
 }
 
@@ -460,19 +359,6 @@ static int finish_outputs(struct app *app)
 	return 0;
 }
 
-static void print_totals(struct app *app)
-{
-	fprintf(stderr, "proclife: %llu events, %llu lost",
-		(unsigned long long)app->events, (unsigned long long)app->lost);
-	if (app->malformed)
-		fprintf(stderr, ", %llu malformed",
-			(unsigned long long)app->malformed);
-	if (app->reorder.late)
-		fprintf(stderr, ", %llu out of order",
-			(unsigned long long)app->reorder.late);
-	fputc('\n', stderr);
-}
-
 int main(int argc, char **argv)
 {
 	struct app app = { 0 };
@@ -490,7 +376,7 @@ int main(int argc, char **argv)
 		goto cleanup_out;
 	ret = 1;
 
-	reorder_init(&app.reorder);
+	pump_init(&app.pump, &app.tracer, on_event, flush_streams, &app);
 	selection_init(&app.sel, &app.opts);
 	app.boot_offset_ns = pl_boot_offset_ns();
 	if (start_outputs(&app)) {
@@ -498,7 +384,7 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 	install_signals();
-	if (tracer_open(&app.tracer, &app.opts, on_ring_record, &app))
+	if (tracer_open(&app.tracer, &app.opts, pump_on_record, &app.pump))
 		goto cleanup;
 	app.start_ns = pl_now_boot_ns();
 
@@ -531,18 +417,18 @@ int main(int argc, char **argv)
 		fprintf(stderr, "proclife: tracing, Ctrl-C to stop\n");
 	}
 
-	if (run_loop(&app) || pump(&app, false))
+	if (run_loop(&app) || pump_once(&app.pump, false))
 		app.failed = 1;
 	/* CMD ended: its reap by us is the last record; take it too */
 	check_child(&app);
 	app.end_ns = pl_now_boot_ns();
-	if (pump(&app, true))
+	if (pump_once(&app.pump, true))
 		app.failed = 1;
 	if (app.tl && tracer_sched_end(&app.tracer, on_sched_end_record, &app))
 		fprintf(stderr, "proclife: cannot read the scheduler accounting of live tasks\n");
 	if (finish_outputs(&app))
 		app.failed = 1;
-	print_totals(&app);
+	pump_print_totals(&app.pump);
 
 	if (app.child) {
 		/* the trace is over; CMD's status is still ours to return */
@@ -569,7 +455,7 @@ cleanup:
 		stream_free(&app.stream);
 	if (app.file_stream_on)
 		stream_free(&app.file_stream);
-	reorder_free(&app.reorder);
+	pump_free(&app.pump);
 	selection_free(&app.sel);
 cleanup_out:
 	if (app.out_on)

@@ -10,6 +10,7 @@
 
 #include "cli/args.h"
 #include "pipeline/event.h"
+#include "track.h"
 
 struct proclife_bpf;
 struct ring_buffer;
@@ -40,7 +41,7 @@ int tracer_seed(struct tracer *t, tracer_record_fn on_record, void *ctx);
 /* Read the scheduler accounting of every task still alive (PL_EV_SCHED). */
 int tracer_sched_end(struct tracer *t, tracer_record_fn on_record, void *ctx);
 
-/* Mark a process as in the -p tree and/or selected (TRACK_* bits). */
+/* Mark a process as in the -p tree and/or selected (TRACK_* bits, track.h). */
 int tracer_track(struct tracer *t, uint32_t tgid, uint8_t bits);
 void tracer_untrack(struct tracer *t, uint32_t tgid);
 
@@ -51,8 +52,5 @@ int tracer_consume(struct tracer *t);
 /* New losses since the last call, into out (count and by_type);
  * returns the count. */
 uint64_t tracer_lost(struct tracer *t, struct pl_lost *out);
-
-#define TRACK_IN_TREE	1
-#define TRACK_SELECTED	2
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "model/table.h"
+#include "util/names.h"
 
 static const char *const gap_names[TL_GAP_COUNT] = {
 	"fork_lost", "exit_lost", "reap_lost", "reparent_lost", "thread_lost",
@@ -110,11 +111,9 @@ const char *tl_created_by_name(const struct tl_process *p)
 {
 	switch (p->created_by) {
 	case PL_BIRTH_FORK:
-		return "fork";
 	case PL_BIRTH_VFORK:
-		return "vfork";
 	case PL_BIRTH_CLONE:
-		return "clone";
+		return pl_birth_name(p->created_by);
 	}
 	return NULL;
 }

@@ -135,12 +135,13 @@ bool lifespan_phase(const struct tl_thread *t, uint32_t i, uint64_t t1,
 	return *b > *a;
 }
 
-/* A reaper's wait status stands in for an exit we did not see. */
+/*
+ * The one rule for "status known": TL_PROC_STATUS, set by the exit record
+ * or, when that was lost, by the reaper's wait status (model/facts.c).
+ */
 static bool status_known(const struct tl_process *p)
 {
-	if (p->flags & TL_PROC_EXITED)
-		return true;
-	return (p->flags & TL_PROC_REAPED) && p->reap_how != TL_REAP_AUTOREAP;
+	return p->flags & TL_PROC_STATUS;
 }
 
 enum ls_status lifespan_status(const struct tl_process *p)

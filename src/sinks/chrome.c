@@ -204,18 +204,7 @@ static void thread_meta(struct chrome *c, const struct tl_process *p)
 
 static void exit_args(struct json *j, const struct tl_process *p)
 {
-	int st = (int)p->exit_status;
-	char sig[24];
-
-	if (lifespan_status(p) == LS_STATUS_SIGNAL) {
-		pl_signal_str(sig, sizeof(sig), st & 0x7f);
-		json_kv_null(j, "code");
-		json_kv_str(j, "signal", sig);
-	} else {
-		json_kv_i64(j, "code", (st >> 8) & 0xff);
-		json_kv_null(j, "signal");
-	}
-	json_kv_bool(j, "core_dumped", st & 0x80);
+	json_exit_fields(j, p->exit_status);
 }
 
 /* Where the time went: the pl_sched counters, as the timeline doc names them. */

@@ -196,8 +196,6 @@ static void write_renames(struct json *j, const struct tl_process *p)
 static void write_exit(struct json *j, const struct tl_process *p)
 {
 	uint32_t st = p->exit_status;
-	int sig = st & 0x7f;
-	char name[24];
 
 	json_key(j, "exit");
 	if (!(p->flags & TL_PROC_STATUS)) {
@@ -205,15 +203,7 @@ static void write_exit(struct json *j, const struct tl_process *p)
 		return;
 	}
 	json_obj_begin(j);
-	if (sig) {
-		json_kv_null(j, "code");
-		pl_signal_str(name, sizeof(name), sig);
-		json_kv_str(j, "signal", name);
-	} else {
-		json_kv_u64(j, "code", (st >> 8) & 0xff);
-		json_kv_null(j, "signal");
-	}
-	json_kv_bool(j, "core_dumped", sig && (st & 0x80));
+	json_exit_fields(j, st);
 	json_obj_end(j);
 }
 

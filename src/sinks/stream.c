@@ -7,6 +7,7 @@
 #include "util/json_fields.h"
 #include "util/names.h"
 #include "sinks/stream.h"
+#include "util/text.h"
 #include "util/timefmt.h"
 #include "model/timeline.h"
 
@@ -98,18 +99,6 @@ static const char *reap_how(uint32_t source, uint32_t reparent_reason)
 	return "wait";
 }
 
-static const char *birth_name(uint32_t kind)
-{
-	switch (kind) {
-	case PL_BIRTH_FORK: return "fork";
-	case PL_BIRTH_VFORK: return "vfork";
-	case PL_BIRTH_CLONE: return "clone";
-	case PL_BIRTH_THREAD: return "thread";
-	case PL_BIRTH_KTHREAD: return "kthread";
-	}
-	return "unknown";
-}
-
 /* Thread-level events are shown with -T only. */
 static bool is_thread_event(const struct pl_event *ev)
 {
@@ -127,80 +116,6 @@ static bool is_thread_event(const struct pl_event *ev)
 }
 
 /* ---- text ------------------------------------------------------------- */
-
-static const char hex[] = "0123456789abcdef";
-
-void text_escaped(struct outbuf *ob, const char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = s[i];
-
-		if (c == '\\') {
-			outbuf_put(ob, "\\\\", 2);
-		} else if (c < 0x20 || c == 0x7f) {
-			char e[4] = { '\\', 'x', hex[c >> 4], hex[c & 15] };
-
-			outbuf_put(ob, e, 4);
-		} else {
-			outbuf_putc(ob, (char)c);
-		}
-	}
-}
-
-static bool shell_safe(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c >= 0x80 || strchr("_./=:,+@%-", c);
-}
-
-void text_shell_arg(struct outbuf *ob, const char *s, size_t len)
-{
-	bool safe = len > 0, ctrl = false;
-
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = s[i];
-
-		if (!c || !shell_safe(c))
-			safe = false;
-		if (c < 0x20 || c == 0x7f)
-			ctrl = true;
-	}
-	if (safe) {
-		outbuf_put(ob, s, len);
-		return;
-	}
-	if (!ctrl) {
-		outbuf_putc(ob, '\'');
-		for (size_t i = 0; i < len; i++) {
-			if (s[i] == '\'')
-				outbuf_put(ob, "'\\''", 4);
-			else
-				outbuf_putc(ob, s[i]);
-		}
-		outbuf_putc(ob, '\'');
-		return;
-	}
-	outbuf_put(ob, "$'", 2);
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = s[i];
-
-		if (c == '\'' || c == '\\') {
-			outbuf_putc(ob, '\\');
-			outbuf_putc(ob, (char)c);
-		} else if (c == '\n') {
-			outbuf_put(ob, "\\n", 2);
-		} else if (c == '\t') {
-			outbuf_put(ob, "\\t", 2);
-		} else if (c < 0x20 || c == 0x7f) {
-			char e[4] = { '\\', 'x', hex[c >> 4], hex[c & 15] };
-
-			outbuf_put(ob, e, 4);
-		} else {
-			outbuf_putc(ob, (char)c);
-		}
-	}
-	outbuf_putc(ob, '\'');
-}
 
 static void text_argv(struct outbuf *ob, const struct pl_event *ev)
 {
@@ -275,7 +190,7 @@ static void text_details(struct stream *s, const struct pl_event *ev)
 
 	switch (ev->type) {
 	case PL_EV_FORK:
-		outbuf_puts(ob, birth_name(ev->fork->kind));
+		outbuf_puts(ob, pl_birth_name(ev->fork->kind));
 		if (ev->fork->kind == PL_BIRTH_THREAD) {
 			outbuf_puts(ob, " tid ");
 			outbuf_u64(ob, ev->h->tid);
@@ -448,29 +363,13 @@ static void json_argv(struct json *j, const struct pl_event *ev)
 	json_arr_end(j);
 }
 
-static void json_exit_status(struct json *j, uint32_t status)
-{
-	char buf[32];
-
-	if (WIFSIGNALED(status)) {
-		json_kv_null(j, "code");
-		json_kv_strn(j, "signal", buf,
-			     pl_signal_str(buf, sizeof(buf), WTERMSIG(status)));
-		json_kv_bool(j, "core_dumped", WCOREDUMP(status));
-	} else {
-		json_kv_u64(j, "code", WEXITSTATUS(status));
-		json_kv_null(j, "signal");
-		json_kv_bool(j, "core_dumped", false);
-	}
-}
-
 static void json_details(struct stream *s, const struct pl_event *ev)
 {
 	struct json *j = &s->j;
 
 	switch (ev->type) {
 	case PL_EV_FORK:
-		json_kv_str(j, "kind", birth_name(ev->fork->kind));
+		json_kv_str(j, "kind", pl_birth_name(ev->fork->kind));
 		json_kv_u64(j, "parent_tid", ev->fork->parent_tid);
 		json_kv_u64(j, "task_start_ns", ev->fork->task_start_ns);
 		json_key(j, "clone_flags");
@@ -513,7 +412,7 @@ static void json_details(struct stream *s, const struct pl_event *ev)
 	case PL_EV_EXIT: {
 		bool group_dead = ev->exit->flags & PL_EXIT_GROUP_DEAD;
 
-		json_exit_status(j, ev->exit->exit_code);
+		json_exit_fields(j, ev->exit->exit_code);
 		json_kv_bool(j, "group_dead", group_dead);
 		json_kv_u64(j, "task_start_ns", ev->exit->task_start_ns);
 		json_rusage(j, group_dead ? &ev->exit->proc : &ev->exit->task);

@@ -33,9 +33,4 @@ void stream_event(struct stream *s, const struct pl_event *ev);
 /* 0, or -errno of the first failed write. */
 int stream_flush(struct stream *s);
 
-/* Pieces shared with other text outputs. */
-void text_escaped(struct outbuf *ob, const char *s, size_t len);
-/* One argument, shell-quoted when needed ($'...' for control bytes). */
-void text_shell_arg(struct outbuf *ob, const char *s, size_t len);
-
 #endif

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sinks/stream.h"
+#include "util/text.h"
 #include "sinks/summary.h"
 #include "util/timefmt.h"
 

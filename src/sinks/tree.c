@@ -12,7 +12,9 @@
 #include <string.h>
 
 #include "util/names.h"
+#include "model/lifespan.h"
 #include "sinks/tree.h"
+#include "util/text.h"
 
 #define CMD_MAX 200	/* display bytes of a command line before "..." */
 
@@ -73,63 +75,6 @@ static void put_dur(struct outbuf *ob, uint64_t ns)
 	outbuf_put(ob, buf, tree_fmt_duration(buf, sizeof(buf), ns));
 }
 
-/* Shell-safe bytes need no quotes; bytes >= 0x80 pass (UTF-8 text). */
-static bool plain_byte(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c >= 0x80 || strchr("_@%+=:,./-", c);
-}
-
-/* One argument as a shell would need it typed: as is, '...' or $'...'. */
-static void put_quoted(struct outbuf *ob, const char *s, size_t len)
-{
-	static const char hex[] = "0123456789abcdef";
-	bool plain = len > 0, control = false;
-
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		plain = plain && c && plain_byte(c);
-		control = control || c < 0x20 || c == 0x7f;
-	}
-	if (plain) {
-		outbuf_put(ob, s, len);
-		return;
-	}
-	if (!control) {
-		outbuf_putc(ob, '\'');
-		for (size_t i = 0; i < len; i++) {
-			if (s[i] == '\'')
-				outbuf_puts(ob, "'\\''");
-			else
-				outbuf_putc(ob, s[i]);
-		}
-		outbuf_putc(ob, '\'');
-		return;
-	}
-	/* Control bytes would reach the terminal: spell them out. */
-	outbuf_puts(ob, "$'");
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '\n') {
-			outbuf_puts(ob, "\\n");
-		} else if (c == '\t') {
-			outbuf_puts(ob, "\\t");
-		} else if (c == '\'' || c == '\\') {
-			outbuf_putc(ob, '\\');
-			outbuf_putc(ob, (char)c);
-		} else if (c < 0x20 || c == 0x7f) {
-			outbuf_puts(ob, "\\x");
-			outbuf_putc(ob, hex[c >> 4]);
-			outbuf_putc(ob, hex[c & 15]);
-		} else {
-			outbuf_putc(ob, (char)c);
-		}
-	}
-	outbuf_putc(ob, '\'');
-}
-
 /* The last program's argv (or filename), else the comm. */
 static void put_command(struct outbuf *ob, const struct tl_process *p)
 {
@@ -141,7 +86,7 @@ static void put_command(struct outbuf *ob, const struct tl_process *p)
 	if (!e) {
 		if (p->kind == TL_KIND_KTHREAD)
 			outbuf_putc(ob, '[');
-		put_quoted(ob, p->comm, strnlen(p->comm, sizeof(p->comm)));
+		text_shell_arg(ob, p->comm, strnlen(p->comm, sizeof(p->comm)));
 		if (p->kind == TL_KIND_KTHREAD)
 			outbuf_putc(ob, ']');
 		return;
@@ -153,37 +98,34 @@ static void put_command(struct outbuf *ob, const struct tl_process *p)
 		}
 		if (any)
 			outbuf_putc(ob, ' ');
-		put_quoted(ob, arg, n > CMD_MAX ? CMD_MAX : n);
+		text_shell_arg(ob, arg, n > CMD_MAX ? CMD_MAX : n);
 		if (n > CMD_MAX)
 			outbuf_puts(ob, "...");
 		shown += n + 1;
 		any = true;
 	}
 	if (!any)
-		put_quoted(ob, tl_exec_filename(e), e->filename_len);
+		text_shell_arg(ob, tl_exec_filename(e), e->filename_len);
 	if (e->flags & PL_EXEC_ARGV_TRUNC)
 		outbuf_puts(ob, " ...");
 }
 
 static void put_status(struct outbuf *ob, const struct tl_process *p)
 {
-	uint32_t st = p->exit_status;
-	char sig[24];
+	char st[48];
 
-	if (!(p->flags & TL_PROC_STATUS)) {
+	switch (lifespan_status(p)) {
+	case LS_STATUS_NONE:
 		outbuf_puts(ob, "exit unknown");
 		return;
+	case LS_STATUS_SIGNAL:
+		outbuf_puts(ob, "killed by ");
+		break;
+	default:
+		break;
 	}
-	if (!(st & 0x7f)) {
-		outbuf_puts(ob, "exit ");
-		outbuf_u64(ob, (st >> 8) & 0xff);
-		return;
-	}
-	pl_signal_str(sig, sizeof(sig), st & 0x7f);
-	outbuf_puts(ob, "killed by ");
-	outbuf_puts(ob, sig);
-	if (st & 0x80)
-		outbuf_puts(ob, " (core)");
+	lifespan_status_str(st, sizeof(st), p);
+	outbuf_puts(ob, st);
 }
 
 /* Lifetime, how it ended and how long it stayed a zombie. */

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <sys/wait.h>
+
 #include "util/json_fields.h"
+#include "util/names.h"
 
 void json_rusage(struct json *j, const struct pl_rusage *ru)
 {
@@ -34,4 +37,20 @@ void json_sched(struct json *j, const struct pl_sched *sc)
 	json_kv_u64(j, "migrations", sc->migrations);
 	json_kv_bool(j, "partial", sc->flags & PL_SCHED_PARTIAL);
 	json_obj_end(j);
+}
+
+void json_exit_fields(struct json *j, uint32_t status)
+{
+	char buf[32];
+
+	if (WIFSIGNALED(status)) {
+		json_kv_null(j, "code");
+		json_kv_strn(j, "signal", buf,
+			     pl_signal_str(buf, sizeof(buf), WTERMSIG(status)));
+		json_kv_bool(j, "core_dumped", WCOREDUMP(status));
+	} else {
+		json_kv_u64(j, "code", WEXITSTATUS(status));
+		json_kv_null(j, "signal");
+		json_kv_bool(j, "core_dumped", false);
+	}
 }

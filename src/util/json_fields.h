@@ -12,4 +12,7 @@ void json_rusage(struct json *j, const struct pl_rusage *ru);
 /* "sched": {...}, or null when the task had no accounting */
 void json_sched(struct json *j, const struct pl_sched *sc);
 
+/* "code", "signal", "core_dumped" of a wait status (WIFSIGNALED...) */
+void json_exit_fields(struct json *j, uint32_t status);
+
 #endif

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdio.h>
 
+#include "proclife.h"
 #include "util/names.h"
 
 const struct pl_flag_name pl_clone_flag_names[] = {
@@ -124,4 +125,16 @@ const char *pl_errno_name(int err)
 	if (err <= 0 || err >= (int)(sizeof(errno_names) / sizeof(errno_names[0])))
 		return NULL;
 	return errno_names[err];
+}
+
+const char *pl_birth_name(uint32_t kind)
+{
+	switch (kind) {
+	case PL_BIRTH_FORK: return "fork";
+	case PL_BIRTH_VFORK: return "vfork";
+	case PL_BIRTH_CLONE: return "clone";
+	case PL_BIRTH_THREAD: return "thread";
+	case PL_BIRTH_KTHREAD: return "kthread";
+	}
+	return "unknown";
 }

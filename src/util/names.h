@@ -19,6 +19,8 @@ extern const size_t pl_clone_flag_count;
 const char *pl_signal_name(int sig);
 /* Always a name: "SIGSEGV", "SIGRTMIN+3", or "SIG99". Returns the length. */
 size_t pl_signal_str(char *buf, size_t size, int sig);
+/* "fork", "vfork", "clone", "thread", "kthread" (PL_BIRTH_*), or "unknown". */
+const char *pl_birth_name(uint32_t kind);
 /* "ENOENT" for a known errno (positive), NULL otherwise. */
 const char *pl_errno_name(int err);
 

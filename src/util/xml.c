@@ -2,37 +2,14 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "util/utf8.h"
 #include "util/xml.h"
 
-/* Length of the well-formed UTF-8 sequence at p (Unicode table 3-7), or 0. */
+/* A UTF-8 sequence that is also an XML character (U+FFFE, U+FFFF are not). */
 static size_t utf8_len(const unsigned char *p, size_t avail)
 {
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t n, i;
+	size_t n = utf8_seq_len(p, avail);
 
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		n = 2;
-	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		n = 3;
-		if (p[0] == 0xe0)
-			lo = 0xa0;
-		else if (p[0] == 0xed)	/* no surrogates */
-			hi = 0x9f;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		n = 4;
-		if (p[0] == 0xf0)
-			lo = 0x90;
-		else if (p[0] == 0xf4)
-			hi = 0x8f;
-	} else {
-		return 0;
-	}
-	if (avail < n || p[1] < lo || p[1] > hi)
-		return 0;
-	for (i = 2; i < n; i++)
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-	/* U+FFFE and U+FFFF are not XML characters. */
 	if (n == 3 && p[0] == 0xef && p[1] == 0xbf && p[2] >= 0xbe)
 		return 0;
 	return n;

@@ -11,7 +11,7 @@
 #   fuzz_args   pl_parse_args on argv split from the input on NUL
 #
 # Built with clang -fsanitize=fuzzer,address,undefined (UB aborts) from
-# src/**/*.c except the loader side (cli/main.c, kernel/tracer.c,
+# src/**/*.c except the loader side (cli/main.c, kernel/tracer.c, pipeline/pump.c,
 # model/selection.c, cli/privileges.c), so no BPF skeleton, libbpf or root is needed.
 # Seeds: tests/fuzz/corpus/TARGET (gen_seeds.c writes them; run.sh makes
 # them when missing), plus regress-* inputs that once crashed a target (run
@@ -54,7 +54,7 @@ objs=
 for src in src/*/*.c src/*/*/*.c; do
 	# the loader side (BPF, libbpf, the live selection) is not fuzzed here
 	case "$src" in
-	src/cli/main.c|src/kernel/tracer.c|src/model/selection.c|src/cli/privileges.c) continue ;;
+	src/cli/main.c|src/kernel/tracer.c|src/pipeline/pump.c|src/model/selection.c|src/cli/privileges.c) continue ;;
 	esac
 	# one flat object folder: src/sinks/chart/rows.c -> sinks-chart-rows.o
 	rel=${src#src/}
