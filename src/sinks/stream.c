@@ -142,6 +142,25 @@ static void text_comm(struct outbuf *ob, const char *comm)
 	text_escaped(ob, comm, comm_len(comm));
 }
 
+/* Columns the comm takes once escaped as text_escaped() writes it: a
+ * doubled backslash, \xNN for a control byte, one per UTF-8 character. */
+static size_t comm_cols(const char *comm)
+{
+	size_t n = comm_len(comm), cols = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = comm[i];
+
+		if (c == '\\')
+			cols += 2;
+		else if (c < 0x20 || c == 0x7f)
+			cols += 4;
+		else
+			cols += (c & 0xc0) != 0x80;
+	}
+	return cols;
+}
+
 static void text_duration(struct outbuf *ob, uint64_t ns)
 {
 	char buf[32];
@@ -274,7 +293,7 @@ static void text_line(struct stream *s, const struct pl_event *ev,
 	outbuf_putc(ob, ' ');
 	outbuf_u64_pad(ob, ev->h->ppid, 7);
 	outbuf_putc(ob, ' ');
-	n = comm_len(ev->h->comm);
+	n = comm_cols(ev->h->comm);
 	text_comm(ob, ev->h->comm);
 	for (; n < PL_COMM_LEN; n++)
 		outbuf_putc(ob, ' ');
@@ -430,7 +449,8 @@ static void json_details(struct stream *s, const struct pl_event *ev)
 
 static void json_reap(struct stream *s, const struct pl_event *ev,
 		      const char *how, uint32_t reaper, uint32_t reaper_tid,
-		      const char *reaper_comm, uint64_t exit_ns)
+		      const char *reaper_comm, uint64_t exit_ns,
+		      uint64_t zombie_ns)
 {
 	struct json *j = &s->j;
 
@@ -447,7 +467,7 @@ static void json_reap(struct stream *s, const struct pl_event *ev,
 		json_null(j);
 	}
 	json_kv_u64(j, "exit_ns", exit_ns);
-	json_kv_u64(j, "zombie_ns", ev->h->ts_ns - exit_ns);
+	json_kv_u64(j, "zombie_ns", zombie_ns);
 	json_obj_end(j);
 	outbuf_putc(&s->ob, '\n');
 }
@@ -458,10 +478,12 @@ static void write_reap(struct stream *s, const struct pl_event *ev,
 		       const char *how, uint32_t reaper, uint32_t reaper_tid,
 		       const char *reaper_comm, uint64_t exit_ns)
 {
+	/* one clamp for both forms: a bad exit time must not wrap around */
 	uint64_t zombie = ev->h->ts_ns >= exit_ns ? ev->h->ts_ns - exit_ns : 0;
 
 	if (s->json)
-		json_reap(s, ev, how, reaper, reaper_tid, reaper_comm, exit_ns);
+		json_reap(s, ev, how, reaper, reaper_tid, reaper_comm, exit_ns,
+			  zombie);
 	else
 		text_reap(s, ev, how, reaper, reaper_comm, zombie);
 	s->lines++;
