@@ -95,7 +95,7 @@ static int on_seed_record(void *ctx, void *data, size_t size)
 
 	if (pl_event_decode(data, size, &ev) || ev.type != PL_EV_SEED)
 		return 0;
-	if ((ev.seed->flags & PL_SEED_KTHREAD) && !app->opts.kthreads)
+	if (!selection_keeps_seed(&app->opts, ev.seed))
 		return 0;
 	selection_add_seed(&app->sel, ev.seed);
 	if (app->tl)
@@ -342,10 +342,10 @@ int main(int argc, char **argv)
 
 	if (app.opts.command) {
 		/* CMD inherits tree membership from proclife, for its fork only */
-		if (tracer_track(&app.tracer, getpid(), TRACK_IN_TREE))
+		if (selection_command_begin(&app.sel, &app.tracer))
 			goto cleanup;
 		err_no = command_spawn(&app.cmd);
-		tracer_untrack(&app.tracer, getpid());
+		selection_command_end(&app.sel, &app.tracer);
 		if (err_no) {
 			fprintf(stderr, "proclife: cannot start %s: %s\n",
 				app.opts.command[0], strerror(-err_no));
