@@ -3,16 +3,36 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "model/selection.h"
 #include "kernel/tracer.h"
 
+void selection_rule(const struct pl_options *o, struct selection_rule *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->pids = o->nr_pids || o->command;
+	r->comm = o->comm[0] != '\0';
+	r->uid = o->uid >= 0;
+	r->target_uid = r->uid ? (uint32_t)o->uid : 0;
+	r->active = r->pids || r->comm || r->uid;
+	r->kthreads = o->kthreads;
+}
+
+bool selection_keeps_seed(const struct pl_options *o,
+			  const struct pl_seed *seed)
+{
+	return !(seed->flags & PL_SEED_KTHREAD) || o->kthreads;
+}
+
 void selection_init(struct selection *sel, const struct pl_options *opts)
 {
+	struct selection_rule r;
+
 	memset(sel, 0, sizeof(*sel));
 	sel->opts = opts;
-	sel->active = opts->nr_pids || opts->comm[0] || opts->uid >= 0 ||
-		      opts->command;
+	selection_rule(opts, &r);
+	sel->active = r.active;
 }
 
 void selection_free(struct selection *sel)
@@ -26,9 +46,8 @@ void selection_add_seed(struct selection *sel, const struct pl_seed *seed)
 {
 	struct sel_task *t;
 
-	if (!sel->active || (seed->flags & PL_SEED_THREAD))
-		return;
-	if ((seed->flags & PL_SEED_KTHREAD) && !sel->opts->kthreads)
+	if (!sel->active || (seed->flags & PL_SEED_THREAD) ||
+	    !selection_keeps_seed(sel->opts, seed))
 		return;
 	if (sel->n == sel->cap) {
 		size_t cap = sel->cap ? sel->cap * 2 : 256;
@@ -175,4 +194,14 @@ int selection_apply(struct selection *sel, struct tracer *tracer)
 	if (err)
 		return err;
 	return store(sel, tracer);
+}
+
+int selection_command_begin(struct selection *sel, struct tracer *tracer)
+{
+	return tracer_track(tracer, getpid(), TRACK_IN_TREE);
+}
+
+void selection_command_end(struct selection *sel, struct tracer *tracer)
+{
+	tracer_untrack(tracer, getpid());
 }

@@ -266,8 +266,46 @@ static void test_long_chain(void)
 	}
 }
 
+/* The rule itself: which filters are on. */
+static void test_rule(void)
+{
+	struct pl_options o = no_filter();
+	struct selection_rule r;
+	static char *cmd[] = { "true", NULL };
+
+	selection_rule(&o, &r);
+	CHECK(!r.active);
+	CHECK(!r.pids && !r.comm && !r.uid);
+
+	o.uid = 7;
+	selection_rule(&o, &r);
+	CHECK(r.active && r.uid && !r.pids);
+	CHECK_EQ_U64(r.target_uid, 7);
+
+	o = no_filter();
+	o.command = cmd;
+	selection_rule(&o, &r);
+	CHECK(r.active && r.pids);	/* CMD's tree */
+}
+
+static void test_keeps_seed(void)
+{
+	struct pl_options o = no_filter();
+	struct pl_seed k, u;
+
+	memset(&k, 0, sizeof(k));
+	memset(&u, 0, sizeof(u));
+	k.flags = PL_SEED_KTHREAD;
+	CHECK(!selection_keeps_seed(&o, &k));
+	CHECK(selection_keeps_seed(&o, &u));
+	o.kthreads = true;
+	CHECK(selection_keeps_seed(&o, &k));
+}
+
 int main(void)
 {
+	RUN(test_rule);
+	RUN(test_keeps_seed);
 	RUN(test_inactive);
 	RUN(test_comm);
 	RUN(test_uid);
