@@ -27,6 +27,7 @@
 #define START		4000000000ULL	/* the processes' start */
 
 static struct stream stream;
+static struct outbuf stream_ob;
 static int stream_fd = -1;
 
 static void to_stream(const struct pl_event *ev)
@@ -42,10 +43,11 @@ static bool open_stream(bool json, bool threads)
 	if (stream_fd < 0)
 		return false;
 	unlink(path);
-	if (stream_init(&stream, stream_fd, json, threads, OFFSET)) {
+	if (outbuf_init(&stream_ob, stream_fd, 1 << 16)) {
 		close(stream_fd);
 		return false;
 	}
+	stream_init(&stream, &stream_ob, json, threads, OFFSET);
 	tl_feed_hook = to_stream;
 	return true;
 }
@@ -56,13 +58,14 @@ static char *close_stream(void)
 	struct stat st;
 	char *text = NULL;
 
-	CHECK_EQ_I64(stream_flush(&stream), 0);
+	CHECK_EQ_I64(outbuf_flush(&stream_ob), 0);
 	if (!fstat(stream_fd, &st) && (text = malloc((size_t)st.st_size + 1))) {
 		if (pread(stream_fd, text, (size_t)st.st_size, 0) != st.st_size)
 			st.st_size = 0;
 		text[st.st_size] = '\0';
 	}
 	stream_free(&stream);
+	outbuf_free(&stream_ob);
 	close(stream_fd);
 	stream_fd = -1;
 	tl_feed_hook = NULL;
@@ -607,15 +610,17 @@ static void test_write_error(void)
 		fprintf(stderr, "test_stream: no /dev/full, write error not tried\n");
 		return;
 	}
-	REQUIRE(stream_init(&stream, fd, true, false, OFFSET) == 0);
+	REQUIRE(outbuf_init(&stream_ob, fd, 1 << 16) == 0);
+	stream_init(&stream, &stream_ob, true, false, OFFSET);
 	tl_feed_hook = to_stream;
 	ev_fork(NULL, TS, bash, PL_BIRTH_FORK, 0, 0);
 	tl_feed_hook = NULL;
 	CHECK_EQ_U64(stream.lines, 1);
-	CHECK_EQ_I64(stream_flush(&stream), -ENOSPC);
+	CHECK_EQ_I64(outbuf_flush(&stream_ob), -ENOSPC);
 	/* sticky: a second flush does not pretend it worked */
-	CHECK_EQ_I64(stream_flush(&stream), -ENOSPC);
+	CHECK_EQ_I64(outbuf_flush(&stream_ob), -ENOSPC);
 	stream_free(&stream);
+	outbuf_free(&stream_ob);
 	close(fd);
 }
 
