@@ -13,6 +13,7 @@
 #include "proclife.skel.h"
 #include "util/timefmt.h"
 #include "kernel/tracer.h"
+#include "model/selection.h"
 
 static int verbosity;
 
@@ -257,15 +258,16 @@ static void choose_hooks(struct proclife_bpf *skel, bool fentry)
 
 static void set_rodata(struct proclife_bpf *skel, const struct pl_options *o)
 {
-	bool pids = o->nr_pids || o->command;
+	struct selection_rule r;
 
-	skel->rodata->filter_pids = pids;
-	skel->rodata->filter_comm = o->comm[0] != '\0';
-	skel->rodata->filter_uid = o->uid >= 0;
-	skel->rodata->target_uid = o->uid >= 0 ? (uint32_t)o->uid : 0;
+	selection_rule(o, &r);
+	skel->rodata->filter_pids = r.pids;
+	skel->rodata->filter_comm = r.comm;
+	skel->rodata->filter_uid = r.uid;
+	skel->rodata->target_uid = r.target_uid;
 	memcpy((char *)skel->rodata->target_comm, o->comm, PL_COMM_LEN);
-	skel->rodata->filter_active = pids || o->comm[0] || o->uid >= 0;
-	skel->rodata->trace_kthreads = o->kthreads;
+	skel->rodata->filter_active = r.active;
+	skel->rodata->trace_kthreads = r.kthreads;
 	skel->rodata->argv_limit = o->argv_bytes;
 	skel->rodata->wakeup_bytes = o->ringbuf_size / 4;
 	skel->rodata->emit_states = o->states;

@@ -14,6 +14,7 @@
 #include "util/json_fields.h"
 #include "model/lifespan.h"
 #include "util/names.h"
+#include "sinks/sink.h"
 #include "sinks/chrome.h"
 #include "util/timefmt.h"
 
@@ -569,3 +570,16 @@ int chrome_write(const struct timeline *tl, const struct pl_trace_info *info,
 	outbuf_putc(ob, '\n');
 	return outbuf_flush(ob);
 }
+
+static int chrome_finish(struct pl_sink *s, const struct timeline *tl,
+			 const struct pl_trace_info *info)
+{
+	return chrome_write(tl, info, &s->ob);
+}
+
+const struct pl_sink_ops pl_sink_chrome = {
+	.name = "chrome",
+	.timeline = true,
+	.buf_size = 1 << 20,
+	.finish = chrome_finish,
+};

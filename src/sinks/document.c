@@ -5,6 +5,7 @@
 #include "util/json.h"
 #include "util/names.h"
 #include "util/json_fields.h"
+#include "sinks/sink.h"
 #include "sinks/document.h"
 #include "util/timefmt.h"
 
@@ -375,3 +376,16 @@ int timeline_json_write(const struct timeline *tl,
 	outbuf_putc(ob, '\n');
 	return outbuf_flush(ob);
 }
+
+static int json_finish(struct pl_sink *s, const struct timeline *tl,
+		       const struct pl_trace_info *info)
+{
+	return timeline_json_write(tl, info, &s->ob);
+}
+
+const struct pl_sink_ops pl_sink_json = {
+	.name = "json",
+	.timeline = true,
+	.buf_size = 1 << 20,
+	.finish = json_finish,
+};

@@ -6,6 +6,7 @@
 
 #include "util/json_fields.h"
 #include "util/names.h"
+#include "sinks/sink.h"
 #include "sinks/stream.h"
 #include "util/text.h"
 #include "util/timefmt.h"
@@ -19,17 +20,15 @@ struct stream_reparent {
 	uint32_t reason;
 };
 
-int stream_init(struct stream *s, int fd, bool json, bool threads,
-		int64_t boot_offset_ns)
+void stream_init(struct stream *s, struct outbuf *ob, bool json, bool threads,
+		 int64_t boot_offset_ns)
 {
 	memset(s, 0, sizeof(*s));
-	if (outbuf_init(&s->ob, fd, 0))
-		return -ENOMEM;
-	json_init(&s->j, &s->ob);
+	s->ob = ob;
+	json_init(&s->j, ob);
 	s->json = json;
 	s->threads = threads;
 	s->boot_offset_ns = boot_offset_ns;
-	return 0;
 }
 
 void stream_free(struct stream *s)
@@ -40,12 +39,7 @@ void stream_free(struct stream *s)
 		next = r->next;
 		free(r);
 	}
-	outbuf_free(&s->ob);
-}
-
-int stream_flush(struct stream *s)
-{
-	return outbuf_flush(&s->ob);
+	s->reparented = NULL;
 }
 
 /* ---- reparent bookkeeping (few entries: a list is enough) ------------- */
@@ -142,6 +136,25 @@ static void text_comm(struct outbuf *ob, const char *comm)
 	text_escaped(ob, comm, comm_len(comm));
 }
 
+/* Columns the comm takes once escaped as text_escaped() writes it: a
+ * doubled backslash, \xNN for a control byte, one per UTF-8 character. */
+static size_t comm_cols(const char *comm)
+{
+	size_t n = comm_len(comm), cols = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = comm[i];
+
+		if (c == '\\')
+			cols += 2;
+		else if (c < 0x20 || c == 0x7f)
+			cols += 4;
+		else
+			cols += (c & 0xc0) != 0x80;
+	}
+	return cols;
+}
+
 static void text_duration(struct outbuf *ob, uint64_t ns)
 {
 	char buf[32];
@@ -166,7 +179,7 @@ static void text_status(struct outbuf *ob, uint32_t status)
 
 static void text_details(struct stream *s, const struct pl_event *ev)
 {
-	struct outbuf *ob = &s->ob;
+	struct outbuf *ob = s->ob;
 	char buf[32];
 
 	switch (ev->type) {
@@ -261,7 +274,7 @@ static void text_details(struct stream *s, const struct pl_event *ev)
 static void text_line(struct stream *s, const struct pl_event *ev,
 		      const char *name)
 {
-	struct outbuf *ob = &s->ob;
+	struct outbuf *ob = s->ob;
 	char buf[32];
 	size_t n;
 
@@ -274,7 +287,7 @@ static void text_line(struct stream *s, const struct pl_event *ev,
 	outbuf_putc(ob, ' ');
 	outbuf_u64_pad(ob, ev->h->ppid, 7);
 	outbuf_putc(ob, ' ');
-	n = comm_len(ev->h->comm);
+	n = comm_cols(ev->h->comm);
 	text_comm(ob, ev->h->comm);
 	for (; n < PL_COMM_LEN; n++)
 		outbuf_putc(ob, ' ');
@@ -285,7 +298,7 @@ static void text_reap(struct stream *s, const struct pl_event *ev,
 		      const char *how, uint32_t reaper, const char *reaper_comm,
 		      uint64_t zombie_ns)
 {
-	struct outbuf *ob = &s->ob;
+	struct outbuf *ob = s->ob;
 
 	text_line(s, ev, "reap");
 	outbuf_puts(ob, how);
@@ -304,7 +317,7 @@ void stream_header(struct stream *s)
 {
 	if (s->json)
 		return;
-	outbuf_puts(&s->ob, "TIME            EVENT        PID    PPID COMM             DETAILS\n");
+	outbuf_puts(s->ob, "TIME            EVENT        PID    PPID COMM             DETAILS\n");
 }
 
 /* ---- JSON Lines ------------------------------------------------------- */
@@ -430,7 +443,8 @@ static void json_details(struct stream *s, const struct pl_event *ev)
 
 static void json_reap(struct stream *s, const struct pl_event *ev,
 		      const char *how, uint32_t reaper, uint32_t reaper_tid,
-		      const char *reaper_comm, uint64_t exit_ns)
+		      const char *reaper_comm, uint64_t exit_ns,
+		      uint64_t zombie_ns)
 {
 	struct json *j = &s->j;
 
@@ -447,9 +461,9 @@ static void json_reap(struct stream *s, const struct pl_event *ev,
 		json_null(j);
 	}
 	json_kv_u64(j, "exit_ns", exit_ns);
-	json_kv_u64(j, "zombie_ns", ev->h->ts_ns - exit_ns);
+	json_kv_u64(j, "zombie_ns", zombie_ns);
 	json_obj_end(j);
-	outbuf_putc(&s->ob, '\n');
+	outbuf_putc(s->ob, '\n');
 }
 
 /* ---- dispatch --------------------------------------------------------- */
@@ -458,10 +472,12 @@ static void write_reap(struct stream *s, const struct pl_event *ev,
 		       const char *how, uint32_t reaper, uint32_t reaper_tid,
 		       const char *reaper_comm, uint64_t exit_ns)
 {
+	/* one clamp for both forms: a bad exit time must not wrap around */
 	uint64_t zombie = ev->h->ts_ns >= exit_ns ? ev->h->ts_ns - exit_ns : 0;
 
 	if (s->json)
-		json_reap(s, ev, how, reaper, reaper_tid, reaper_comm, exit_ns);
+		json_reap(s, ev, how, reaper, reaper_tid, reaper_comm, exit_ns,
+			  zombie);
 	else
 		text_reap(s, ev, how, reaper, reaper_comm, zombie);
 	s->lines++;
@@ -491,11 +507,11 @@ void stream_event(struct stream *s, const struct pl_event *ev)
 		json_common(s, ev, name);
 		json_details(s, ev);
 		json_obj_end(&s->j);
-		outbuf_putc(&s->ob, '\n');
+		outbuf_putc(s->ob, '\n');
 	} else {
 		text_line(s, ev, ev->type == PL_EV_EXEC_FAIL ? "exec!" : name);
 		text_details(s, ev);
-		outbuf_putc(&s->ob, '\n');
+		outbuf_putc(s->ob, '\n');
 	}
 	s->lines++;
 
@@ -505,3 +521,57 @@ void stream_event(struct stream *s, const struct pl_event *ev)
 		write_reap(s, ev, "autoreap", 0, 0, "", ev->h->ts_ns);
 	}
 }
+
+/* ---- the sinks: text and jsonl ----------------------------------------- */
+
+static int stream_sink_open(struct pl_sink *s, bool json)
+{
+	struct stream *st = malloc(sizeof(*st));
+
+	if (!st)
+		return -ENOMEM;
+	stream_init(st, &s->ob, json, s->threads, s->boot_offset_ns);
+	stream_header(st);
+	s->priv = st;
+	return 0;
+}
+
+static int text_open(struct pl_sink *s)
+{
+	return stream_sink_open(s, false);
+}
+
+static int jsonl_open(struct pl_sink *s)
+{
+	return stream_sink_open(s, true);
+}
+
+/* Write errors surface at the flush after the batch. */
+static int stream_sink_event(struct pl_sink *s, const struct pl_event *ev)
+{
+	stream_event(s->priv, ev);
+	return 0;
+}
+
+static void stream_sink_close(struct pl_sink *s)
+{
+	if (!s->priv)
+		return;
+	stream_free(s->priv);
+	free(s->priv);
+	s->priv = NULL;
+}
+
+const struct pl_sink_ops pl_sink_text = {
+	.name = "text",
+	.open = text_open,
+	.event = stream_sink_event,
+	.close = stream_sink_close,
+};
+
+const struct pl_sink_ops pl_sink_jsonl = {
+	.name = "jsonl",
+	.open = jsonl_open,
+	.event = stream_sink_event,
+	.close = stream_sink_close,
+};

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "util/text.h"
+#include "sinks/sink.h"
 #include "sinks/summary.h"
 #include "util/timefmt.h"
 
@@ -82,3 +83,15 @@ int summary_write(const struct timeline *tl, struct outbuf *ob)
 		return -ob->err;
 	return 0;
 }
+
+static int summary_finish(struct pl_sink *s, const struct timeline *tl,
+			  const struct pl_trace_info *info)
+{
+	return summary_write(tl, &s->ob);
+}
+
+const struct pl_sink_ops pl_sink_summary = {
+	.name = "summary",
+	.timeline = true,
+	.finish = summary_finish,
+};

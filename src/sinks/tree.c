@@ -13,6 +13,7 @@
 
 #include "util/names.h"
 #include "model/lifespan.h"
+#include "sinks/sink.h"
 #include "sinks/tree.h"
 #include "util/text.h"
 
@@ -326,3 +327,15 @@ int tree_write(const struct timeline *tl, struct outbuf *ob)
 	}
 	return outbuf_flush(ob);
 }
+
+static int tree_finish(struct pl_sink *s, const struct timeline *tl,
+		       const struct pl_trace_info *info)
+{
+	return tree_write(tl, &s->ob);
+}
+
+const struct pl_sink_ops pl_sink_tree = {
+	.name = "tree",
+	.timeline = true,
+	.finish = tree_finish,
+};
