@@ -29,6 +29,7 @@
 
 struct bench {
 	struct pump pump;
+	struct outbuf ob;
 	struct stream stream;
 	uint64_t emitted;
 };
@@ -179,10 +180,11 @@ int main(int argc, char **argv)
 		}
 	}
 	fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (fd < 0 || stream_init(&b.stream, fd, json, threads, 0)) {
+	if (fd < 0 || outbuf_init(&b.ob, fd, 0)) {
 		perror("stream_bench");
 		return 1;
 	}
+	stream_init(&b.stream, &b.ob, json, threads, 0);
 	pump_init(&b.pump, NULL, on_event, no_flush, &b);
 	stream_header(&b.stream);
 	t0 = cpu_ns();
@@ -204,7 +206,7 @@ int main(int argc, char **argv)
 		}
 	}
 	reorder_flush(&b.pump.reorder, UINT64_MAX, emit, &b);
-	stream_flush(&b.stream);
+	outbuf_flush(&b.ob);
 	t0 = cpu_ns() - t0;
 	printf("records %llu events %llu lines %llu malformed %llu cpu_ns_per_event %.1f\n",
 	       (unsigned long long)pushed, (unsigned long long)b.emitted,
@@ -212,6 +214,7 @@ int main(int argc, char **argv)
 	       (unsigned long long)b.pump.malformed,
 	       b.emitted ? (double)t0 / (double)b.emitted : 0.0);
 	stream_free(&b.stream);
+	outbuf_free(&b.ob);
 	pump_free(&b.pump);
 	close(fd);
 	return b.emitted == pushed ? 0 : 1;
