@@ -41,7 +41,9 @@ struct sel_task {
 	uint32_t uid;
 	uint8_t bits;		/* TRACK_* once computed */
 	bool done;
+	bool on_path;		/* being computed: its ancestors are walked */
 	char comm[PL_COMM_LEN];
+	struct sel_task *down;	/* the child the walk came up from */
 };
 
 struct selection {

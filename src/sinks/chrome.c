@@ -319,8 +319,8 @@ static void exec_instant(struct chrome *c, const struct tl_process *p,
 		.argv = tl_exec_argv(e), .argv_len = e->argv_len,
 		.ret = e->ret,
 		.old_tid = e->old_tid != e->tid && !e->ret ? e->old_tid : 0,
-		.flags = e->flags,
 	});
+	json_exec_truncation(j, e->flags);
 	json_obj_end(j);
 	json_obj_end(j);
 }

@@ -152,8 +152,8 @@ static void write_execs(struct json *j, const struct tl_process *p)
 			.argv = tl_exec_argv(e), .argv_len = e->argv_len,
 			.ret = e->ret,
 			.old_tid = e->old_tid != p->pid ? e->old_tid : 0,
-			.flags = e->flags,
 		});
+		json_exec_truncation(j, e->flags);
 		json_obj_end(j);
 	}
 	json_arr_end(j);

@@ -136,6 +136,25 @@ static void text_comm(struct outbuf *ob, const char *comm)
 	text_escaped(ob, comm, comm_len(comm));
 }
 
+/* Columns the comm takes once escaped as text_escaped() writes it: a
+ * doubled backslash, \xNN for a control byte, one per UTF-8 character. */
+static size_t comm_cols(const char *comm)
+{
+	size_t n = comm_len(comm), cols = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = comm[i];
+
+		if (c == '\\')
+			cols += 2;
+		else if (c < 0x20 || c == 0x7f)
+			cols += 4;
+		else
+			cols += (c & 0xc0) != 0x80;
+	}
+	return cols;
+}
+
 static void text_status(struct outbuf *ob, uint32_t status)
 {
 	char buf[48];
@@ -253,7 +272,7 @@ static void text_line(struct stream *s, const struct pl_event *ev,
 	outbuf_putc(ob, ' ');
 	outbuf_u64_pad(ob, ev->h->ppid, 7);
 	outbuf_putc(ob, ' ');
-	n = comm_len(ev->h->comm);
+	n = comm_cols(ev->h->comm);
 	text_comm(ob, ev->h->comm);
 	for (; n < PL_COMM_LEN; n++)
 		outbuf_putc(ob, ' ');
@@ -337,12 +356,12 @@ static void json_details(struct stream *s, const struct pl_event *ev)
 			.old_tid = ev->type == PL_EV_EXEC &&
 				   ev->exec->old_tid != ev->h->tid ?
 				   ev->exec->old_tid : 0,
-			.flags = ev->exec_flags,
 		});
 		if (ev->type == PL_EV_EXEC)
 			json_kv_u64(j, "argc", ev->exec->argc);
 		if (ev->exec_flags & PL_EXEC_AT)
 			json_kv_bool(j, "execveat", true);
+		json_exec_truncation(j, ev->exec_flags);
 		break;
 	case PL_EV_COMM:
 		json_kv_strn(j, "old_comm", ev->comm->old_comm,
@@ -388,7 +407,8 @@ static void json_details(struct stream *s, const struct pl_event *ev)
 
 static void json_reap(struct stream *s, const struct pl_event *ev,
 		      const char *how, uint32_t reaper, uint32_t reaper_tid,
-		      const char *reaper_comm, uint64_t exit_ns)
+		      const char *reaper_comm, uint64_t exit_ns,
+		      uint64_t zombie_ns)
 {
 	struct json *j = &s->j;
 
@@ -405,7 +425,7 @@ static void json_reap(struct stream *s, const struct pl_event *ev,
 		json_null(j);
 	}
 	json_kv_u64(j, "exit_ns", exit_ns);
-	json_kv_u64(j, "zombie_ns", ev->h->ts_ns - exit_ns);
+	json_kv_u64(j, "zombie_ns", zombie_ns);
 	json_obj_end(j);
 	outbuf_putc(s->ob, '\n');
 }
@@ -416,10 +436,12 @@ static void write_reap(struct stream *s, const struct pl_event *ev,
 		       const char *how, uint32_t reaper, uint32_t reaper_tid,
 		       const char *reaper_comm, uint64_t exit_ns)
 {
+	/* one clamp for both forms: a bad exit time must not wrap around */
 	uint64_t zombie = ev->h->ts_ns >= exit_ns ? ev->h->ts_ns - exit_ns : 0;
 
 	if (s->json)
-		json_reap(s, ev, how, reaper, reaper_tid, reaper_comm, exit_ns);
+		json_reap(s, ev, how, reaper, reaper_tid, reaper_comm, exit_ns,
+			  zombie);
 	else
 		text_reap(s, ev, how, reaper, reaper_comm, zombie);
 	s->lines++;

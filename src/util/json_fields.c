@@ -83,8 +83,12 @@ void json_exec_fields(struct json *j, const struct json_exec *x)
 	}
 	if (x->old_tid)
 		json_kv_u64(j, "old_tid", x->old_tid);
-	if (x->flags & PL_EXEC_FILENAME_TRUNC)
+}
+
+void json_exec_truncation(struct json *j, uint32_t flags)
+{
+	if (flags & PL_EXEC_FILENAME_TRUNC)
 		json_kv_bool(j, "filename_truncated", true);
-	if (x->flags & PL_EXEC_ARGV_TRUNC)
+	if (flags & PL_EXEC_ARGV_TRUNC)
 		json_kv_bool(j, "argv_truncated", true);
 }

@@ -23,12 +23,13 @@ struct json_exec {
 	size_t argv_len;
 	int32_t ret;		/* 0, or -errno of a failed exec */
 	uint32_t old_tid;	/* 0: not written */
-	uint32_t flags;		/* PL_EXEC_* */
 };
 
 /* "filename", "argv", "ret", "errno" (failed execs: the name, or null),
- * "old_tid" when given, "filename_truncated"/"argv_truncated" when so. */
+ * "old_tid" when given; then json_exec_truncation(j, x->flags). */
 void json_exec_fields(struct json *j, const struct json_exec *x);
+/* "filename_truncated" / "argv_truncated": true, when so (PL_EXEC_*). */
+void json_exec_truncation(struct json *j, uint32_t flags);
 
 /* "code", "signal", "core_dumped" of a wait status (WIFSIGNALED...) */
 void json_exit_fields(struct json *j, uint32_t status);
