@@ -119,41 +119,50 @@ static bool set_kernel_shape(struct proclife_bpf *skel, const char *btf_path)
 	return can_account;
 }
 
-/* Scheduler accounting keeps per-task state in task storage (5.11+) or,
- * on older kernels, a hash by tid: load the programs for one of them.
- * Wakeups are only needed to record state changes (--states). */
+/* One job's program: the task-storage variant or the hash-by-tid one,
+ * loaded only when the job is on. */
+static void pick_variant(struct bpf_program *storage_prog,
+			 struct bpf_program *hash_prog, bool storage, bool on)
+{
+	bpf_program__set_autoload(storage_prog, on && storage);
+	bpf_program__set_autoload(hash_prog, on && !storage);
+}
+
+/*
+ * Scheduler accounting keeps per-task state in task storage (5.11+) or,
+ * on older kernels, a hash by tid: load the programs of one of them.
+ * Exit and free always run (they close each task's record); switches and
+ * the end-of-trace dump only for accounting; wakeups only for --states.
+ */
 static void choose_sched_variant(struct proclife_bpf *skel,
 				 const struct pl_options *o, bool can_account)
 {
+	typeof(skel->progs) *p = &skel->progs;
 	bool storage = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE,
 						 NULL) == 1;
 	bool account = !o->no_sched && can_account;
-	struct bpf_program *ts_progs[] = {
-		skel->progs.handle_exit_ts, skel->progs.handle_free_ts,
-		skel->progs.handle_switch_ts, skel->progs.dump_sched_ts,
-		skel->progs.handle_wakeup_ts, skel->progs.handle_wakeup_new_ts,
-	};
-	struct bpf_program *hash_progs[] = {
-		skel->progs.handle_exit_hash, skel->progs.handle_free_hash,
-		skel->progs.handle_switch_hash, skel->progs.dump_sched_hash,
-		skel->progs.handle_wakeup_hash, skel->progs.handle_wakeup_new_hash,
-	};
-	/* index of the first program that only accounting needs, and of
-	 * the first that only --states needs */
-	const size_t accounting = 2, states = 4;
+	bool states = account && o->states;
 
 	skel->rodata->account_sched = account;
-	for (size_t i = 0; i < sizeof(ts_progs) / sizeof(ts_progs[0]); i++) {
-		bool on = i < accounting ||
-			  (account && (i < states || o->states));
-
-		bpf_program__set_autoload(ts_progs[i], storage && on);
-		bpf_program__set_autoload(hash_progs[i], !storage && on);
-	}
+	pick_variant(p->handle_exit_ts, p->handle_exit_hash, storage, true);
+	pick_variant(p->handle_free_ts, p->handle_free_hash, storage, true);
+	pick_variant(p->handle_switch_ts, p->handle_switch_hash, storage,
+		     account);
+	pick_variant(p->dump_sched_ts, p->dump_sched_hash, storage, account);
+	pick_variant(p->handle_wakeup_ts, p->handle_wakeup_hash, storage,
+		     states);
+	pick_variant(p->handle_wakeup_new_ts, p->handle_wakeup_new_hash,
+		     storage, states);
 	if (storage)
 		bpf_map__set_max_entries(skel->maps.sched_by_tid, 1);
 	else
 		bpf_map__set_autocreate(skel->maps.sched_storage, false);
+	if (verbosity)
+		fprintf(stderr, "proclife: per-task state in %s; scheduler accounting %s, state changes %s; sched_switch %s prev_state, sched_process_exit %s group_dead\n",
+			storage ? "task storage" : "a hash by tid",
+			account ? "on" : "off", states ? "on" : "off",
+			skel->rodata->switch_has_prev_state ? "with" : "without",
+			skel->rodata->exit_has_group_dead ? "with" : "without");
 }
 
 /* The syscall wrappers fentry.bpf.c hooks (built for the same arch). */
@@ -271,6 +280,32 @@ static void set_rodata(struct proclife_bpf *skel, const struct pl_options *o)
 	skel->rodata->argv_limit = o->argv_bytes;
 	skel->rodata->wakeup_bytes = o->ringbuf_size / 4;
 	skel->rodata->emit_states = o->states;
+}
+
+int tracer_tracefs_events(tracer_name_fn fn, void *ctx)
+{
+	struct proclife_bpf *skel = proclife_bpf__open();
+	struct bpf_program *prog;
+	int err = 0;
+
+	if (!skel)
+		return -errno;
+	bpf_object__for_each_program(prog, skel->obj) {
+		const char *sec = bpf_program__section_name(prog);
+		const char *event = NULL;
+
+		if (!strncmp(sec, "tracepoint/", 11))
+			event = sec + 11;
+		else if (!strncmp(sec, "tp/", 3))
+			event = sec + 3;
+		if (event && bpf_program__autoload(prog)) {
+			err = fn(ctx, event);
+			if (err)
+				break;
+		}
+	}
+	proclife_bpf__destroy(skel);
+	return err;
 }
 
 /* Open, configure, load and attach one variant. report: say what failed

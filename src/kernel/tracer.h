@@ -32,6 +32,14 @@ struct tracer {
 /* libbpf's log: quiet at 0, warnings at 1, debug at 2. */
 void tracer_set_verbosity(int level);
 
+typedef int (*tracer_name_fn)(void *ctx, const char *name);
+/*
+ * Each tracefs event ("CATEGORY/NAME") a program of the BPF object
+ * attaches to, read from the programs' section names: fn(ctx, name) for
+ * each until it returns non-zero. Loads nothing. 0, fn's value, or -errno.
+ */
+int tracer_tracefs_events(tracer_name_fn fn, void *ctx);
+
 /* Load and attach. On failure prints one line saying what is missing and
  * returns -errno. on_record gets every ring-buffer record. */
 int tracer_open(struct tracer *t, const struct pl_options *opts,

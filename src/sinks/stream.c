@@ -155,26 +155,11 @@ static size_t comm_cols(const char *comm)
 	return cols;
 }
 
-static void text_duration(struct outbuf *ob, uint64_t ns)
-{
-	char buf[32];
-
-	outbuf_put(ob, buf, pl_fmt_duration(buf, sizeof(buf), ns));
-}
-
 static void text_status(struct outbuf *ob, uint32_t status)
 {
-	char buf[32];
+	char buf[48];
 
-	if (WIFSIGNALED(status)) {
-		outbuf_puts(ob, "killed by ");
-		outbuf_put(ob, buf, pl_signal_str(buf, sizeof(buf), WTERMSIG(status)));
-		if (WCOREDUMP(status))
-			outbuf_puts(ob, " (core dumped)");
-	} else {
-		outbuf_puts(ob, "exit ");
-		outbuf_u64(ob, WEXITSTATUS(status));
-	}
+	outbuf_put(ob, buf, pl_status_str(buf, sizeof(buf), status, true));
 }
 
 static void text_details(struct stream *s, const struct pl_event *ev)
@@ -233,13 +218,13 @@ static void text_details(struct stream *s, const struct pl_event *ev)
 		 * misses a short task's last slice */
 		outbuf_puts(ob, "  cpu ");
 		text_duration(ob, sc->flags & PL_SCHED_MISSING ? ru->cpu_ns :
-			      sc->run_ns);
+			      sc->run_ns, PL_DUR_SHORT);
 		if (!(sc->flags & PL_SCHED_MISSING)) {
 			outbuf_puts(ob, "  runq ");
-			text_duration(ob, sc->wait_ns);
+			text_duration(ob, sc->wait_ns, PL_DUR_SHORT);
 			if (sc->block_ns) {
 				outbuf_puts(ob, "  D ");
-				text_duration(ob, sc->block_ns);
+				text_duration(ob, sc->block_ns, PL_DUR_SHORT);
 			}
 		}
 		if (ru->maxrss_kb) {
@@ -309,7 +294,7 @@ static void text_reap(struct stream *s, const struct pl_event *ev,
 		text_comm(ob, reaper_comm);
 	}
 	outbuf_puts(ob, "  zombie ");
-	text_duration(ob, zombie_ns);
+	text_duration(ob, zombie_ns, PL_DUR_SHORT);
 	outbuf_putc(ob, '\n');
 }
 
@@ -345,18 +330,6 @@ static void json_common(struct stream *s, const struct pl_event *ev,
 	json_kv_strn(j, "comm", ev->h->comm, comm_len(ev->h->comm));
 }
 
-static void json_argv(struct json *j, const struct pl_event *ev)
-{
-	size_t pos = 0, len;
-	const char *arg;
-
-	json_key(j, "argv");
-	json_arr_begin(j);
-	while (pl_argv_next(ev->argv, ev->argv_len, &pos, &arg, &len))
-		json_strn(j, arg, len);
-	json_arr_end(j);
-}
-
 static void json_details(struct stream *s, const struct pl_event *ev)
 {
 	struct json *j = &s->j;
@@ -376,28 +349,19 @@ static void json_details(struct stream *s, const struct pl_event *ev)
 		break;
 	case PL_EV_EXEC:
 	case PL_EV_EXEC_FAIL:
-		json_kv_strn(j, "filename", ev->filename, ev->filename_len);
-		json_argv(j, ev);
-		if (ev->type == PL_EV_EXEC) {
-			json_kv_i64(j, "ret", 0);
-			if (ev->exec->old_tid != ev->h->tid)
-				json_kv_u64(j, "old_tid", ev->exec->old_tid);
+		json_exec_fields(j, &(struct json_exec){
+			.filename = ev->filename, .filename_len = ev->filename_len,
+			.argv = ev->argv, .argv_len = ev->argv_len,
+			.ret = ev->type == PL_EV_EXEC ? 0 : ev->exec_fail->ret,
+			.old_tid = ev->type == PL_EV_EXEC &&
+				   ev->exec->old_tid != ev->h->tid ?
+				   ev->exec->old_tid : 0,
+		});
+		if (ev->type == PL_EV_EXEC)
 			json_kv_u64(j, "argc", ev->exec->argc);
-		} else {
-			const char *name = pl_errno_name(-ev->exec_fail->ret);
-
-			json_kv_i64(j, "ret", ev->exec_fail->ret);
-			if (name)
-				json_kv_str(j, "errno", name);
-			else
-				json_kv_null(j, "errno");
-		}
 		if (ev->exec_flags & PL_EXEC_AT)
 			json_kv_bool(j, "execveat", true);
-		if (ev->exec_flags & PL_EXEC_FILENAME_TRUNC)
-			json_kv_bool(j, "filename_truncated", true);
-		if (ev->exec_flags & PL_EXEC_ARGV_TRUNC)
-			json_kv_bool(j, "argv_truncated", true);
+		json_exec_truncation(j, ev->exec_flags);
 		break;
 	case PL_EV_COMM:
 		json_kv_strn(j, "old_comm", ev->comm->old_comm,

@@ -51,7 +51,6 @@ static void write_column(const struct timeline *tl, struct outbuf *ob,
 {
 	const struct tl_process *best[SUMMARY_TOP];
 	size_t n = top(tl, c, best);
-	char buf[32];
 
 	outbuf_puts(ob, title);
 	outbuf_putc(ob, '\n');
@@ -63,7 +62,7 @@ static void write_column(const struct timeline *tl, struct outbuf *ob,
 
 		outbuf_puts(ob, "  ");
 		outbuf_str_pad(ob, "", 0);
-		outbuf_put(ob, buf, pl_fmt_duration(buf, sizeof(buf), value(p, c)));
+		text_duration(ob, value(p, c), PL_DUR_SHORT);
 		outbuf_puts(ob, "\t");
 		outbuf_u64(ob, p->pid);
 		outbuf_putc(ob, ' ');

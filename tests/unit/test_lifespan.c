@@ -358,7 +358,7 @@ static void test_lifespan_status(void)
 			if (!CHECK_EQ_U64(lifespan_status(p), cases[i].want))
 				fprintf(stderr, "    (case %zu)\n", i);
 			memset(buf, 'Z', sizeof(buf));
-			CHECK_EQ_U64(lifespan_status_str(buf, sizeof(buf), p),
+			CHECK_EQ_U64(lifespan_status_str(buf, sizeof(buf), p, false),
 				     strlen(cases[i].text));
 			CHECK_EQ_STR(buf, cases[i].text);
 		}
@@ -373,20 +373,20 @@ static void test_lifespan_status_short_buffer(void)
 	char buf[16];
 
 	p.exit_status = 11 | 0x80;
-	CHECK_EQ_U64(lifespan_status_str(buf, 4, &p), 3);
+	CHECK_EQ_U64(lifespan_status_str(buf, 4, &p, false), 3);
 	CHECK_EQ_STR(buf, "SIG");
-	CHECK_EQ_U64(lifespan_status_str(buf, 9, &p), 8);
+	CHECK_EQ_U64(lifespan_status_str(buf, 9, &p, false), 8);
 	CHECK_EQ_STR(buf, "SIGSEGV ");
-	CHECK_EQ_U64(lifespan_status_str(buf, 1, &p), 0);
+	CHECK_EQ_U64(lifespan_status_str(buf, 1, &p, false), 0);
 	CHECK_EQ_STR(buf, "");
 	buf[0] = 'Z';
-	CHECK_EQ_U64(lifespan_status_str(buf, 0, &p), 0);
+	CHECK_EQ_U64(lifespan_status_str(buf, 0, &p, false), 0);
 	CHECK_EQ_U64(buf[0], 'Z');	/* size 0: not touched */
 
 	p.exit_status = 42 << 8;
-	CHECK_EQ_U64(lifespan_status_str(buf, 5, &p), 4);
+	CHECK_EQ_U64(lifespan_status_str(buf, 5, &p, false), 4);
 	CHECK_EQ_STR(buf, "exit");
-	CHECK_EQ_U64(lifespan_status_str(buf, sizeof(buf), &p), 7);
+	CHECK_EQ_U64(lifespan_status_str(buf, sizeof(buf), &p, false), 7);
 	CHECK_EQ_STR(buf, "exit 42");
 }
 

@@ -27,8 +27,28 @@
 #define START		4000000000ULL	/* the processes' start */
 
 static struct stream stream;
-static struct outbuf stream_ob;
+static struct outbuf stream_ob;		/* the stream writes into it */
 static int stream_fd = -1;
+
+/* The stream's lines go to fd through stream_ob. */
+static int start_stream(int fd, bool json, bool threads)
+{
+	if (outbuf_init(&stream_ob, fd, 0))
+		return -1;
+	stream_init(&stream, &stream_ob, json, threads, OFFSET);
+	return 0;
+}
+
+static int stream_flush(struct stream *s)
+{
+	return outbuf_flush(s->ob);
+}
+
+static void end_stream(void)
+{
+	stream_free(&stream);
+	outbuf_free(&stream_ob);
+}
 
 static void to_stream(const struct pl_event *ev)
 {
@@ -43,11 +63,10 @@ static bool open_stream(bool json, bool threads)
 	if (stream_fd < 0)
 		return false;
 	unlink(path);
-	if (outbuf_init(&stream_ob, stream_fd, 1 << 16)) {
+	if (start_stream(stream_fd, json, threads)) {
 		close(stream_fd);
 		return false;
 	}
-	stream_init(&stream, &stream_ob, json, threads, OFFSET);
 	tl_feed_hook = to_stream;
 	return true;
 }
@@ -58,14 +77,13 @@ static char *close_stream(void)
 	struct stat st;
 	char *text = NULL;
 
-	CHECK_EQ_I64(outbuf_flush(&stream_ob), 0);
+	CHECK_EQ_I64(stream_flush(&stream), 0);
 	if (!fstat(stream_fd, &st) && (text = malloc((size_t)st.st_size + 1))) {
 		if (pread(stream_fd, text, (size_t)st.st_size, 0) != st.st_size)
 			st.st_size = 0;
 		text[st.st_size] = '\0';
 	}
-	stream_free(&stream);
-	outbuf_free(&stream_ob);
+	end_stream();
 	close(stream_fd);
 	stream_fd = -1;
 	tl_feed_hook = NULL;
@@ -373,7 +391,7 @@ static void test_exit_text(void)
 		HMS "exit     " "    600 " "    500 " "bash             "
 		"killed by SIGKILL  cpu 42us  maxrss 512K\n"
 		HMS "exit     " "    600 " "    500 " "bash             "
-		"killed by SIGSEGV (core dumped)  cpu 1.5ms  runq 250us  D 2ms\n"
+		"killed by SIGSEGV (core)  cpu 1.5ms  runq 250us  D 2ms\n"
 		HMS "exit     " "    600 " "    500 " "bash             "
 		"killed by SIGRTMIN+2  cpu 0ns  runq 0ns\n");
 	free(out);
@@ -610,17 +628,15 @@ static void test_write_error(void)
 		fprintf(stderr, "test_stream: no /dev/full, write error not tried\n");
 		return;
 	}
-	REQUIRE(outbuf_init(&stream_ob, fd, 1 << 16) == 0);
-	stream_init(&stream, &stream_ob, true, false, OFFSET);
+	REQUIRE(start_stream(fd, true, false) == 0);
 	tl_feed_hook = to_stream;
 	ev_fork(NULL, TS, bash, PL_BIRTH_FORK, 0, 0);
 	tl_feed_hook = NULL;
 	CHECK_EQ_U64(stream.lines, 1);
-	CHECK_EQ_I64(outbuf_flush(&stream_ob), -ENOSPC);
+	CHECK_EQ_I64(stream_flush(&stream), -ENOSPC);
 	/* sticky: a second flush does not pretend it worked */
-	CHECK_EQ_I64(outbuf_flush(&stream_ob), -ENOSPC);
-	stream_free(&stream);
-	outbuf_free(&stream_ob);
+	CHECK_EQ_I64(stream_flush(&stream), -ENOSPC);
+	end_stream();
 	close(fd);
 }
 

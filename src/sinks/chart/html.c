@@ -64,28 +64,23 @@ int chart_write_html(const struct timeline *tl, const struct pl_trace_info *info
 	return outbuf_flush(ob);
 }
 
-static int svg_finish(struct pl_sink *s, const struct timeline *tl,
-		      const struct pl_trace_info *info)
-{
-	return chart_write_svg(tl, info, &s->ob);
-}
+extern const struct pl_sink_ops pl_sink_svg;
 
-const struct pl_sink_ops pl_sink_svg = {
-	.name = "svg",
-	.timeline = true,
-	.buf_size = 1 << 20,
-	.finish = svg_finish,
-};
-
-static int html_finish(struct pl_sink *s, const struct timeline *tl,
-		       const struct pl_trace_info *info)
+/* One finish for both: the SVG alone, or the page around it. */
+static int chart_finish(struct pl_sink *s, const struct timeline *tl,
+			const struct pl_trace_info *info)
 {
+	if (s->ops == &pl_sink_svg)
+		return chart_write_svg(tl, info, &s->ob);
 	return chart_write_html(tl, info, &s->ob);
 }
 
+const struct pl_sink_ops pl_sink_svg = {
+	.name = "svg", .timeline = true, .buf_size = 1 << 20,
+	.finish = chart_finish,
+};
+
 const struct pl_sink_ops pl_sink_html = {
-	.name = "html",
-	.timeline = true,
-	.buf_size = 1 << 20,
-	.finish = html_finish,
+	.name = "html", .timeline = true, .buf_size = 1 << 20,
+	.finish = chart_finish,
 };
