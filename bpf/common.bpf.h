@@ -32,6 +32,7 @@
 #define WNOWAIT			0x01000000
 #define CLD_EXITED		1
 #define CLD_DUMPED		3
+#define PF_EXITING		0x00000004
 
 static __always_inline void count_lost(__u32 type)
 {
@@ -39,6 +40,12 @@ static __always_inline void count_lost(__u32 type)
 
 	if (n)
 		(*n)++;		/* per-CPU slot: no atomics needed */
+}
+
+/* A loss other than a full ring buffer (enum pl_loss_kind). */
+static __always_inline void count_loss(__u32 kind)
+{
+	count_lost(PL_LOST_KIND_BASE + kind);
 }
 
 static __always_inline __u64 submit_flags(void)

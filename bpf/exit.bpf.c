@@ -8,6 +8,7 @@
 #include "common.bpf.h"
 #include "select.bpf.h"
 #include "sched_account.bpf.h"
+#include "zombie.bpf.h"
 
 /* Threads that ended: their time, summed per process until it ends. */
 struct {
@@ -62,7 +63,8 @@ static __always_inline void read_proc_rusage(struct pl_rusage *r,
 }
 
 /* Will exit_notify() release the process at once? Mirrors
- * do_notify_parent(): the parent ignores SIGCHLD or set SA_NOCLDWAIT. */
+ * do_notify_parent(): the parent ignores SIGCHLD or set SA_NOCLDWAIT (as
+ * an exiting namespace init does, to release what it leaves). */
 static __always_inline bool will_autoreap(struct task_struct *task,
 					  struct signal_struct *sig)
 {
@@ -119,68 +121,117 @@ static __always_inline struct task_struct *new_reaper(struct task_struct *father
 	return ns ? BPF_CORE_READ(ns, child_reaper) : NULL;
 }
 
+/* Is task its pid namespace's init (the namespace's child reaper)? */
+static __always_inline bool is_ns_init(struct task_struct *task)
+{
+	struct pid *pid = BPF_CORE_READ(task, thread_pid);
+	unsigned int level = BPF_CORE_READ(pid, level);
+	struct pid_namespace *ns = NULL;
+
+	if (level > 31)
+		return false;
+	bpf_core_read(&ns, sizeof(ns), &pid->numbers[level].ns);
+	return ns && BPF_CORE_READ(ns, child_reaper, tgid) ==
+		     BPF_CORE_READ(task, tgid);
+}
+
+/* A live child given to a new parent: its reap will say so. */
+static __always_inline void note_moved(struct task_struct *child, __u32 tgid,
+				       __u32 reason, __u32 new_ppid)
+{
+	struct moved m = {
+		.start_ns = BPF_CORE_READ(child, start_boottime),
+		.reason = reason,
+	};
+	struct pl_zombie *z = bpf_map_lookup_elem(&zombies, &tgid);
+
+	/* a zombie child now waits for its new parent */
+	if (z && z->start_ns == m.start_ns) {
+		z->reparent = reason;
+		z->ppid = new_ppid;
+		return;
+	}
+	if (bpf_map_update_elem(&moved, &tgid, &m, BPF_ANY))
+		count_loss(PL_LOSS_REPARENT_LIMIT);
+}
+
+/* State of the walk over a dying process's children (a bpf_loop callback). */
+struct reparent_walk {
+	struct list_head *pos;
+	struct list_head *head;
+	__u64 ts;
+	__u32 off;		/* of sibling in task_struct */
+	__u32 new_ppid;
+	__u32 father_tgid;
+	__u32 reason;
+};
+
+/* One child: report its move (the first PL_REPARENT_MAX), or count it. */
+static long reparent_step(__u32 i, struct reparent_walk *w)
+{
+	struct list_head *pos = w->pos;
+	struct task_struct *child;
+	struct pl_reparent *e;
+	__u32 tgid;
+
+	if (!pos || pos == w->head)
+		return 1;
+	child = (void *)pos - w->off;
+	w->pos = BPF_CORE_READ(child, sibling.next);
+	tgid = BPF_CORE_READ(child, tgid);
+	if (!is_selected(tgid))
+		return 0;
+	note_moved(child, tgid, w->reason, w->new_ppid);
+	if (i >= PL_REPARENT_MAX) {
+		count_loss(PL_LOSS_REPARENT_LIMIT);
+		return 0;
+	}
+	e = reserve(sizeof(*e), PL_EV_REPARENT);
+	if (!e)
+		return 0;
+	fill_header_probe(&e->h, PL_EV_REPARENT, sizeof(*e), child, w->ts);
+	e->h.ppid = w->new_ppid;
+	e->old_ppid = w->father_tgid;
+	e->reason = w->reason;
+	submit(e);
+	return 0;
+}
+
 /* The children of a dying process move to a new parent in exit_notify(),
- * right after this tracepoint: report each move now, with the new parent. */
+ * right after this tracepoint: report each move now, with the new parent.
+ * When the dying process is its namespace's init, nothing moves: the
+ * kernel kills and releases them (zap_pid_ns_processes). Past
+ * PL_REPARENT_MAX children, moves are counted (and still decide their
+ * reap's "how"); without bpf_loop (before 5.17) the walk stops there and
+ * one more is counted when any is left. */
 static __always_inline void report_reparents(struct task_struct *father,
 					     __u64 ts)
 {
-	struct list_head *head = &father->children;
-	struct list_head *pos = BPF_CORE_READ(father, children.next);
-	__u32 off = bpf_core_field_offset(struct task_struct, sibling);
-	__u32 father_tgid = BPF_CORE_READ(father, tgid);
-	struct task_struct *reaper;
-	__u32 reason = 0, new_ppid = 0;
-
-	if (!pos || pos == head)
-		return;		/* no children: the common case */
-	reaper = new_reaper(father, &reason);
-	if (reaper)
-		new_ppid = BPF_CORE_READ(reaper, tgid);
-
-	for (int i = 0; i < PL_REPARENT_MAX; i++) {
-		struct task_struct *child;
-		struct pl_reparent *e;
-		struct pl_zombie *z;
-		__u32 tgid;
-
-		if (!pos || pos == head)
-			break;
-		child = (void *)pos - off;
-		pos = BPF_CORE_READ(child, sibling.next);
-		tgid = BPF_CORE_READ(child, tgid);
-		if (!is_selected(tgid))
-			continue;
-		/* a zombie child now waits for its new parent */
-		z = bpf_map_lookup_elem(&zombies, &tgid);
-		if (z)
-			z->ppid = new_ppid;
-		e = reserve(sizeof(*e), PL_EV_REPARENT);
-		if (!e)
-			continue;
-		fill_header_probe(&e->h, PL_EV_REPARENT, sizeof(*e), child, ts);
-		e->h.ppid = new_ppid;
-		e->old_ppid = father_tgid;
-		e->reason = reason;
-		submit(e);
-	}
-}
-
-/* A process whose exit record is lost still gets its reap and its
- * children's reparents: each record is lost or delivered on its own. */
-static __always_inline void remember_zombie(struct task_struct *task,
-					    __u32 tgid, __u64 ts)
-{
-	struct pl_zombie z = {
-		.start_ns = task->group_leader->start_boottime,
-		.exit_ns = ts,
-		.ppid = task->real_parent->tgid,
-		.uid = task->real_cred->uid.val,
-		.ptraced = task->group_leader->ptrace != 0,
+	struct reparent_walk w = {
+		.head = &father->children,
+		.pos = BPF_CORE_READ(father, children.next),
+		.ts = ts,
+		.off = bpf_core_field_offset(struct task_struct, sibling),
+		.father_tgid = BPF_CORE_READ(father, tgid),
 	};
+	struct task_struct *reaper;
 
-	__builtin_memcpy(z.comm, task->group_leader->comm, PL_COMM_LEN);
-	if (bpf_map_update_elem(&zombies, &tgid, &z, BPF_ANY))
-		count_lost(PL_EV_REAP);	/* its reap cannot be seen */
+	if (!w.pos || w.pos == w.head)
+		return;		/* no children: the common case */
+	reaper = new_reaper(father, &w.reason);
+	if (reaper)
+		w.new_ppid = BPF_CORE_READ(reaper, tgid);
+	if (w.new_ppid == w.father_tgid)
+		return;		/* an init: its namespace is torn down */
+	if (have_bpf_loop()) {
+		bpf_loop(PL_REPARENT_MAX + PL_REPARENT_MORE, reparent_step, &w, 0);
+	} else {
+		for (int i = 0; i < PL_REPARENT_MAX; i++)
+			if (reparent_step(i, &w))
+				return;
+	}
+	if (w.pos && w.pos != w.head)
+		count_loss(PL_LOSS_REPARENT_LIMIT);	/* at least one more */
 }
 
 /* The exiting task is on its CPU: count its last slice up to now, and
@@ -241,6 +292,32 @@ static __always_inline void sched_at_exit(struct task_struct *task,
 	}
 }
 
+/* Released in exit_notify(), just after: the reap is exact, and its
+ * reaper the parent that let the kernel do it (or the exiting namespace
+ * init that tears its namespace down). */
+static __always_inline void send_autoreap(struct task_struct *task, __u32 tgid,
+					  __u32 status, __u64 ts)
+{
+	struct task_struct *leader = task->group_leader;
+	struct task_struct *parent = leader->real_parent;
+	struct pl_zombie z = {
+		.start_ns = leader->start_boottime,
+		.exit_ns = ts,
+		.ppid = parent->tgid,
+		.uid = task->real_cred->uid.val,
+		.status = status,
+	};
+	__u32 how = PL_REAP_AUTOREAP;
+
+	__builtin_memcpy(z.comm, leader->comm, PL_COMM_LEN);
+	if ((parent->flags & PF_EXITING) && is_ns_init(parent))
+		how = PL_REAP_NS_TEARDOWN;
+	send_reap(tgid, &z, how, parent->tgid, 0, parent->comm, PL_REAP_EXACT,
+		  ts);
+	forget_moved(tgid, z.start_ns);
+	forget_task(tgid, z.start_ns);
+}
+
 static __always_inline int on_exit(__u64 *ctx, bool storage)
 {
 	struct task_struct *task = (void *)ctx[0];
@@ -248,7 +325,7 @@ static __always_inline int on_exit(__u64 *ctx, bool storage)
 	struct signal_struct *sig = task->signal;
 	__u32 tgid = task->tgid;
 	bool group_dead, autoreap = false;
-	__u32 live;
+	__u32 live, status;
 	struct pl_exit *e;
 
 	if (!trace_kthreads && is_kthread(task))
@@ -258,10 +335,11 @@ static __always_inline int on_exit(__u64 *ctx, bool storage)
 	/* signal->live was decremented just before the tracepoint */
 	live = sig->live.counter;
 	group_dead = exit_group_dead(ctx, sig, live);
+	status = exit_status(task, sig, group_dead);
 	if (group_dead) {
 		autoreap = will_autoreap(task, sig);
 		if (!autoreap)
-			remember_zombie(task, tgid, ts);
+			remember_zombie(task, tgid, ts, status);
 	}
 
 	e = reserve(sizeof(*e), PL_EV_EXIT);
@@ -277,12 +355,7 @@ static __always_inline int on_exit(__u64 *ctx, bool storage)
 		if (task->group_leader == task)
 			e->flags |= PL_EXIT_LEADER;
 		e->exit_signal = task->group_leader->exit_signal;
-		if (signal_group_exiting(sig))
-			e->exit_code = sig->group_exit_code;
-		else if (group_dead)
-			e->exit_code = task->group_leader->exit_code;
-		else
-			e->exit_code = task->exit_code;
+		e->exit_code = status;
 		read_task_rusage(&e->task, task);
 		if (group_dead)
 			read_proc_rusage(&e->proc, &e->task, task, sig);
@@ -294,6 +367,8 @@ static __always_inline int on_exit(__u64 *ctx, bool storage)
 	}
 	if (group_dead)
 		report_reparents(task, ts);
+	if (autoreap)
+		send_autoreap(task, tgid, status, ts);
 	return 0;
 }
 

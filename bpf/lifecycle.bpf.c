@@ -2,7 +2,7 @@
 /*
  * A process's life up to its exit: birth (task_newtask), exec
  * (sched_process_exec, and the execve/execveat syscalls for the execs
- * that fail) and rename (task_rename). Each handler decides selection
+ * that fail), rename (task_rename) and, for -u, setuid (the syscalls). Each handler decides selection
  * first and reserves ring-buffer space only for records that will be
  * delivered.
  */
@@ -14,6 +14,8 @@ struct exec_args {
 	__u64 filename;
 	__u64 argv;
 	__u32 flags;
+	__u32 argv0_len;	/* bytes of the caller's argv[0], no NUL */
+	char argv0[PL_ARGV0_MAX];
 };
 
 struct {
@@ -23,14 +25,32 @@ struct {
 	__type(value, struct exec_args);
 } exec_args SEC(".maps");
 
-#define SCRATCH_SIZE (sizeof(struct pl_exec) + PL_FILENAME_MAX + PL_ARGV_MAX)
+#define SCRATCH_SIZE (sizeof(struct pl_exec) + PL_FILENAME_MAX + ARGS_AREA + \
+		      2 * PL_FILENAME_MAX + PL_ARGV0_MAX)
+#define ARGS_AREA (2 * PL_ARGV_MAX)	/* argv, and the mask's room */
+
+#define NAME_MAX_READ	255	/* bytes of one path component */
+
+/* A path walk's state (see path_step). */
+struct path_state {
+	struct dentry *dentry;
+	struct vfsmount *vfsmnt;
+	struct mount *mnt;
+	__u32 pos;		/* first byte written so far in path[] */
+	__u32 trunc;
+};
 
 struct scratch {
 	char buf[SCRATCH_SIZE];
+	char path[PL_FILENAME_MAX + NAME_MAX_READ + 1];
+	struct path_state walk;
 };
 
+/* One buffer per CPU (the loader sets max_entries to the CPU count): a
+ * plain array, as a per-CPU one is limited to 32 KiB a value. Programs
+ * here do not migrate while they run. */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct scratch);
@@ -57,16 +77,20 @@ static __always_inline __u32 birth_kind(struct task_struct *task, __u64 flags)
 static __always_inline bool select_child(struct task_struct *child,
 					 __u32 parent_tgid, __u32 tgid)
 {
-	__u8 *bits, val;
+	struct pl_track *t, val = { .start_ns = child->start_boottime };
 
 	if (!filter_active)
 		return true;
-	bits = bpf_map_lookup_elem(&tracked, &parent_tgid);
-	if (bits && *bits) {
-		val = *bits;
-		bpf_map_update_elem(&tracked, &tgid, &val, BPF_ANY);
-		if (val & TRACK_SELECTED)
+	t = bpf_map_lookup_elem(&tracked, &parent_tgid);
+	if (t && t->bits) {
+		val.bits = t->bits;
+		if (!track(tgid, &val))
+			return false;
+		if (val.bits & TRACK_SELECTED)
 			return true;
+	} else {
+		/* a stale entry of an earlier life of this pid */
+		bpf_map_delete_elem(&tracked, &tgid);
 	}
 	return select_task(child, tgid, NULL);
 }
@@ -100,7 +124,7 @@ int BPF_PROG(handle_newtask, struct task_struct *task, u64 clone_flags)
 	e->parent_tid = (__u32)cur;
 	e->kind = birth_kind(task, clone_flags);
 	e->exit_signal = task->exit_signal;
-	e->pad = 0;
+	e->creator_pid = cur >> 32;
 	submit(e);
 	return 0;
 }
@@ -109,9 +133,9 @@ int BPF_PROG(handle_newtask, struct task_struct *task, u64 clone_flags)
 
 static __always_inline struct scratch *get_scratch(void)
 {
-	__u32 zero = 0;
+	__u32 cpu = bpf_get_smp_processor_id();
 
-	return bpf_map_lookup_elem(&scratch, &zero);
+	return bpf_map_lookup_elem(&scratch, &cpu);
 }
 
 /* Read the filename (kernel or user string) into dst. Returns its length
@@ -131,9 +155,120 @@ static __always_inline __u32 read_filename(char *dst, const char *src,
 	return (n - 1) & (PL_FILENAME_MAX - 1);
 }
 
+#define PATH_COMPONENTS		256	/* path components walked at most */
+#define PATH_COMPONENTS_OLD	8	/* without bpf_loop */
+
+/* State of a path walk, one component a step (a bpf_loop callback). It
+ * lives in the scratch map, not on the stack: the verifier then sees
+ * unknown values each step and checks the callback once, not once per
+ * possible position. */
+struct path_walk {
+	struct scratch *s;
+};
+
+static long path_step(__u32 i, struct path_walk *w)
+{
+	struct scratch *s = w->s;
+	struct path_state *st = &s->walk;
+	/* locals: a CO-RE read must not relocate our own struct's fields */
+	struct dentry *dentry = st->dentry;
+	struct vfsmount *vfsmnt = st->vfsmnt;
+	struct mount *mnt = st->mnt;
+	struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
+	struct dentry *root = BPF_CORE_READ(vfsmnt, mnt_root);
+	__u32 pos = st->pos & (PL_FILENAME_MAX - 1);
+	struct qstr name;
+	__u32 n;
+
+	if (dentry == root) {
+		struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
+
+		if (up == mnt)
+			return 1;	/* the root of everything */
+		st->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
+		st->mnt = up;
+		st->vfsmnt = &up->mnt;
+		return 0;
+	}
+	if (dentry == parent)
+		return 1;		/* the root of a detached tree */
+	name = BPF_CORE_READ(dentry, d_name);
+	n = name.len & NAME_MAX_READ;
+	if (n + 1 > pos) {
+		st->trunc = 1;
+		return 1;
+	}
+	pos -= n + 1;
+	bpf_probe_read_kernel(s->path + ((pos + 1) & (PL_FILENAME_MAX - 1)), n,
+			      name.name);
+	s->path[pos & (PL_FILENAME_MAX - 1)] = '/';
+	st->pos = pos;
+	st->dentry = parent;
+	return 0;
+}
+
+/*
+ * The path of an open file into s->path, built from its dentries up to
+ * the root, crossing mounts (no bpf_d_path on tracepoints), backwards;
+ * returns the offset of the first byte and sets *len; *trunc when it did
+ * not fit. Without bpf_loop (before 5.17), PATH_COMPONENTS_OLD only.
+ */
+static __always_inline __u32 file_path(struct scratch *s, struct file *file,
+				       __u32 *len, bool *trunc)
+{
+	struct path_state *st = &s->walk;
+	struct path_walk w = { .s = s };
+	__u32 pos;
+
+	st->vfsmnt = BPF_CORE_READ(file, f_path.mnt);
+	st->dentry = BPF_CORE_READ(file, f_path.dentry);
+	st->mnt = container_of(st->vfsmnt, struct mount, mnt);
+	st->pos = PL_FILENAME_MAX - 1;
+	st->trunc = 0;
+	s->path[PL_FILENAME_MAX - 1] = '\0';
+	if (have_bpf_loop()) {
+		bpf_loop(PATH_COMPONENTS, path_step, &w, 0);
+	} else {
+		for (int i = 0; i < PATH_COMPONENTS_OLD; i++)
+			if (path_step(i, &w))
+				break;
+	}
+	pos = st->pos & (PL_FILENAME_MAX - 1);
+	if (pos == PL_FILENAME_MAX - 1) {	/* the root itself */
+		pos--;
+		s->path[pos] = '/';
+	}
+	*trunc = st->trunc;
+	*len = PL_FILENAME_MAX - 1 - pos;
+	return pos;
+}
+
+/* Append len bytes (< PL_FILENAME_MAX) of src to the record at *off.
+ * Branch-free on purpose: every branch here would multiply the states
+ * the verifier walks through the whole exec handler. */
+#define RECORD_OFF_MASK	32767
+_Static_assert(SCRATCH_SIZE >= RECORD_OFF_MASK + PL_FILENAME_MAX,
+	       "an append at any masked offset fits the scratch buffer");
+
+static __always_inline __u32 append(struct scratch *s, __u32 *off,
+				    const char *src, __u32 len)
+{
+	__u64 n = len, at = *off;
+
+	/* keep the masks: the verifier needs them, the compiler would drop them */
+	asm volatile("" : "+r"(n), "+r"(at));
+	n &= PL_FILENAME_MAX - 1;
+	at &= RECORD_OFF_MASK;
+	bpf_probe_read_kernel(s->buf + at, n, src);
+	*off = at + n;
+	return n;
+}
+
 /*
  * argv is read from the new image's own stack, where the kernel has just
- * copied it: what the program really got, boundaries and all.
+ * copied it: what the program really got, boundaries and all. The real
+ * executable is the new image's file (the interpreter of a #! script);
+ * the name the caller gave is bprm->filename, the script's name.
  */
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid,
@@ -143,20 +278,27 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid,
 	__u32 tgid = task->tgid;
 	__u32 old_tid = old_pid;
 	unsigned long arg_start, arg_end, len;
+	char argv0[PL_ARGV0_MAX];
+	__u32 fname_len, at = 0, off, n, argv0_len = 0;
+	struct exec_args *a;
 	struct scratch *s;
 	struct pl_exec *e;
 	bool trunc = false;
-	__u32 fname_len;
+	char *pathbuf;
 	__u64 size;
 
-	struct exec_args *a = bpf_map_lookup_elem(&exec_args, &old_tid);
-	__u32 at = a ? a->flags & PL_EXEC_AT : 0;
-
-	if (a)
+	a = bpf_map_lookup_elem(&exec_args, &old_tid);
+	if (a) {
+		at = a->flags & PL_EXEC_AT;
+		argv0_len = a->argv0_len;
+		if (argv0_len > PL_ARGV0_MAX)
+			argv0_len = PL_ARGV0_MAX;
+		__builtin_memcpy(argv0, a->argv0, PL_ARGV0_MAX);
 		bpf_map_delete_elem(&exec_args, &old_tid);
+	}
 	if (!trace_kthreads && is_kthread(task))
 		return 0;
-	if (!select_task(task, tgid, NULL))
+	if (!select_task_why(task, tgid, NULL, PL_SELECT_EXEC))
 		return 0;
 	s = get_scratch();
 	if (!s)
@@ -165,6 +307,7 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid,
 	e->old_tid = old_tid;
 	e->flags = at;
 	e->argc = bprm->argc;
+	e->cut_index = 0;
 	e->pad = 0;
 
 	fname_len = read_filename(s->buf + sizeof(*e), bprm->filename, false,
@@ -183,11 +326,35 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid,
 	if (len > PL_ARGV_MAX)
 		len = PL_ARGV_MAX;
 	if (len && bpf_probe_read_user(s->buf + sizeof(*e) + fname_len, len,
-				       (void *)arg_start))
+				       (void *)arg_start)) {
 		len = 0;
+		e->flags |= PL_EXEC_ARGV_UNREADABLE;
+		count_loss(PL_LOSS_ARGV_UNREADABLE);
+	}
 	e->argv_len = len;
+	off = sizeof(*e) + fname_len + len;
 
-	size = sizeof(*e) + fname_len + len;
+	/* the real executable, then the script's interpreter line */
+	pathbuf = s->path;
+	{
+		__u32 plen = 0, start;
+		bool ptrunc;
+
+		start = file_path(s, bprm->file, &plen, &ptrunc);
+		if (ptrunc)
+			e->flags |= PL_EXEC_EXE_TRUNC;
+		e->exe_len = append(s, &off, pathbuf + (start & (PL_FILENAME_MAX - 1)),
+				    plen);
+	}
+	e->interp_len = 0;
+	if (bprm->interp != bprm->filename) {
+		e->flags |= PL_EXEC_SCRIPT;
+		n = read_filename(pathbuf, bprm->interp, false, &trunc);
+		e->interp_len = append(s, &off, pathbuf, n);
+	}
+	e->argv0_len = append(s, &off, argv0, argv0_len);
+
+	size = off;
 	fill_header(&e->h, PL_EV_EXEC, size, task, ts);
 	if (size > SCRATCH_SIZE)
 		return 0;
@@ -200,9 +367,16 @@ static __always_inline int stash_exec(__u64 filename, __u64 argv, __u32 flags)
 	__u64 cur = bpf_get_current_pid_tgid();
 	struct exec_args a = { .filename = filename, .argv = argv, .flags = flags };
 	__u32 tid = (__u32)cur;
+	const char *arg0 = NULL;
+	long n;
 
 	if (!is_selected(cur >> 32))
 		return 0;
+	/* the caller's argv[0]: a #! script's new image does not keep it */
+	if (!bpf_probe_read_user(&arg0, sizeof(arg0), (void *)argv) && arg0) {
+		n = bpf_probe_read_user_str(a.argv0, PL_ARGV0_MAX, arg0);
+		a.argv0_len = n > 0 ? n - 1 : 0;
+	}
 	bpf_map_update_elem(&exec_args, &tid, &a, BPF_ANY);
 	return 0;
 }
@@ -219,10 +393,63 @@ int handle_enter_execveat(struct trace_event_raw_sys_enter *ctx)
 	return stash_exec(ctx->args[1], ctx->args[2], PL_EXEC_AT);
 }
 
-#define FAILED_ARGV_SPACE (PL_FAILED_ARGS_MAX * PL_FAILED_ARG_LEN)
-_Static_assert(PL_FAILED_ARG_LEN == 128, "cut detection uses n >> 7");
-_Static_assert(PL_FILENAME_MAX + FAILED_ARGV_SPACE + PL_FAILED_ARG_LEN <= PL_ARGV_MAX,
-	       "failed-exec argv fits the scratch buffer");
+/* Arguments of a failed exec: read one by one from the caller's memory,
+ * within --argv-bytes like a successful exec's, and counted past it as
+ * the kernel's count() does. Before bpf_loop (5.17), FAILED_ARGS_OLD. */
+#define FAILED_ARGS_MAX		(1 << 20)
+#define FAILED_ARGS_OLD		32
+
+struct argv_walk {
+	char *args;		/* 2 * PL_ARGV_MAX bytes */
+	__u64 argv;		/* the caller's pointer array */
+	__u64 off;		/* bytes kept */
+	__u64 limit;		/* --argv-bytes */
+	__u32 argc;
+	__u32 cut_index;
+	__u32 flags;
+	bool end;
+};
+
+static long argv_step(__u32 i, struct argv_walk *w)
+{
+	const char *p = NULL;
+	__u64 room;
+	long n;
+
+	if (bpf_probe_read_user(&p, sizeof(p), (void *)(w->argv + i * sizeof(p)))) {
+		w->flags |= PL_EXEC_ARGV_UNREADABLE;
+		w->end = true;
+		return 1;
+	}
+	if (!p) {
+		w->end = true;
+		return 1;
+	}
+	w->argc++;
+	if (w->flags & PL_EXEC_ARGV_TRUNC)
+		return 0;		/* only counting now */
+	/* the mask keeps the verifier sure it is not negative */
+	room = (w->limit - w->off) & (2 * PL_ARGV_MAX - 1);
+	if (w->off >= w->limit || !room || room > PL_ARGV_MAX) {
+		w->cut_index = w->argc - 1;	/* not a byte of it kept */
+		w->flags |= PL_EXEC_ARGV_TRUNC;
+		return 0;
+	}
+	n = bpf_probe_read_user_str(w->args + (w->off & (PL_ARGV_MAX - 1)),
+				    room, p);
+	if (n <= 0) {
+		w->flags |= PL_EXEC_ARGV_UNREADABLE;
+		w->end = true;
+		return 1;
+	}
+	w->off += n;
+	if (n == room) {
+		/* filled the room: cut (or fits to the byte) */
+		w->cut_index = w->argc - 1;
+		w->flags |= PL_EXEC_ARGV_TRUNC;
+	}
+	return 0;
+}
 
 /* A failed exec changes nothing, so its arguments are still in the
  * caller's memory: read them now that the error is known. */
@@ -231,13 +458,13 @@ static __always_inline int exec_failed(struct trace_event_raw_sys_exit *ctx)
 	__u64 ts = bpf_ktime_get_boot_ns();
 	__u32 tid = bpf_get_current_pid_tgid();
 	struct exec_args *a = bpf_map_lookup_elem(&exec_args, &tid);
+	struct argv_walk w = {};
 	struct task_struct *cur;
 	struct pl_exec_fail *e;
 	struct scratch *s;
 	bool trunc = false;
-	__u32 fname_len, off = 0, argc = 0, cut = 0;
-	char *args;
-	__u64 size;
+	__u32 fname_len;
+	__u64 off, size;
 
 	if (!a)
 		return 0;
@@ -248,41 +475,33 @@ static __always_inline int exec_failed(struct trace_event_raw_sys_exit *ctx)
 		goto out;
 	e = (void *)s->buf;
 	e->ret = ctx->ret;
-	e->flags = a->flags;
-	e->pad = 0;
 	fname_len = read_filename(s->buf + sizeof(*e),
 				  (const char *)a->filename, true, &trunc);
-	if (trunc)
-		e->flags |= PL_EXEC_FILENAME_TRUNC;
 	e->filename_len = fname_len;
-	args = s->buf + sizeof(*e) + PL_FILENAME_MAX;
-
-	for (int i = 0; i < PL_FAILED_ARGS_MAX; i++) {
-		const char *p = NULL;
-		long n;
-
-		if (bpf_probe_read_user(&p, sizeof(p),
-					(void *)(a->argv + i * sizeof(p))) || !p)
-			break;
-		/* the mask bounds the write; the region has LEN bytes of slack */
-		n = bpf_probe_read_user_str(args + (off & (FAILED_ARGV_SPACE - 1)),
-					    PL_FAILED_ARG_LEN, p);
-		if (n <= 0)
-			break;
-		cut |= n >> 7;	/* n == PL_FAILED_ARG_LEN: the arg was cut */
-		off += n;
-		argc++;
-		if (off >= FAILED_ARGV_SPACE)
-			break;
+	w.args = s->buf + sizeof(*e) + PL_FILENAME_MAX;
+	w.argv = a->argv;
+	w.limit = argv_limit > PL_ARGV_MAX ? PL_ARGV_MAX : argv_limit;
+	w.flags = a->flags | (trunc ? PL_EXEC_FILENAME_TRUNC : 0);
+	if (have_bpf_loop()) {
+		bpf_loop(FAILED_ARGS_MAX, argv_step, &w, 0);
+	} else {
+		for (int i = 0; i < FAILED_ARGS_OLD; i++)
+			if (argv_step(i, &w))
+				break;
 	}
-	if (cut || argc == PL_FAILED_ARGS_MAX || off > FAILED_ARGV_SPACE)
-		e->flags |= PL_EXEC_ARGV_TRUNC;
+	if (!w.end)
+		w.flags |= PL_EXEC_ARGV_TRUNC;	/* argc is a lower bound */
+	if (w.flags & PL_EXEC_ARGV_UNREADABLE)
+		count_loss(PL_LOSS_ARGV_UNREADABLE);
+	e->flags = w.flags;
+	e->cut_index = w.cut_index;
+	off = w.off;
+	if (off > PL_ARGV_MAX)
+		off = PL_ARGV_MAX;
 	/* close the gap so argv follows the filename directly */
-	if (off > FAILED_ARGV_SPACE)
-		off = FAILED_ARGV_SPACE;
 	if (off)
-		bpf_probe_read_kernel(s->buf + sizeof(*e) + fname_len, off, args);
-	e->argc = argc;
+		bpf_probe_read_kernel(s->buf + sizeof(*e) + fname_len, off, w.args);
+	e->argc = w.argc;
 	e->argv_len = off;
 	size = sizeof(*e) + fname_len + off;
 	cur = (void *)bpf_get_current_task();
@@ -332,7 +551,7 @@ int BPF_PROG(handle_rename, struct task_struct *task, const char *comm)
 	if (in_exec(task))
 		return 0;
 	bpf_probe_read_kernel_str(name, sizeof(name), comm);
-	if (!select_task(task, task->tgid, name))
+	if (!select_task_why(task, task->tgid, name, PL_SELECT_COMM))
 		return 0;
 	e = reserve(sizeof(*e), PL_EV_COMM);
 	if (!e)
@@ -342,4 +561,39 @@ int BPF_PROG(handle_rename, struct task_struct *task, const char *comm)
 	__builtin_memcpy(e->h.comm, name, PL_COMM_LEN);
 	submit(e);
 	return 0;
+}
+
+/* ---- setuid: -u picks up a process when it takes the uid --------------- */
+
+static __always_inline int on_setuid(long ret)
+{
+	struct task_struct *task;
+
+	if (!filter_uid || ret != 0)
+		return 0;
+	/* a trusted task pointer (5.11+); before, -u waits for the next
+	 * exec, rename or fork */
+	task = current_task_trusted();
+	if (!task || (!trace_kthreads && is_kthread(task)))
+		return 0;
+	select_task_why(task, task->tgid, NULL, PL_SELECT_UID);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_setuid")
+int handle_exit_setuid(struct trace_event_raw_sys_exit *ctx)
+{
+	return on_setuid(ctx->ret);
+}
+
+SEC("tracepoint/syscalls/sys_exit_setreuid")
+int handle_exit_setreuid(struct trace_event_raw_sys_exit *ctx)
+{
+	return on_setuid(ctx->ret);
+}
+
+SEC("tracepoint/syscalls/sys_exit_setresuid")
+int handle_exit_setresuid(struct trace_event_raw_sys_exit *ctx)
+{
+	return on_setuid(ctx->ret);
 }

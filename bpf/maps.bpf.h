@@ -68,7 +68,7 @@ PL_SHARED struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, PL_MAX_PROCS);
 	__type(key, __u32);
-	__type(value, __u8);
+	__type(value, struct pl_track);
 } tracked SEC(".maps");
 
 /* Processes that exited and still wait for their reaper. */
@@ -78,6 +78,32 @@ PL_SHARED struct {
 	__type(key, __u32);
 	__type(value, struct pl_zombie);
 } zombies SEC(".maps");
+
+/* A zombie under its pid in each of its namespaces: wait4() and waitid()
+ * give the waiter's view, the zombies map is keyed by the global pid. */
+PL_SHARED struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, PL_MAX_PROCS);
+	__type(key, struct pl_ns_pid);
+	__type(value, __u32);
+	__uint(map_flags, BPF_F_NO_PREALLOC);	/* used in namespaces only */
+} zombie_alias SEC(".maps");
+
+/* Live processes given to a new parent: their reap says "subreaper" or
+ * "init". Keyed by tgid, checked against the start. */
+struct moved {
+	__u64 start_ns;
+	__u32 reason;		/* enum pl_reparent_reason */
+	__u32 pad;
+};
+
+PL_SHARED struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, PL_MAX_PROCS);
+	__type(key, __u32);
+	__type(value, struct moved);
+	__uint(map_flags, BPF_F_NO_PREALLOC);	/* written on reparents only */
+} moved SEC(".maps");
 
 /* Exits that claimed their signal_struct, where the exit tracepoint does
  * not say whether the group died (core_fixes.bpf.h). */

@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The end of a zombie: reaped by a wait4() or waitid() of its parent, or
- * released by the kernel (sched_process_free) without a wait we saw.
+ * The end of a zombie: reaped by a wait4() or waitid() (its pid as the
+ * waiter's namespace sees it, translated), or released by something no
+ * hooked syscall shows (io_uring's waitid, kernel_wait4()): seen at its
+ * free (sched_process_free), an upper bound.
  * sched_process_free is also where the hash by tid forgets a task's
  * scheduler accounting.
  */
 #include "common.bpf.h"
 #include "select.bpf.h"
 #include "sched_account.bpf.h"
+#include "zombie.bpf.h"
 
 /* Where a waitid() in flight will write the reaped pid. */
 struct wait_args {
@@ -22,44 +25,50 @@ struct {
 	__type(value, struct wait_args);
 } wait_args SEC(".maps");
 
-static __always_inline void emit_reap(__u32 pid, __u32 source, __u64 ts)
+/* The global pid of a zombie that a wait in the current task's pid
+ * namespace returned as nr; 0 when none of ours. */
+static __always_inline __u32 waited_pid(__u32 nr)
+{
+	struct task_struct *cur = (void *)bpf_get_current_task();
+	struct pid *pid = BPF_CORE_READ(cur, thread_pid);
+	unsigned int level = BPF_CORE_READ(pid, level);
+	struct pl_ns_pid key = { .nr = nr };
+	__u32 *g;
+
+	if (!level)
+		return nr;
+	if (level > PL_NS_LEVELS)
+		return 0;
+	bpf_core_read(&key.ns, sizeof(key.ns), &pid->numbers[level].ns);
+	g = bpf_map_lookup_elem(&zombie_alias, &key);
+	return g ? *g : 0;
+}
+
+/* A wait by the current task released the zombie nr (its namespace's pid). */
+static __always_inline void reaped_by_wait(__u32 nr, __u64 ts)
 {
 	__u64 cur = bpf_get_current_pid_tgid();
-	struct pl_zombie *z = bpf_map_lookup_elem(&zombies, &pid);
-	struct pl_reap *e;
+	__u32 pid = waited_pid(nr);
+	struct pl_zombie *z;
+	char comm[PL_COMM_LEN];
 
+	if (!pid)
+		return;
+	z = bpf_map_lookup_elem(&zombies, &pid);
 	if (!z)
 		return;
 	/* a ptracer's wait reports the zombie but leaves it to the parent */
-	if (source == PL_REAP_WAIT && z->ptraced && (cur >> 32) != z->ppid)
+	if (z->ptraced && (cur >> 32) != z->ppid)
 		return;
-	e = reserve(sizeof(*e), PL_EV_REAP);
-	if (e) {
-		e->h.ts_ns = ts;
-		e->h.start_ns = z->start_ns;
-		e->exit_ns = z->exit_ns;
-		e->h.type = PL_EV_REAP;
-		e->h.size = sizeof(*e);
-		e->h.pid = pid;
-		e->h.tid = pid;
-		e->h.ppid = z->ppid;
-		e->h.uid = z->uid;
-		__builtin_memcpy(e->h.comm, z->comm, PL_COMM_LEN);
-		e->source = source;
-		e->status = 0;
-		if (source == PL_REAP_WAIT) {
-			e->reaper_pid = cur >> 32;
-			e->reaper_tid = (__u32)cur;
-			bpf_get_current_comm(e->reaper_comm, PL_COMM_LEN);
-		} else {
-			e->reaper_pid = 0;
-			e->reaper_tid = 0;
-			__builtin_memset(e->reaper_comm, 0, PL_COMM_LEN);
-		}
-		submit(e);
+	if (!z->exit_ns && !is_selected(pid)) {
+		/* a zombie at the start outside the selection */
+		forget_zombie(pid, z);
+		return;
 	}
-	bpf_map_delete_elem(&zombies, &pid);
-	forget_task(pid);
+	bpf_get_current_comm(comm, PL_COMM_LEN);
+	send_reap(pid, z, pl_reap_how_after(z->reparent), cur >> 32, (__u32)cur, comm,
+		  PL_REAP_EXACT, ts);
+	forget_zombie(pid, z);
 }
 
 /* A wait that returns a pid of one of our zombies reaped it; stop and
@@ -68,7 +77,7 @@ SEC("tracepoint/syscalls/sys_exit_wait4")
 int handle_exit_wait4(struct trace_event_raw_sys_exit *ctx)
 {
 	if (ctx->ret > 0)
-		emit_reap(ctx->ret, PL_REAP_WAIT, bpf_ktime_get_boot_ns());
+		reaped_by_wait(ctx->ret, bpf_ktime_get_boot_ns());
 	return 0;
 }
 
@@ -100,16 +109,19 @@ int handle_exit_waitid(struct trace_event_raw_sys_exit *ctx)
 	if (ctx->ret == 0 &&
 	    !bpf_probe_read_user(&info, sizeof(info), (void *)a->infop) &&
 	    info.pid > 0 && info.code >= CLD_EXITED && info.code <= CLD_DUMPED)
-		emit_reap(info.pid, PL_REAP_WAIT, bpf_ktime_get_boot_ns());
+		reaped_by_wait(info.pid, bpf_ktime_get_boot_ns());
 	bpf_map_delete_elem(&wait_args, &tid);
 	return 0;
 }
 
-/* The last word on every task: a zombie freed without a wait we saw was
- * released by the kernel (autoreap after a race, or by a new parent). */
+/* The last word on every task. A zombie still recorded here was released
+ * by something no hooked syscall shows (io_uring's waitid, the kernel's
+ * own kernel_wait4()): its reaper is the parent at release, the time an
+ * upper bound (the free follows the release by an RCU grace period). */
 static __always_inline int on_free(struct task_struct *task, bool storage)
 {
 	__u32 pid = task->pid;
+	__u64 start = task->start_boottime;
 	struct pl_zombie *z;
 
 	if (!storage)
@@ -118,10 +130,17 @@ static __always_inline int on_free(struct task_struct *task, bool storage)
 		return 0;
 	forget_group_exit(task);
 	z = bpf_map_lookup_elem(&zombies, &pid);
-	if (z && z->start_ns == task->start_boottime)
-		emit_reap(pid, PL_REAP_RELEASE, bpf_ktime_get_boot_ns());
-	else if (!z)
-		forget_task(pid);
+	if (z && z->start_ns == start) {
+		struct task_struct *parent = task->real_parent;
+
+		if (z->exit_ns || is_selected(pid))
+			send_reap(pid, z, pl_reap_how_after(z->reparent), parent->tgid,
+				  0, parent->comm, 0, bpf_ktime_get_boot_ns());
+		forget_zombie(pid, z);
+		return 0;
+	}
+	forget_moved(pid, start);
+	forget_task(pid, start);
 	return 0;
 }
 

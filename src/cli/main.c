@@ -96,8 +96,8 @@ static void on_event(void *ctx, const struct pl_event *ev)
 		stream_event(&app->stream, ev);
 	if (app->file_stream_on && !app->file_failed)
 		stream_event(&app->file_stream, ev);
-	if (app->tl)
-		timeline_add(app->tl, ev);
+	if (app->tl && timeline_add(app->tl, ev) == -ENOMEM)
+		pump_note_loss(&app->pump, PL_LOSS_TIMELINE_ALLOC);
 }
 
 static int on_seed_record(void *ctx, void *data, size_t size)
@@ -308,6 +308,7 @@ static void fill_trace_info(struct app *app, struct pl_trace_info *info,
 	info->filters.kthreads = o->kthreads;
 	info->events = app->pump.events;
 	info->lost = app->pump.lost;
+	memcpy(info->losses, app->pump.losses, sizeof(info->losses));
 	info->version = PROCLIFE_VERSION;
 }
 
@@ -395,10 +396,15 @@ int main(int argc, char **argv)
 	}
 	if (selection_apply(&app.sel, &app.tracer))
 		goto cleanup;
+	/* selected at the start: in the document even if they stay quiet */
+	for (size_t i = 0; app.tl && i < app.sel.n; i++)
+		if (app.sel.tasks[i].bits & TRACK_SELECTED)
+			timeline_mark_selected(app.tl, app.sel.tasks[i].pid,
+					       app.sel.tasks[i].start_ns);
 
 	if (app.opts.command) {
 		/* CMD inherits tree membership from proclife, for its fork only */
-		if (tracer_track(&app.tracer, getpid(), TRACK_IN_TREE))
+		if (tracer_track(&app.tracer, getpid(), TRACK_IN_TREE, 0))
 			goto cleanup;
 		err_no = command_spawn(&app.cmd);
 		tracer_untrack(&app.tracer, getpid());
@@ -422,8 +428,13 @@ int main(int argc, char **argv)
 	/* CMD ended: its reap by us is the last record; take it too */
 	check_child(&app);
 	app.end_ns = pl_now_boot_ns();
+	/* zombies released with no record yet: reaps bounded by the end */
+	if (tracer_zombies_left(&app.tracer, app.end_ns, pump_on_record,
+				&app.pump))
+		fprintf(stderr, "proclife: cannot look for zombies released at the end\n");
 	if (pump_once(&app.pump, true))
 		app.failed = 1;
+	pump_settle(&app.pump);
 	if (app.tl && tracer_sched_end(&app.tracer, on_sched_end_record, &app))
 		fprintf(stderr, "proclife: cannot read the scheduler accounting of live tasks\n");
 	if (finish_outputs(&app))

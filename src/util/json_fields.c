@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <string.h>
+
 #include <sys/wait.h>
 
 #include "util/json_fields.h"
@@ -53,4 +55,35 @@ void json_exit_fields(struct json *j, uint32_t status)
 		json_kv_null(j, "signal");
 		json_kv_bool(j, "core_dumped", false);
 	}
+}
+
+void json_exec_identity(struct json *j, uint32_t flags, const char *exe,
+			size_t exe_len, const char *interp, size_t interp_len,
+			const char *filename, size_t filename_len,
+			const char *argv0, size_t argv0_len, const char *argv,
+			size_t argv_len, uint32_t cut_index)
+{
+	size_t first = argv_len ? strnlen(argv, argv_len) : 0;
+
+	if (exe_len)
+		json_kv_strn(j, "exe", exe, exe_len);
+	if (flags & PL_EXEC_SCRIPT) {
+		json_kv_strn(j, "script", filename, filename_len);
+		json_kv_strn(j, "interpreter", interp, interp_len);
+	}
+	/* the caller's own argv[0], when the new image lost it (#!) */
+	if (argv0_len && (argv0_len != first || memcmp(argv0, argv, first)))
+		json_kv_strn(j, "caller_argv0", argv0, argv0_len);
+	if (flags & PL_EXEC_AT)
+		json_kv_bool(j, "execveat", true);
+	if (flags & PL_EXEC_FILENAME_TRUNC)
+		json_kv_bool(j, "filename_truncated", true);
+	if (flags & PL_EXEC_EXE_TRUNC)
+		json_kv_bool(j, "exe_truncated", true);
+	if (flags & PL_EXEC_ARGV_TRUNC) {
+		json_kv_bool(j, "argv_truncated", true);
+		json_kv_u64(j, "argv_cut_index", cut_index);
+	}
+	if (flags & PL_EXEC_ARGV_UNREADABLE)
+		json_kv_bool(j, "argv_unreadable", true);
 }
