@@ -116,17 +116,6 @@ static __always_inline bool task_in_execve(struct task_struct *task,
 }
 
 /*
- * bpf_loop (5.17): walks whose length only the data knows (a path's
- * components, a failed exec's arguments, an exiting parent's children)
- * are verified once as a callback. Without it, callers fall back on a
- * short bounded loop and say what they could not cover.
- */
-static __always_inline bool have_bpf_loop(void)
-{
-	return bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_loop);
-}
-
-/*
  * bpf_get_current_task_btf (5.11): a task pointer the verifier trusts, as
  * syscall tracepoints need to use the helpers written for tp_btf
  * programs. NULL before (the caller then does without).

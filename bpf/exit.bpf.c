@@ -155,82 +155,80 @@ static __always_inline void note_moved(struct task_struct *child, __u32 tgid,
 		count_loss(PL_LOSS_REPARENT_LIMIT);
 }
 
-/* State of the walk over a dying process's children (a bpf_loop callback). */
-struct reparent_walk {
-	struct list_head *pos;
-	struct list_head *head;
-	__u64 ts;
-	__u32 off;		/* of sibling in task_struct */
-	__u32 new_ppid;
-	__u32 father_tgid;
-	__u32 reason;
-};
-
-/* One child: report its move (the first PL_REPARENT_MAX), or count it. */
-static long reparent_step(__u32 i, struct reparent_walk *w)
+/*
+ * One child of a dying process: report its move, or (past
+ * PL_REPARENT_MAX, report 0) count it. A global function: the verifier
+ * checks it once, not once per child of the walk. Arguments are scalars
+ * (all a global function may take on 5.10): pos is the child's sibling
+ * list node, head the parent's list, ppids the new parent << 32 | the
+ * dying one. Returns the next node, 0 at the end of the list.
+ */
+__noinline long pl_reparent_step(__u64 pos, __u64 head, __u64 ts, __u64 ppids,
+				 __u32 reason_report)
 {
-	struct list_head *pos = w->pos;
+	__u32 off = bpf_core_field_offset(struct task_struct, sibling);
+	__u32 reason = reason_report & 0xffff;
 	struct task_struct *child;
 	struct pl_reparent *e;
+	__u64 next;
 	__u32 tgid;
 
-	if (!pos || pos == w->head)
-		return 1;
-	child = (void *)pos - w->off;
-	w->pos = BPF_CORE_READ(child, sibling.next);
+	if (!pos || pos == head)
+		return 0;
+	child = (void *)(pos - off);
+	next = (__u64)BPF_CORE_READ(child, sibling.next);
 	tgid = BPF_CORE_READ(child, tgid);
 	if (!is_selected(tgid))
-		return 0;
-	note_moved(child, tgid, w->reason, w->new_ppid);
-	if (i >= PL_REPARENT_MAX) {
+		return next;
+	note_moved(child, tgid, reason, ppids >> 32);
+	if (!(reason_report >> 16)) {
 		count_loss(PL_LOSS_REPARENT_LIMIT);
-		return 0;
+		return next;
 	}
 	e = reserve(sizeof(*e), PL_EV_REPARENT);
 	if (!e)
-		return 0;
-	fill_header_probe(&e->h, PL_EV_REPARENT, sizeof(*e), child, w->ts);
-	e->h.ppid = w->new_ppid;
-	e->old_ppid = w->father_tgid;
-	e->reason = w->reason;
+		return next;
+	fill_header_probe(&e->h, PL_EV_REPARENT, sizeof(*e), child, ts);
+	e->h.ppid = ppids >> 32;
+	e->old_ppid = (__u32)ppids;
+	e->reason = reason;
 	submit(e);
-	return 0;
+	return next;
 }
 
 /* The children of a dying process move to a new parent in exit_notify(),
  * right after this tracepoint: report each move now, with the new parent.
  * When the dying process is its namespace's init, nothing moves: the
  * kernel kills and releases them (zap_pid_ns_processes). Past
- * PL_REPARENT_MAX children, moves are counted (and still decide their
- * reap's "how"); without bpf_loop (before 5.17) the walk stops there and
- * one more is counted when any is left. */
+ * PL_REPARENT_MAX children, moves are counted as lost records (and still
+ * decide their reap's "how"), up to PL_REPARENT_MORE more; one more is
+ * counted when any is left after that. */
 static __always_inline void report_reparents(struct task_struct *father,
 					     __u64 ts)
 {
-	struct reparent_walk w = {
-		.head = &father->children,
-		.pos = BPF_CORE_READ(father, children.next),
-		.ts = ts,
-		.off = bpf_core_field_offset(struct task_struct, sibling),
-		.father_tgid = BPF_CORE_READ(father, tgid),
-	};
+	struct list_head *first = BPF_CORE_READ(father, children.next);
+	__u32 father_tgid = BPF_CORE_READ(father, tgid);
 	struct task_struct *reaper;
+	__u32 reason = 0, new_ppid = 0;
+	__u64 pos, head, ppids;
 
-	if (!w.pos || w.pos == w.head)
+	if (!first || first == &father->children)
 		return;		/* no children: the common case */
-	reaper = new_reaper(father, &w.reason);
+	/* the list head's address as a plain number, as the first node
+	 * points back to it (a pointer may not be passed as one) */
+	pos = (__u64)first;
+	head = (__u64)BPF_CORE_READ(first, prev);
+	reaper = new_reaper(father, &reason);
 	if (reaper)
-		w.new_ppid = BPF_CORE_READ(reaper, tgid);
-	if (w.new_ppid == w.father_tgid)
+		new_ppid = BPF_CORE_READ(reaper, tgid);
+	if (new_ppid == father_tgid)
 		return;		/* an init: its namespace is torn down */
-	if (have_bpf_loop()) {
-		bpf_loop(PL_REPARENT_MAX + PL_REPARENT_MORE, reparent_step, &w, 0);
-	} else {
-		for (int i = 0; i < PL_REPARENT_MAX; i++)
-			if (reparent_step(i, &w))
-				return;
-	}
-	if (w.pos && w.pos != w.head)
+	ppids = (__u64)new_ppid << 32 | father_tgid;
+	for (int i = 0; i < PL_REPARENT_MAX && pos; i++)
+		pos = pl_reparent_step(pos, head, ts, ppids, reason | 1 << 16);
+	for (int i = 0; i < PL_REPARENT_MORE && pos; i++)
+		pos = pl_reparent_step(pos, head, ts, ppids, reason);
+	if (pos && pos != head)
 		count_loss(PL_LOSS_REPARENT_LIMIT);	/* at least one more */
 }
 

@@ -40,10 +40,22 @@ struct path_state {
 	__u32 trunc;
 };
 
+/* A failed exec's argument walk (see argv_step). */
+struct argv_state {
+	__u64 argv;		/* the caller's pointer array */
+	__u64 off;		/* bytes kept */
+	__u64 limit;		/* --argv-bytes */
+	__u32 argc;
+	__u32 cut_index;
+	__u32 flags;
+	__u32 end;		/* the NULL (or an unreadable pointer) was reached */
+};
+
 struct scratch {
 	char buf[SCRATCH_SIZE];
 	char path[PL_FILENAME_MAX + NAME_MAX_READ + 1];
 	struct path_state walk;
+	struct argv_state av;
 };
 
 /* One buffer per CPU (the loader sets max_entries to the CPU count): a
@@ -155,21 +167,20 @@ static __always_inline __u32 read_filename(char *dst, const char *src,
 	return (n - 1) & (PL_FILENAME_MAX - 1);
 }
 
-#define PATH_COMPONENTS		256	/* path components walked at most */
-#define PATH_COMPONENTS_OLD	8	/* without bpf_loop */
+#define PATH_COMPONENTS		64	/* path components walked at most */
 
-/* State of a path walk, one component a step (a bpf_loop callback). It
- * lives in the scratch map, not on the stack: the verifier then sees
- * unknown values each step and checks the callback once, not once per
- * possible position. */
-struct path_walk {
-	struct scratch *s;
-};
-
-static long path_step(__u32 i, struct path_walk *w)
+/* A path walk goes one component a step, its state in this CPU's scratch
+ * (s->walk). A global function: the verifier checks it once, not once per
+ * component. Returns 1 at the root (or when the buffer is full). */
+__noinline long pl_path_step(void)
 {
-	struct scratch *s = w->s;
-	struct path_state *st = &s->walk;
+	struct scratch *s = get_scratch();
+	struct path_state *st;
+
+	if (!s)
+		return 1;
+	st = &s->walk;
+	{
 	/* locals: a CO-RE read must not relocate our own struct's fields */
 	struct dentry *dentry = st->dentry;
 	struct vfsmount *vfsmnt = st->vfsmnt;
@@ -205,19 +216,19 @@ static long path_step(__u32 i, struct path_walk *w)
 	st->pos = pos;
 	st->dentry = parent;
 	return 0;
+	}
 }
 
 /*
  * The path of an open file into s->path, built from its dentries up to
  * the root, crossing mounts (no bpf_d_path on tracepoints), backwards;
  * returns the offset of the first byte and sets *len; *trunc when it did
- * not fit. Without bpf_loop (before 5.17), PATH_COMPONENTS_OLD only.
+ * not fit (or had more than PATH_COMPONENTS components).
  */
 static __always_inline __u32 file_path(struct scratch *s, struct file *file,
 				       __u32 *len, bool *trunc)
 {
 	struct path_state *st = &s->walk;
-	struct path_walk w = { .s = s };
 	__u32 pos;
 
 	st->vfsmnt = BPF_CORE_READ(file, f_path.mnt);
@@ -226,12 +237,11 @@ static __always_inline __u32 file_path(struct scratch *s, struct file *file,
 	st->pos = PL_FILENAME_MAX - 1;
 	st->trunc = 0;
 	s->path[PL_FILENAME_MAX - 1] = '\0';
-	if (have_bpf_loop()) {
-		bpf_loop(PATH_COMPONENTS, path_step, &w, 0);
-	} else {
-		for (int i = 0; i < PATH_COMPONENTS_OLD; i++)
-			if (path_step(i, &w))
-				break;
+	for (int i = 0; i < PATH_COMPONENTS; i++) {
+		if (pl_path_step())
+			break;
+		if (i == PATH_COMPONENTS - 1)
+			st->trunc = 1;
 	}
 	pos = st->pos & (PL_FILENAME_MAX - 1);
 	if (pos == PL_FILENAME_MAX - 1) {	/* the root itself */
@@ -395,54 +405,53 @@ int handle_enter_execveat(struct trace_event_raw_sys_enter *ctx)
 
 /* Arguments of a failed exec: read one by one from the caller's memory,
  * within --argv-bytes like a successful exec's, and counted past it as
- * the kernel's count() does. Before bpf_loop (5.17), FAILED_ARGS_OLD. */
-#define FAILED_ARGS_MAX		(1 << 20)
-#define FAILED_ARGS_OLD		32
+ * the kernel's count() does, up to FAILED_ARGS (argc is then a lower
+ * bound, flagged). The state is in the scratch map (s->av), as for the
+ * path walk. */
+#define FAILED_ARGS		1024
+#define FAILED_ARGV_AT		(sizeof(struct pl_exec_fail) + PL_FILENAME_MAX)
 
-struct argv_walk {
-	char *args;		/* 2 * PL_ARGV_MAX bytes */
-	__u64 argv;		/* the caller's pointer array */
-	__u64 off;		/* bytes kept */
-	__u64 limit;		/* --argv-bytes */
-	__u32 argc;
-	__u32 cut_index;
-	__u32 flags;
-	bool end;
-};
-
-static long argv_step(__u32 i, struct argv_walk *w)
+/* A global function, for the same reason as pl_path_step. Returns 1 at
+ * the end of argv (or at an unreadable pointer). */
+__noinline long pl_argv_step(__u32 i)
 {
+	struct scratch *s = get_scratch();
+	struct argv_state *w;
 	const char *p = NULL;
-	__u64 room;
+	__u64 room, off;
 	long n;
 
+	if (!s)
+		return 1;
+	w = &s->av;
 	if (bpf_probe_read_user(&p, sizeof(p), (void *)(w->argv + i * sizeof(p)))) {
 		w->flags |= PL_EXEC_ARGV_UNREADABLE;
-		w->end = true;
+		w->end = 1;
 		return 1;
 	}
 	if (!p) {
-		w->end = true;
+		w->end = 1;
 		return 1;
 	}
 	w->argc++;
 	if (w->flags & PL_EXEC_ARGV_TRUNC)
 		return 0;		/* only counting now */
+	off = w->off;
 	/* the mask keeps the verifier sure it is not negative */
-	room = (w->limit - w->off) & (2 * PL_ARGV_MAX - 1);
-	if (w->off >= w->limit || !room || room > PL_ARGV_MAX) {
+	room = (w->limit - off) & (2 * PL_ARGV_MAX - 1);
+	if (off >= w->limit || !room || room > PL_ARGV_MAX) {
 		w->cut_index = w->argc - 1;	/* not a byte of it kept */
 		w->flags |= PL_EXEC_ARGV_TRUNC;
 		return 0;
 	}
-	n = bpf_probe_read_user_str(w->args + (w->off & (PL_ARGV_MAX - 1)),
-				    room, p);
+	n = bpf_probe_read_user_str(s->buf + FAILED_ARGV_AT +
+				    (off & (PL_ARGV_MAX - 1)), room, p);
 	if (n <= 0) {
 		w->flags |= PL_EXEC_ARGV_UNREADABLE;
-		w->end = true;
+		w->end = 1;
 		return 1;
 	}
-	w->off += n;
+	w->off = off + n;
 	if (n == room) {
 		/* filled the room: cut (or fits to the byte) */
 		w->cut_index = w->argc - 1;
@@ -458,8 +467,8 @@ static __always_inline int exec_failed(struct trace_event_raw_sys_exit *ctx)
 	__u64 ts = bpf_ktime_get_boot_ns();
 	__u32 tid = bpf_get_current_pid_tgid();
 	struct exec_args *a = bpf_map_lookup_elem(&exec_args, &tid);
-	struct argv_walk w = {};
 	struct task_struct *cur;
+	struct argv_state *w;
 	struct pl_exec_fail *e;
 	struct scratch *s;
 	bool trunc = false;
@@ -478,30 +487,31 @@ static __always_inline int exec_failed(struct trace_event_raw_sys_exit *ctx)
 	fname_len = read_filename(s->buf + sizeof(*e),
 				  (const char *)a->filename, true, &trunc);
 	e->filename_len = fname_len;
-	w.args = s->buf + sizeof(*e) + PL_FILENAME_MAX;
-	w.argv = a->argv;
-	w.limit = argv_limit > PL_ARGV_MAX ? PL_ARGV_MAX : argv_limit;
-	w.flags = a->flags | (trunc ? PL_EXEC_FILENAME_TRUNC : 0);
-	if (have_bpf_loop()) {
-		bpf_loop(FAILED_ARGS_MAX, argv_step, &w, 0);
-	} else {
-		for (int i = 0; i < FAILED_ARGS_OLD; i++)
-			if (argv_step(i, &w))
-				break;
-	}
-	if (!w.end)
-		w.flags |= PL_EXEC_ARGV_TRUNC;	/* argc is a lower bound */
-	if (w.flags & PL_EXEC_ARGV_UNREADABLE)
+	w = &s->av;
+	w->argv = a->argv;
+	w->off = 0;
+	w->limit = argv_limit > PL_ARGV_MAX ? PL_ARGV_MAX : argv_limit;
+	w->argc = 0;
+	w->cut_index = 0;
+	w->flags = a->flags | (trunc ? PL_EXEC_FILENAME_TRUNC : 0);
+	w->end = 0;
+	for (__u32 i = 0; i < FAILED_ARGS; i++)
+		if (pl_argv_step(i))
+			break;
+	if (!w->end)
+		w->flags |= PL_EXEC_ARGV_TRUNC;	/* argc is a lower bound */
+	if (w->flags & PL_EXEC_ARGV_UNREADABLE)
 		count_loss(PL_LOSS_ARGV_UNREADABLE);
-	e->flags = w.flags;
-	e->cut_index = w.cut_index;
-	off = w.off;
+	e->flags = w->flags;
+	e->cut_index = w->cut_index;
+	off = w->off;
 	if (off > PL_ARGV_MAX)
 		off = PL_ARGV_MAX;
 	/* close the gap so argv follows the filename directly */
 	if (off)
-		bpf_probe_read_kernel(s->buf + sizeof(*e) + fname_len, off, w.args);
-	e->argc = w.argc;
+		bpf_probe_read_kernel(s->buf + sizeof(*e) + fname_len, off,
+				      s->buf + FAILED_ARGV_AT);
+	e->argc = w->argc;
 	e->argv_len = off;
 	size = sizeof(*e) + fname_len + off;
 	cur = (void *)bpf_get_current_task();

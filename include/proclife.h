@@ -22,7 +22,7 @@
 #define PL_FAILED_ARGS_MAX	32	/* argv pointers read on a failed exec */
 #define PL_FAILED_ARG_LEN	128	/* bytes read per argument of a failed exec */
 #define PL_REPARENT_MAX		128	/* children reported per exiting parent */
-#define PL_REPARENT_MORE	65536	/* children past it still counted and
+#define PL_REPARENT_MORE	1024	/* children past it still counted and
 					 * remembered for their reap's "how" */
 #define PL_PID_FILTER_MAX	1024
 #define PL_MAX_PROCS		65536	/* live selected processes tracked in maps */
