@@ -318,6 +318,32 @@ class Losses(Field):
         self.check_counted(t, "tracked_full", len(missing))
 
 
+    def test_zombies_map_full(self):
+        # no filter, a zombie map of 16: 64 children exit at once
+        fd, path = tempfile.mkstemp(suffix=".json")
+        os.close(fd)
+        self.addCleanup(os.unlink, path)
+        live = Live(["-j", "--max-procs", "16", "-o", path])
+        fx = subprocess.run([fixture("fan_out"), "64"], capture_output=True, text=True,
+                            timeout=60)
+        self.assertEqual(fx.returncode, 0, fx.stderr)
+        time.sleep(0.3)
+        live.signal(signal.SIGINT)
+        t = live.wait()
+        self.assertEqual(t.status, 0, t.stderr)
+        t.doc = load_json(path)
+        self.check_counted(t, "zombies_full")
+
+    def test_zombie_deeper_than_followed(self):
+        # a wait five pid namespaces deep: past the levels followed, the
+        # zombie is counted and its reap is still reported, bounded
+        t = self.run_doc("pidns_deep", 5, no_loss=False)
+        r = t.report
+        self.check_counted(t, "ns_deep")
+        rp = self.assertReap(t, r["child"], r["reaper"], "wait", code=9, exact=False)
+        self.assertGreaterEqual(rp["t_ns"], rp["exit_ns"])
+
+
 class LateSelection(Field):
     """7: a process selected mid-life is not a loss."""
 
