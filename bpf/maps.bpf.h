@@ -80,13 +80,13 @@ PL_SHARED struct {
 } zombies SEC(".maps");
 
 /* A zombie under its pid in each of its namespaces: wait4() and waitid()
- * give the waiter's view, the zombies map is keyed by the global pid. */
+ * give the waiter's view, the zombies map is keyed by the global pid.
+ * Preallocated, as every map of a tracing program must be (5.10 warns). */
 PL_SHARED struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, PL_MAX_PROCS);
 	__type(key, struct pl_ns_pid);
 	__type(value, __u32);
-	__uint(map_flags, BPF_F_NO_PREALLOC);	/* used in namespaces only */
 } zombie_alias SEC(".maps");
 
 /* Live processes given to a new parent: their reap says "subreaper" or
@@ -102,7 +102,6 @@ PL_SHARED struct {
 	__uint(max_entries, PL_MAX_PROCS);
 	__type(key, __u32);
 	__type(value, struct moved);
-	__uint(map_flags, BPF_F_NO_PREALLOC);	/* written on reparents only */
 } moved SEC(".maps");
 
 /* Exits that claimed their signal_struct, where the exit tracepoint does
