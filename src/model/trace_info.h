@@ -6,6 +6,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <linux/types.h>
+
+#include "proclife.h"
 
 struct pl_trace_filters {
 	const uint32_t *pids;	/* -p: n_pids pids, or NULL */
@@ -26,6 +29,7 @@ struct pl_trace_info {
 	struct pl_trace_filters filters;
 	uint64_t events;	/* events received */
 	uint64_t lost;		/* events the kernel could not deliver */
+	uint64_t losses[PL_LOSS_KINDS];	/* every loss by kind (enum pl_loss_kind) */
 	const char *version;	/* tool version */
 };
 

@@ -15,6 +15,7 @@ static size_t fixed_size(uint32_t type)
 	case PL_EV_REPARENT: return sizeof(struct pl_reparent);
 	case PL_EV_REAP: return sizeof(struct pl_reap);
 	case PL_EV_SEED: return sizeof(struct pl_seed);
+	case PL_EV_SELECT: return sizeof(struct pl_select);
 	case PL_EV_SCHED: return sizeof(struct pl_sched_end);
 	case PL_EV_STATE: return sizeof(struct pl_state);
 	case PL_EV_LOST: return sizeof(struct pl_lost);
@@ -36,6 +37,41 @@ static int decode_strings(struct pl_event *ev, const char *tail, size_t avail,
 	return 0;
 }
 
+/* The argument a cut argv ends in: the complete strings before it. */
+static uint32_t count_complete(const char *argv, size_t len)
+{
+	uint32_t n = 0;
+
+	for (size_t i = 0; i < len; i++)
+		n += argv[i] == '\0';
+	return n;
+}
+
+static int decode_exec(struct pl_event *ev, const char *tail, size_t avail)
+{
+	const struct pl_exec *x = ev->exec;
+	uint64_t sum = (uint64_t)x->filename_len + x->argv_len + x->exe_len +
+		       x->interp_len + x->argv0_len;
+
+	if (sum != avail)
+		return -EINVAL;
+	ev->filename = tail;
+	ev->filename_len = x->filename_len;
+	ev->argv = tail + x->filename_len;
+	ev->argv_len = x->argv_len;
+	ev->exe = ev->argv + x->argv_len;
+	ev->exe_len = x->exe_len;
+	ev->interp = ev->exe + x->exe_len;
+	ev->interp_len = x->interp_len;
+	ev->argv0 = ev->interp + x->interp_len;
+	ev->argv0_len = x->argv0_len;
+	ev->exec_flags = x->flags;
+	ev->argc = x->argc;
+	if (x->flags & PL_EXEC_ARGV_TRUNC)
+		ev->cut_index = count_complete(ev->argv, ev->argv_len);
+	return 0;
+}
+
 int pl_event_decode(const void *data, size_t size, struct pl_event *ev)
 {
 	const struct pl_header *h = data;
@@ -53,10 +89,10 @@ int pl_event_decode(const void *data, size_t size, struct pl_event *ev)
 
 	switch (h->type) {
 	case PL_EV_EXEC:
-		return decode_strings(ev, (const char *)data + fixed,
-				      size - fixed, ev->exec->filename_len,
-				      ev->exec->argv_len, ev->exec->flags);
+		return decode_exec(ev, (const char *)data + fixed, size - fixed);
 	case PL_EV_EXEC_FAIL:
+		ev->argc = ev->exec_fail->argc;
+		ev->cut_index = ev->exec_fail->cut_index;
 		return decode_strings(ev, (const char *)data + fixed,
 				      size - fixed, ev->exec_fail->filename_len,
 				      ev->exec_fail->argv_len,
@@ -79,6 +115,7 @@ const char *pl_event_name(const struct pl_event *ev)
 	case PL_EV_REPARENT: return "reparent";
 	case PL_EV_REAP: return "reap";
 	case PL_EV_SEED: return "seed";
+	case PL_EV_SELECT: return "selected";
 	case PL_EV_SCHED: return "sched";
 	case PL_EV_STATE: return "state";
 	case PL_EV_LOST: return "lost";

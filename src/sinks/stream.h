@@ -10,8 +10,6 @@
 #include "util/json.h"
 #include "util/outbuf.h"
 
-struct stream_reparent;
-
 struct stream {
 	struct outbuf *ob;	/* the caller's */
 	struct json j;
@@ -19,8 +17,6 @@ struct stream {
 	bool threads;		/* show thread-level events */
 	int64_t boot_offset_ns;
 	uint64_t lines;
-	/* reparented processes awaiting their reap: to tell "how" */
-	struct stream_reparent *reparented;
 };
 
 /* Lines go to ob, which stays the caller's (and so does flushing it). */
