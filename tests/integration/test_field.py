@@ -344,6 +344,43 @@ class Losses(Field):
         self.assertGreaterEqual(rp["t_ns"], rp["exit_ns"])
 
 
+    def test_loader_and_timeline_out_of_memory(self):
+        # the tracer may map no more than it has: a stall then a storm make
+        # the loader's reorder buffer and the timeline grow, and fail
+        import resource
+        fd, path = tempfile.mkstemp(suffix=".json")
+        os.close(fd)
+        os.unlink(path)
+        self.addCleanup(lambda: os.path.exists(path) and os.unlink(path))
+        live = Live(["-j", "-o", path])
+        pid = live.proc.pid
+        with open("/proc/%d/status" % pid) as f:
+            kb = int([l for l in f if l.startswith("VmSize")][0].split()[1])
+        lim = (kb + 2048) * 1024
+        resource.prlimit(pid, resource.RLIMIT_AS, (lim, lim))
+        os.kill(pid, signal.SIGSTOP)
+        try:
+            subprocess.run([fixture("storm"), "-n", "3000", "-j", "4"],
+                           stdout=subprocess.DEVNULL, timeout=120)
+        finally:
+            os.kill(pid, signal.SIGCONT)
+        time.sleep(1.0)
+        live.signal(signal.SIGINT)
+        t = live.wait(60)
+        kinds = totals_kinds(t)
+        self.assertGreaterEqual(kinds.get("loader_alloc", 0), 1, t.stderr)
+        self.assertGreaterEqual(kinds.get("timeline_alloc", 0), 1, t.stderr)
+        events, lost = t.totals()
+        self.assertEqual(lost, sum(kinds.values()), t.stderr)
+        # what the stream could still say is counted in the same kinds
+        for name in lost_by_kind(t):
+            self.assertIn(name, kinds, t.stderr)
+        # the document could not be written: no half file under its name
+        if t.status != 0:
+            self.assertIn("cannot write", t.stderr)
+            self.assertFalse(os.path.exists(path), "a partial document was left")
+
+
 class LateSelection(Field):
     """7: a process selected mid-life is not a loss."""
 
