@@ -46,7 +46,8 @@ static const char usage_text[] =
 "Output:\n"
 "  -j, --json              stream JSON Lines instead of text\n"
 "  -q, --quiet             no live stream\n"
-"  -o, --output FILE       write the whole trace to FILE at the end\n"
+"  -o, --output FILE       write the whole trace to FILE at the end ('-':\n"
+"                          standard output, in place of the live stream)\n"
 "  -F, --format FMT        format of FILE: json (timeline, default), jsonl,\n"
 "                          chrome (Perfetto / chrome://tracing), svg, html\n"
 "      --tree              print the process tree at the end\n"
@@ -382,6 +383,15 @@ enum pl_parse_result pl_parse_args(int argc, char **argv,
 	if (o->format_set && !o->output) {
 		set_err(err, size, "-F needs -o FILE");
 		return PL_PARSE_ERROR;
+	}
+	/* one standard output: the document takes it from the stream */
+	if (o->output && !strcmp(o->output, "-")) {
+		if (o->json && !o->quiet) {
+			set_err(err, size,
+				"-o - and the -j stream both write to standard output (add -q)");
+			return PL_PARSE_ERROR;
+		}
+		o->quiet = true;
 	}
 	if (o->command && o->nr_pids) {
 		set_err(err, size, "-p and a command exclude each other");

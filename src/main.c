@@ -423,8 +423,10 @@ static int finish_outputs(struct app *app)
 		timeline_finish(app->tl, app->end_ns);
 	fill_trace_info(app, &info, hostname, sizeof(hostname), &uts);
 
-	/* reports go where they do not mix into a JSON stream */
-	report_fd = app->stream_on && app->opts.json ? STDERR_FILENO : STDOUT_FILENO;
+	/* reports go where they do not mix into a JSON stream or document */
+	report_fd = (app->stream_on && app->opts.json) ||
+		    (app->out_on && app->out.to_stdout) ?
+		    STDERR_FILENO : STDOUT_FILENO;
 	if (app->opts.tree && app->tl) {
 		err = output_tree(app->tl, &info, report_fd);
 		if (err && err != -EPIPE)

@@ -11,16 +11,27 @@
 
 #include "out_file.h"
 
+bool out_file_is_stdout(const char *path)
+{
+	return !strcmp(path, "-");
+}
+
 int out_file_open(struct out_file *f, const char *path, char *err,
 		  size_t err_size)
 {
-	char *copy = strdup(path), *dir;
+	char *copy, *dir;
 	struct stat st;
 	int ret = 0;
 
 	memset(f, 0, sizeof(*f));
 	f->fd = -1;
 	f->path = path;
+	if (out_file_is_stdout(path)) {
+		f->fd = STDOUT_FILENO;
+		f->to_stdout = true;
+		return 0;
+	}
+	copy = strdup(path);
 	if (!copy)
 		return -ENOMEM;
 	if ((!stat(path, &st) && S_ISDIR(st.st_mode)) ||
@@ -59,6 +70,10 @@ int out_file_commit(struct out_file *f)
 	char proc[64], *tmp = NULL;
 	int ret = 0;
 
+	if (f->to_stdout) {
+		f->fd = -1;	/* written in place; standard output stays open */
+		return 0;
+	}
 	if (fsync(f->fd) && errno != EINVAL)
 		return -errno;
 	if (f->tmp_path) {
@@ -87,7 +102,7 @@ out:
 
 void out_file_abort(struct out_file *f)
 {
-	if (f->fd >= 0)
+	if (f->fd >= 0 && !f->to_stdout)
 		close(f->fd);
 	if (f->tmp_path) {
 		unlink(f->tmp_path);

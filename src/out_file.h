@@ -3,7 +3,8 @@
  * The -o file: opened (and so checked) before anything is attached,
  * written as an unnamed temporary file in the target's directory, and
  * given its name only when complete, so FILE is either the old file or
- * a whole new one, never half written.
+ * a whole new one, never half written. "-" is standard output, written
+ * in place (nothing to rename).
  */
 #ifndef PL_OUT_FILE_H
 #define PL_OUT_FILE_H
@@ -14,7 +15,11 @@ struct out_file {
 	int fd;
 	const char *path;
 	char *tmp_path;		/* named fallback when O_TMPFILE is unsupported */
+	bool to_stdout;		/* "-": the fd is standard output's */
 };
+
+/* Whether a -o name means standard output. */
+bool out_file_is_stdout(const char *path);
 
 /* 0, or -errno with err filled with one line. */
 int out_file_open(struct out_file *f, const char *path, char *err,

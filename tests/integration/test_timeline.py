@@ -11,7 +11,7 @@ import re
 import subprocess
 import tempfile
 
-from harness import ROOT, TracerTest, fixture, run, trace
+from harness import PROCLIFE as PROCLIFE_BIN, ROOT, TracerTest, fixture, run, trace
 
 VALIDATE = os.path.join(ROOT, "tests", "validate_timeline.py")
 # Debian's python3 carries python3-jsonschema (scripts/install-deps.sh)
@@ -164,3 +164,38 @@ class Timeline(TracerTest):
             self.assertTrue(any(re.search(r"\b%d\b" % pid, l) for l in lines), p.stdout)
         g = [l for l in lines if re.search(r"\b%d\b" % r["grandchild"], l)][0]
         self.assertIn("exit 3", g)
+
+
+class OutputToStdout(TracerTest):
+    """-o - writes the document to standard output, no file named '-'."""
+
+    def test_dash_is_standard_output(self):
+        d = tempfile.mkdtemp(prefix="plx_dash")
+        try:
+            p = subprocess.run([PROCLIFE_BIN, "-o", "-", "--", "/bin/sh", "-c",
+                                "/bin/true plx-dash >/dev/null"],
+                               capture_output=True, text=True, cwd=d, timeout=60)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertEqual(os.listdir(d), [], "a file was created in the working directory")
+        finally:
+            os.rmdir(d)
+        doc = json.loads(p.stdout)  # the whole of stdout is one document
+        self.assertEqual(doc["schema"], "proclife.timeline/1")
+        argvs = [e["argv"] for pr in doc["processes"] for e in pr["execs"]]
+        self.assertIn(["/bin/true", "plx-dash"], argvs)
+
+    def test_dash_jsonl_and_tree_on_stderr(self):
+        p = subprocess.run([PROCLIFE_BIN, "-o", "-", "-F", "jsonl", "--tree", "--",
+                            "/bin/true", "plx-dash2"], capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        events = [json.loads(l) for l in p.stdout.splitlines()]
+        self.assertTrue(events)
+        self.assertTrue(all("event" in e and "t_ns" in e for e in events))
+        self.assertIn(["/bin/true", "plx-dash2"], [e.get("argv") for e in events])
+        self.assertIn("true", p.stderr, "the tree goes to stderr, beside the document")
+
+    def test_dash_with_json_stream_is_refused(self):
+        p = run(["-j", "-o", "-", "--", "/bin/true"])
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("standard output", p.stderr)
+        self.assertEqual(p.stdout, "")

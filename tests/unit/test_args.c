@@ -111,6 +111,20 @@ static void test_output_and_format(void)
 	CHECK_EQ_U64(P("-o", ""), PL_PARSE_ERROR);
 }
 
+/* -o - is standard output: the document replaces the live stream there. */
+static void test_output_stdout(void)
+{
+	CHECK_EQ_U64(P("-o", "-"), PL_PARSE_OK);
+	CHECK_EQ_STR(opts.output, "-");
+	CHECK_EQ_U64(opts.format, PL_FMT_JSON);
+	CHECK(opts.quiet);
+	CHECK_EQ_U64(P("-o", "-", "-F", "html"), PL_PARSE_OK);
+	CHECK_EQ_U64(opts.format, PL_FMT_HTML);
+	CHECK_EQ_U64(P("-q", "-j", "-o", "-"), PL_PARSE_OK);
+	CHECK_EQ_U64(P("-j", "-o", "-"), PL_PARSE_ERROR);
+	CHECK(strstr(err, "standard output") != NULL);
+}
+
 static void test_duration(void)
 {
 	CHECK_EQ_U64(P("-d", "2.5"), PL_PARSE_OK);
@@ -184,6 +198,7 @@ int main(void)
 	RUN(test_comm);
 	RUN(test_uid);
 	RUN(test_output_and_format);
+	RUN(test_output_stdout);
 	RUN(test_duration);
 	RUN(test_ringbuf_and_argv_bytes);
 	RUN(test_command);
