@@ -30,7 +30,7 @@ enum {
 };
 
 static const char usage_text[] =
-"Usage: proclife [OPTIONS]                 trace live until Ctrl-C, SIGTERM or -d\n"
+"Usage: proclife [OPTIONS]                 trace live until Ctrl-C, SIGTERM, SIGHUP or -d\n"
 "       proclife [OPTIONS] -- CMD [ARG...] run CMD, trace it and its descendants\n"
 "\n"
 "Trace process lifecycles: fork, exec, exit, reparent and reap, with who\n"

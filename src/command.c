@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "command.h"
+#include "signals.h"
 
 static bool runnable_file(const char *path, int *err)
 {
@@ -84,7 +85,7 @@ int command_spawn(struct command *cmd)
 		char go;
 
 		close(pipefd[1]);
-		signal(SIGPIPE, SIG_DFL);	/* ignored dispositions survive exec */
+		signals_restore_for_child();
 		if (read(pipefd[0], &go, 1) != 1)
 			_exit(127);	/* proclife gave up before release */
 		execv(cmd->path, cmd->argv);

@@ -28,6 +28,7 @@
 #include "privileges.h"
 #include "reorder.h"
 #include "selection.h"
+#include "signals.h"
 #include "timefmt.h"
 #include "timeline.h"
 #include "tracer.h"
@@ -36,21 +37,6 @@
 #define HOLD_NS		(2 * 1000 * 1000ULL)
 #define POLL_MIN_MS	10
 #define POLL_MAX_MS	100
-
-static volatile sig_atomic_t stop_requests;
-static volatile sig_atomic_t term_requested;
-
-/* Only wakes the loop (epoll_wait returns EINTR) to reap CMD at once. */
-static void on_child(int sig)
-{
-}
-
-static void on_signal(int sig)
-{
-	stop_requests++;
-	if (sig == SIGTERM)
-		term_requested = 1;
-}
 
 struct app {
 	struct pl_options opts;
@@ -75,6 +61,7 @@ struct app {
 	pid_t child;
 	int child_status;
 	bool child_done;
+	bool cmd_not_started;	/* a stop signal came first */
 	bool stream_closed;	/* stdout went away (EPIPE): stop streaming */
 	int failed;		/* a runtime error ended the trace */
 };
@@ -242,21 +229,6 @@ static int command_status(const struct app *app)
 
 /* ---- set-up ------------------------------------------------------------ */
 
-static void install_signals(void)
-{
-	struct sigaction sa = { .sa_handler = on_signal };
-
-	struct sigaction child = { .sa_handler = on_child,
-				   .sa_flags = SA_NOCLDSTOP };
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigemptyset(&child.sa_mask);
-	sigaction(SIGCHLD, &child, NULL);
-	signal(SIGPIPE, SIG_IGN);
-}
-
 /* Everything a user can get wrong is checked before attaching. */
 static int check_inputs(struct app *app)
 {
@@ -328,13 +300,13 @@ static bool time_to_stop(struct app *app, uint64_t deadline)
 		if (app->child_done)
 			return true;
 		/* ^C reaches CMD too: wait for it, unless asked twice */
-		if (term_requested && stop_requests == 1) {
-			kill(app->child, SIGTERM);
-			term_requested = 0;
+		if (run_signals.forward && run_signals.stops == 1) {
+			kill(app->child, run_signals.forward);
+			run_signals.forward = 0;
 		}
-		return stop_requests > 1;
+		return run_signals.stops > 1;
 	}
-	return stop_requests > 0;
+	return run_signals.stops > 0;
 }
 
 static int next_timeout(struct app *app, int idle_ms, uint64_t deadline)
@@ -370,7 +342,8 @@ static int run_loop(struct app *app)
 	while (!time_to_stop(app, deadline)) {
 		uint64_t before = app->reorder.seq;
 
-		err = tracer_wait(&app->tracer, next_timeout(app, idle_ms, deadline));
+		err = tracer_wait(&app->tracer, next_timeout(app, idle_ms, deadline),
+				  signals_wait_mask());
 		if (err)
 			return err;
 		err = pump(app, false);
@@ -482,6 +455,7 @@ int main(int argc, char **argv)
 	char err[512];
 	int ret = 1, err_no;
 
+	signals_block();	/* first: none is lost while starting */
 	res = pl_parse_args(argc, argv, &app.opts, err, sizeof(err));
 	if (res == PL_PARSE_EXIT)
 		return 0;
@@ -499,7 +473,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "proclife: out of memory\n");
 		goto cleanup;
 	}
-	install_signals();
+	signals_install();
 	if (tracer_open(&app.tracer, &app.opts, on_ring_record, &app))
 		goto cleanup;
 	app.start_ns = pl_now_boot_ns();
@@ -512,7 +486,13 @@ int main(int argc, char **argv)
 	if (selection_apply(&app.sel, &app.tracer))
 		goto cleanup;
 
-	if (app.opts.command) {
+	signals_deliver_pending();
+	if (app.opts.command && run_signals.stops) {
+		/* stopped while starting: CMD would never see the signal */
+		fprintf(stderr, "proclife: signal %d came before %s started: not started\n",
+			(int)run_signals.last, app.opts.command[0]);
+		app.cmd_not_started = true;
+	} else if (app.opts.command) {
 		/* CMD inherits tree membership from proclife, for its fork only */
 		if (tracer_track(&app.tracer, getpid(), TRACK_IN_TREE))
 			goto cleanup;
@@ -553,6 +533,8 @@ int main(int argc, char **argv)
 			;
 		app.child_done = true;
 		ret = app.failed ? 1 : command_status(&app);
+	} else if (app.cmd_not_started) {
+		ret = app.failed ? 1 : 128 + run_signals.last;
 	} else {
 		ret = app.failed ? 1 : 0;
 	}

@@ -320,11 +320,12 @@ void tracer_untrack(struct tracer *t, uint32_t tgid)
 	bpf_map__delete_elem(t->skel->maps.tracked, &tgid, sizeof(tgid), 0);
 }
 
-int tracer_wait(struct tracer *t, int timeout_ms)
+int tracer_wait(struct tracer *t, int timeout_ms, const sigset_t *sigmask)
 {
 	struct epoll_event ev;
 
-	if (epoll_wait(t->epoll_fd, &ev, 1, timeout_ms) < 0 && errno != EINTR)
+	if (epoll_pwait(t->epoll_fd, &ev, 1, timeout_ms, sigmask) < 0 &&
+	    errno != EINTR)
 		return -errno;
 	return 0;
 }
