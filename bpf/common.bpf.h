@@ -35,8 +35,11 @@ const volatile bool filter_active = false;	/* any of -p, -c, -u, CMD */
 const volatile bool filter_pids = false;	/* -p or command mode */
 const volatile bool filter_comm = false;
 const volatile bool filter_uid = false;
-const volatile __u32 target_uid = 0;
-const volatile char target_comm[PL_COMM_LEN] = {};
+/* -c and -u: a task matches any of the names, and any of the users */
+const volatile __u32 nr_target_uids = 0;
+const volatile __u32 target_uids[PL_MAX_UIDS] = {};
+const volatile __u32 nr_target_comms = 0;
+const volatile char target_comms[PL_MAX_COMMS][PL_COMM_LEN] = {};
 const volatile bool trace_kthreads = false;
 const volatile __u32 argv_limit = PL_ARGV_DEFAULT;
 /* Pending bytes past which a submit wakes the loader; below it the loader
@@ -154,10 +157,10 @@ static __always_inline void fill_header_probe(struct pl_header *h, __u32 type,
 	BPF_CORE_READ_INTO(&h->comm, task, comm);
 }
 
-static __always_inline bool comm_matches(const char *comm)
+static __always_inline bool comm_is(const char *comm, __u32 k)
 {
 	for (int i = 0; i < PL_COMM_LEN; i++) {
-		if (comm[i] != target_comm[i])
+		if (comm[i] != target_comms[k][i])
 			return false;
 		if (!comm[i])
 			return true;
@@ -165,11 +168,27 @@ static __always_inline bool comm_matches(const char *comm)
 	return true;
 }
 
+static __always_inline bool comm_matches(const char *comm)
+{
+	for (__u32 k = 0; k < PL_MAX_COMMS && k < nr_target_comms; k++)
+		if (comm_is(comm, k))
+			return true;
+	return false;
+}
+
+static __always_inline bool uid_matches(__u32 uid)
+{
+	for (__u32 k = 0; k < PL_MAX_UIDS && k < nr_target_uids; k++)
+		if (uid == target_uids[k])
+			return true;
+	return false;
+}
+
 /* Do the task's current facts satisfy -c and -u? (-p is tree membership.) */
 static __always_inline bool task_matches(struct task_struct *task,
 					 const char *comm)
 {
-	if (filter_uid && task->real_cred->uid.val != target_uid)
+	if (filter_uid && !uid_matches(task->real_cred->uid.val))
 		return false;
 	if (filter_comm) {
 		char buf[PL_COMM_LEN];

@@ -23,6 +23,8 @@
 #define PL_FAILED_ARG_LEN	128	/* bytes read per argument of a failed exec */
 #define PL_REPARENT_MAX		128	/* children reported per exiting parent */
 #define PL_PID_FILTER_MAX	1024
+#define PL_MAX_COMMS		8	/* names one run filters on (-c) */
+#define PL_MAX_UIDS		8	/* users one run filters on (-u) */
 #define PL_MAX_PROCS		65536	/* live selected processes tracked in maps */
 
 enum pl_event_type {

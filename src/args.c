@@ -38,8 +38,10 @@ static const char usage_text[] =
 "\n"
 "Selection (a task that matches stays traced for life, with its descendants):\n"
 "  -p, --pid PID[,PID...]  only these processes and their descendants\n"
-"  -c, --comm NAME         only tasks named NAME (at most 15 bytes)\n"
-"  -u, --uid UID|USER      only tasks of this user (real uid)\n"
+"  -c, --comm NAME[,NAME...]  only tasks named NAME (at most 15 bytes);\n"
+"                          repeat or list up to 8 names: any of them\n"
+"  -u, --uid USER[,USER...]  only tasks of this user (real uid; name or\n"
+"                          number); repeat or list up to 8: any of them\n"
 "  -K, --kthreads          include kernel threads\n"
 "  -T, --threads           show thread events in the stream\n"
 "\n"
@@ -129,8 +131,51 @@ static int parse_pids(const char *arg, struct pl_options *o, char *err,
 	return 0;
 }
 
-static int parse_uid(const char *arg, struct pl_options *o, char *err,
-		     size_t size)
+/* Call add for each comma-separated item of arg; an empty one is an error. */
+static int each_item(const char *opt, const char *arg, struct pl_options *o,
+		     int (*add)(const char *item, struct pl_options *o,
+				char *err, size_t size),
+		     char *err, size_t size)
+{
+	char buf[1024], *tok, *save = NULL;
+	size_t len = strlen(arg);
+
+	if (len >= sizeof(buf)) {
+		set_err(err, size, "%s: list too long", opt);
+		return -1;
+	}
+	if (!len || arg[0] == ',' || arg[len - 1] == ',' || strstr(arg, ",,")) {
+		set_err(err, size, "%s: '%s' has an empty item", opt, arg);
+		return -1;
+	}
+	strcpy(buf, arg);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+		if (add(tok, o, err, size))
+			return -1;
+	return 0;
+}
+
+static int add_comm(const char *name, struct pl_options *o, char *err,
+		    size_t size)
+{
+	if (strlen(name) >= PL_COMM_LEN) {
+		set_err(err, size, "-c: '%s' is not a comm (1 to %d bytes)",
+			name, PL_COMM_LEN - 1);
+		return -1;
+	}
+	for (unsigned int i = 0; i < o->nr_comms; i++)
+		if (!strcmp(o->comms[i], name))
+			return 0;
+	if (o->nr_comms == PL_MAX_COMMS) {
+		set_err(err, size, "-c: at most %d names", PL_MAX_COMMS);
+		return -1;
+	}
+	strcpy(o->comms[o->nr_comms++], name);
+	return 0;
+}
+
+static int add_uid(const char *arg, struct pl_options *o, char *err,
+		   size_t size)
 {
 	unsigned long long uid;
 	struct passwd *pw;
@@ -140,15 +185,22 @@ static int parse_uid(const char *arg, struct pl_options *o, char *err,
 			set_err(err, size, "-u: '%s' is not a uid", arg);
 			return -1;
 		}
-		o->uid = (long long)uid;
-		return 0;
+	} else {
+		pw = getpwnam(arg);
+		if (!pw) {
+			set_err(err, size, "-u: no user '%s'", arg);
+			return -1;
+		}
+		uid = pw->pw_uid;
 	}
-	pw = getpwnam(arg);
-	if (!pw) {
-		set_err(err, size, "-u: no user '%s'", arg);
+	for (unsigned int i = 0; i < o->nr_uids; i++)
+		if (o->uids[i] == uid)
+			return 0;
+	if (o->nr_uids == PL_MAX_UIDS) {
+		set_err(err, size, "-u: at most %d users", PL_MAX_UIDS);
 		return -1;
 	}
-	o->uid = pw->pw_uid;
+	o->uids[o->nr_uids++] = (uint32_t)uid;
 	return 0;
 }
 
@@ -253,7 +305,6 @@ enum pl_parse_result pl_parse_args(int argc, char **argv,
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	o->uid = -1;
 	o->ringbuf_size = RINGBUF_DEFAULT;
 	o->argv_bytes = PL_ARGV_DEFAULT;
 	err[0] = '\0';
@@ -275,16 +326,17 @@ enum pl_parse_result pl_parse_args(int argc, char **argv,
 				return PL_PARSE_ERROR;
 			break;
 		case 'c':
-			if (!*optarg || strlen(optarg) >= PL_COMM_LEN) {
+			if (!*optarg) {
 				set_err(err, size,
-					"-c: '%s' is not a comm (1 to %d bytes)",
-					optarg, PL_COMM_LEN - 1);
+					"-c: '' is not a comm (1 to %d bytes)",
+					PL_COMM_LEN - 1);
 				return PL_PARSE_ERROR;
 			}
-			strcpy(o->comm, optarg);
+			if (each_item("-c", optarg, o, add_comm, err, size))
+				return PL_PARSE_ERROR;
 			break;
 		case 'u':
-			if (parse_uid(optarg, o, err, size))
+			if (each_item("-u", optarg, o, add_uid, err, size))
 				return PL_PARSE_ERROR;
 			break;
 		case 'T': o->threads = true; break;

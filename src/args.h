@@ -22,8 +22,10 @@ enum pl_format {
 struct pl_options {
 	uint32_t pids[PL_MAX_PIDS];
 	unsigned int nr_pids;
-	char comm[PL_COMM_LEN];		/* "" when not filtering */
-	long long uid;			/* -1 when not filtering */
+	char comms[PL_MAX_COMMS][PL_COMM_LEN];	/* -c: any of these names */
+	unsigned int nr_comms;
+	uint32_t uids[PL_MAX_UIDS];	/* -u: any of these users */
+	unsigned int nr_uids;
 	bool threads;
 	bool kthreads;
 	bool json;

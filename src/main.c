@@ -376,8 +376,10 @@ static void fill_trace_info(struct app *app, struct pl_trace_info *info,
 	info->command = o->command;
 	info->filters.pids = o->nr_pids ? o->pids : NULL;
 	info->filters.n_pids = o->nr_pids;
-	info->filters.comm = o->comm[0] ? o->comm : NULL;
-	info->filters.uid = o->uid;
+	info->filters.comms = o->comms;
+	info->filters.n_comms = o->nr_comms;
+	info->filters.uids = o->uids;
+	info->filters.n_uids = o->nr_uids;
 	info->filters.threads = o->threads;
 	info->filters.kthreads = o->kthreads;
 	info->events = app->events;

@@ -13,7 +13,7 @@ void selection_init(struct selection *sel, const struct pl_options *opts)
 {
 	memset(sel, 0, sizeof(*sel));
 	sel->opts = opts;
-	sel->active = opts->nr_pids || opts->comm[0] || opts->uid >= 0 ||
+	sel->active = opts->nr_pids || opts->nr_comms || opts->nr_uids ||
 		      opts->command;
 }
 
@@ -71,11 +71,28 @@ static bool listed_pid(const struct pl_options *o, uint32_t pid)
 	return false;
 }
 
+static bool uid_matches(const struct pl_options *o, uint32_t uid)
+{
+	for (unsigned int i = 0; i < o->nr_uids; i++)
+		if (o->uids[i] == uid)
+			return true;
+	return false;
+}
+
+static bool comm_matches(const struct pl_options *o, const char *comm)
+{
+	for (unsigned int i = 0; i < o->nr_comms; i++)
+		if (!strncmp(comm, o->comms[i], PL_COMM_LEN))
+			return true;
+	return false;
+}
+
+/* Several values of one filter: any of them; several filters: all. */
 static bool matches(const struct pl_options *o, const struct sel_task *t)
 {
-	if (o->uid >= 0 && t->uid != (uint32_t)o->uid)
+	if (o->nr_uids && !uid_matches(o, t->uid))
 		return false;
-	if (o->comm[0] && strncmp(t->comm, o->comm, PL_COMM_LEN))
+	if (o->nr_comms && !comm_matches(o, t->comm))
 		return false;
 	return true;
 }

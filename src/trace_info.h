@@ -7,11 +7,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "proclife.h"
+
 struct pl_trace_filters {
 	const uint32_t *pids;	/* -p: n_pids pids, or NULL */
 	size_t n_pids;
-	const char *comm;	/* -c, or NULL */
-	int64_t uid;		/* -u, or -1 */
+	const char (*comms)[PL_COMM_LEN];	/* -c: n_comms names */
+	size_t n_comms;
+	const uint32_t *uids;	/* -u: n_uids users */
+	size_t n_uids;
 	bool threads;		/* -T */
 	bool kthreads;		/* -K */
 };

@@ -160,11 +160,13 @@ static void set_rodata(struct proclife_bpf *skel, const struct pl_options *o)
 	bool pids = o->nr_pids || o->command;
 
 	skel->rodata->filter_pids = pids;
-	skel->rodata->filter_comm = o->comm[0] != '\0';
-	skel->rodata->filter_uid = o->uid >= 0;
-	skel->rodata->target_uid = o->uid >= 0 ? (uint32_t)o->uid : 0;
-	memcpy((char *)skel->rodata->target_comm, o->comm, PL_COMM_LEN);
-	skel->rodata->filter_active = pids || o->comm[0] || o->uid >= 0;
+	skel->rodata->filter_comm = o->nr_comms > 0;
+	skel->rodata->filter_uid = o->nr_uids > 0;
+	skel->rodata->nr_target_uids = o->nr_uids;
+	memcpy((void *)skel->rodata->target_uids, o->uids, sizeof(o->uids));
+	skel->rodata->nr_target_comms = o->nr_comms;
+	memcpy((void *)skel->rodata->target_comms, o->comms, sizeof(o->comms));
+	skel->rodata->filter_active = pids || o->nr_comms || o->nr_uids;
 	skel->rodata->trace_kthreads = o->kthreads;
 	skel->rodata->argv_limit = o->argv_bytes;
 	skel->rodata->wakeup_bytes = o->ringbuf_size / 4;

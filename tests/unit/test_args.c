@@ -32,8 +32,8 @@ static void test_defaults(void)
 {
 	CHECK_EQ_U64(parse(NULL), PL_PARSE_OK);
 	CHECK_EQ_U64(opts.nr_pids, 0);
-	CHECK_EQ_I64(opts.uid, -1);
-	CHECK_EQ_STR(opts.comm, "");
+	CHECK_EQ_U64(opts.nr_uids, 0);
+	CHECK_EQ_U64(opts.nr_comms, 0);
 	CHECK(!opts.json && !opts.quiet && !opts.threads && !opts.kthreads);
 	CHECK(opts.command == NULL);
 	CHECK(opts.output == NULL);
@@ -73,22 +73,58 @@ static void test_pids(void)
 static void test_comm(void)
 {
 	CHECK_EQ_U64(P("-c", "bash"), PL_PARSE_OK);
-	CHECK_EQ_STR(opts.comm, "bash");
+	CHECK_EQ_U64(opts.nr_comms, 1);
+	CHECK_EQ_STR(opts.comms[0], "bash");
 	CHECK_EQ_U64(P("-c", "123456789012345"), PL_PARSE_OK);
 	CHECK_EQ_U64(P("-c", "1234567890123456"), PL_PARSE_ERROR);
 	CHECK(strstr(err, "1234567890123456") != NULL);
 	CHECK_EQ_U64(P("-c", ""), PL_PARSE_ERROR);
 }
 
+/* Repeated and listed names accumulate (any of them), up to 8. */
+static void test_comm_list(void)
+{
+	CHECK_EQ_U64(P("-c", "true", "-c", "echo"), PL_PARSE_OK);
+	CHECK_EQ_U64(opts.nr_comms, 2);
+	CHECK_EQ_STR(opts.comms[0], "true");
+	CHECK_EQ_STR(opts.comms[1], "echo");
+	CHECK_EQ_U64(P("-c", "true,echo"), PL_PARSE_OK);
+	CHECK_EQ_U64(opts.nr_comms, 2);
+	CHECK_EQ_STR(opts.comms[1], "echo");
+	CHECK_EQ_U64(P("-c", "a,b", "--comm=c", "-c", "a"), PL_PARSE_OK);
+	CHECK_EQ_U64(opts.nr_comms, 3);	/* the repeated a counts once */
+	CHECK_EQ_U64(P("-c", "1,2,3,4,5,6,7,8"), PL_PARSE_OK);
+	CHECK_EQ_U64(opts.nr_comms, 8);
+	CHECK_EQ_U64(P("-c", "1,2,3,4,5,6,7,8", "-c", "9"), PL_PARSE_ERROR);
+	CHECK(strstr(err, "at most 8") != NULL);
+	CHECK_EQ_U64(P("-c", "a,,b"), PL_PARSE_ERROR);
+	CHECK(strstr(err, "empty") != NULL);
+	CHECK_EQ_U64(P("-c", "a,"), PL_PARSE_ERROR);
+	CHECK_EQ_U64(P("-c", ","), PL_PARSE_ERROR);
+	CHECK_EQ_U64(P("-c", "ok,1234567890123456"), PL_PARSE_ERROR);
+	CHECK(strstr(err, "'1234567890123456'") != NULL);
+}
+
 static void test_uid(void)
 {
 	CHECK_EQ_U64(P("-u", "1000"), PL_PARSE_OK);
-	CHECK_EQ_I64(opts.uid, 1000);
+	CHECK_EQ_U64(opts.nr_uids, 1);
+	CHECK_EQ_U64(opts.uids[0], 1000);
 	CHECK_EQ_U64(P("-u", "root"), PL_PARSE_OK);
-	CHECK_EQ_I64(opts.uid, 0);
+	CHECK_EQ_U64(opts.uids[0], 0);
 	CHECK_EQ_U64(P("-u", "no-such-user-here"), PL_PARSE_ERROR);
 	CHECK(strstr(err, "no-such-user-here") != NULL);
 	CHECK_EQ_U64(P("-u", "4294967295"), PL_PARSE_ERROR);
+	/* repeated and listed: any of them */
+	CHECK_EQ_U64(P("-u", "0", "-u", "nobody"), PL_PARSE_OK);
+	CHECK_EQ_U64(opts.nr_uids, 2);
+	CHECK_EQ_U64(opts.uids[0], 0);
+	CHECK_EQ_U64(opts.uids[1], 65534);
+	CHECK_EQ_U64(P("-u", "root,65534,0"), PL_PARSE_OK);
+	CHECK_EQ_U64(opts.nr_uids, 2);
+	CHECK_EQ_U64(P("-u", "1,2,3,4", "-u", "5,6,7,8,9"), PL_PARSE_ERROR);
+	CHECK(strstr(err, "at most 8") != NULL);
+	CHECK_EQ_U64(P("-u", "0,,1"), PL_PARSE_ERROR);
 }
 
 static void test_output_and_format(void)
@@ -196,6 +232,7 @@ int main(void)
 	RUN(test_short_and_long_flags);
 	RUN(test_pids);
 	RUN(test_comm);
+	RUN(test_comm_list);
 	RUN(test_uid);
 	RUN(test_output_and_format);
 	RUN(test_output_stdout);
