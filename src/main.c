@@ -37,6 +37,8 @@
 #define HOLD_NS		(2 * 1000 * 1000ULL)
 #define POLL_MIN_MS	10
 #define POLL_MAX_MS	100
+/* -d with a command: from SIGTERM to SIGKILL */
+#define KILL_GRACE_NS	(5 * 1000 * 1000 * 1000ULL)
 
 struct app {
 	struct pl_options opts;
@@ -62,6 +64,7 @@ struct app {
 	int child_status;
 	bool child_done;
 	bool cmd_not_started;	/* a stop signal came first */
+	int deadline_signal;	/* -d with CMD: the last signal -d sent it */
 	bool stream_closed;	/* stdout went away (EPIPE): stop streaming */
 	int failed;		/* a runtime error ended the trace */
 };
@@ -141,8 +144,9 @@ static int on_sched_end_record(void *ctx, void *data, size_t size)
 	struct app *app = ctx;
 	struct pl_event ev;
 
-	if (!pl_event_decode(data, size, &ev) && app->tl)
-		timeline_add(app->tl, &ev);
+	if (pl_event_decode(data, size, &ev) || !app->tl)
+		return 0;
+	timeline_add(app->tl, &ev);
 	return 0;
 }
 
@@ -283,20 +287,43 @@ static int start_outputs(struct app *app)
 		if (!app->tl)
 			return -ENOMEM;
 		timeline_prune_untraced(app->tl, app->sel.active);
+		timeline_prune_ancestors(app->tl, o->command != NULL);
 	}
 	return 0;
 }
 
 /* ---- the loop ---------------------------------------------------------- */
 
-static bool time_to_stop(struct app *app, uint64_t deadline)
+/*
+ * -d with a command ends the run as timeout(1) would: CMD gets SIGTERM
+ * (its end is still traced), then SIGKILL if it is still there after
+ * KILL_GRACE_NS; the deadline moves to that second step, then goes.
+ */
+static void command_deadline(struct app *app, uint64_t *deadline)
+{
+	if (!app->deadline_signal) {
+		app->deadline_signal = SIGTERM;
+		kill(app->child, SIGTERM);
+		*deadline = pl_now_boot_ns() + KILL_GRACE_NS;
+	} else {
+		app->deadline_signal = SIGKILL;
+		kill(app->child, SIGKILL);
+		*deadline = 0;
+	}
+}
+
+static bool time_to_stop(struct app *app, uint64_t *deadline)
 {
 	if (app->stream_closed && !app->out_on && !app->opts.tree)
 		return true;
-	if (deadline && pl_now_boot_ns() >= deadline)
-		return true;
-	if (app->child) {
+	if (app->child)
 		check_child(app);
+	if (*deadline && pl_now_boot_ns() >= *deadline) {
+		if (!app->child || app->child_done)
+			return true;
+		command_deadline(app, deadline);
+	}
+	if (app->child) {
 		if (app->child_done)
 			return true;
 		/* ^C reaches CMD too: wait for it, unless asked twice */
@@ -339,7 +366,7 @@ static int run_loop(struct app *app)
 	if (app->opts.duration > 0)
 		deadline = app->start_ns + (uint64_t)(app->opts.duration * 1e9);
 
-	while (!time_to_stop(app, deadline)) {
+	while (!time_to_stop(app, &deadline)) {
 		uint64_t before = app->reorder.seq;
 
 		err = tracer_wait(&app->tracer, next_timeout(app, idle_ms, deadline),
@@ -394,8 +421,14 @@ static int finish_outputs(struct app *app)
 	struct utsname uts;
 	int err = 0, report_fd;
 
-	if (app->tl)
+	if (app->tl) {
+		/* a selected process with no event (a pre-existing sleeper
+		 * under -p) is in the trace all the same */
+		for (size_t i = 0; i < app->sel.n; i++)
+			if (app->sel.tasks[i].bits & TRACK_SELECTED)
+				timeline_mark_selected(app->tl, app->sel.tasks[i].pid);
 		timeline_finish(app->tl, app->end_ns);
+	}
 	fill_trace_info(app, &info, hostname, sizeof(hostname), &uts);
 
 	/* reports go where they do not mix into a JSON stream or document */

@@ -15,6 +15,7 @@
 struct timeline {
 	bool keep_finished;
 	bool prune_untraced;
+	bool prune_ancestors;
 	bool seeds_linked;	/* parents of seeded processes resolved */
 	bool finished;
 	struct pidhash procs;	/* live process by pid */
@@ -364,6 +365,22 @@ static void note_header(struct timeline *tl, struct tl_process *p,
 	p->uid = h->uid;
 }
 
+/*
+ * A task's name as a record saw it, for a process whose renames the trace
+ * may not follow (a pre-existing one outside the selection, or whose exec
+ * came before the trace): the tree names it as the stream does.
+ */
+static void note_current_comm(struct timeline *tl, struct tl_process *p,
+			      uint32_t tid, const char *comm)
+{
+	struct tl_thread *t = find_thread(tl, p, tid);
+
+	if (t)
+		set_comm(t->comm, comm);
+	if (tid == p->pid)
+		set_comm(p->comm, comm);
+}
+
 static void set_reaped(struct tl_process *p, uint64_t ts, uint8_t how,
 		       uint32_t reaper)
 {
@@ -559,8 +576,11 @@ static void sched_end_event(struct timeline *tl, const struct pl_event *ev)
 	if (!p || p->start_ns != r->h.start_ns)
 		return;
 	t = find_thread(tl, p, r->h.tid);
-	if (t && t->start_ns == r->task_start_ns)
+	if (t && t->start_ns == r->task_start_ns) {
 		set_sched(tl, &t->sched, &r->sched);
+		/* read at the end: the name it has now */
+		note_current_comm(tl, p, r->h.tid, r->h.comm);
+	}
 }
 
 /* --states: a live thread changed state. */
@@ -707,6 +727,12 @@ static void reap_event(struct timeline *tl, const struct pl_event *ev)
 	const struct pl_header *h = ev->h;
 	const struct pl_reap *rp = ev->reap;
 	struct tl_process *p = get_proc(tl, h);
+	struct tl_process *reaper = rp->reaper_pid ?
+		pidhash_find(&tl->procs, rp->reaper_pid) : NULL;
+
+	/* the reaper is alive: it holds its pid now */
+	if (reaper && rp->reaper_tid)
+		note_current_comm(tl, reaper, rp->reaper_tid, rp->reaper_comm);
 
 	if (!p || (p->flags & TL_PROC_REAPED))
 		return;
@@ -909,13 +935,26 @@ void timeline_prune_untraced(struct timeline *tl, bool prune)
 	tl->prune_untraced = prune;
 }
 
+void timeline_mark_selected(struct timeline *tl, uint32_t pid)
+{
+	struct tl_process *p = pidhash_find(&tl->procs, pid);
+
+	if (p && (p->flags & TL_PROC_PRE_EXISTING))
+		p->flags |= TL_PROC_TRACED;
+}
+
+void timeline_prune_ancestors(struct timeline *tl, bool prune)
+{
+	tl->prune_ancestors = prune;
+}
+
 /* Drop what was only context: processes never traced, with no traced
  * descendant. Ancestors of traced processes stay, for the parent chain. */
 static void prune(struct timeline *tl)
 {
 	struct tl_process *p, *next, *a;
 
-	for (p = tl->all_head; p; p = p->all_next) {
+	for (p = tl->all_head; p && !tl->prune_ancestors; p = p->all_next) {
 		if (!(p->flags & TL_PROC_TRACED))
 			continue;
 		for (a = p->parent; a && !(a->flags & TL_PROC_TRACED); a = a->parent)

@@ -228,6 +228,14 @@ int timeline_add(struct timeline *tl, const struct pl_event *ev);
  * pre-existing processes outside the selection are dropped at the end.
  */
 void timeline_prune_untraced(struct timeline *tl, bool prune);
+/*
+ * With pruning on, drop the ancestors of traced processes too (command
+ * mode: CMD's ancestors are proclife and its shell, not the trace's).
+ */
+void timeline_prune_ancestors(struct timeline *tl, bool prune);
+/* The pre-existing process holding pid was selected (-p, -c, -u): part of
+ * the trace even if it had no event, not context to prune. */
+void timeline_mark_selected(struct timeline *tl, uint32_t pid);
 /* The trace ended: sort for reading. No timeline_add() after this. */
 void timeline_finish(struct timeline *tl, uint64_t end_ns);
 

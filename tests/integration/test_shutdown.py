@@ -144,3 +144,45 @@ class Shutdown(TracerTest):
         self.assertFalse(os.path.exists(marker), "CMD ran after the stop")
         self.assertEqual(doc["schema"], "proclife.timeline/1")
         self.assertEqual([p for p in doc["processes"] if not p.get("pre_existing")], [])
+
+
+class DurationWithCommand(TracerTest):
+    """-d SEC -- CMD ends the run after SEC as timeout(1) would: CMD gets
+    SIGTERM (its end is traced), SIGKILL 5 s later if it is still there."""
+
+    def run_d(self, script):
+        fd, path = tempfile.mkstemp(suffix=".json")
+        os.close(fd)
+        # files, not pipes: CMD's orphaned children (sleep) keep pipes open
+        with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+            try:
+                started = time.monotonic()
+                p = subprocess.Popen([PROCLIFE, "-q", "-d", "1", "-o", path, "--", "/bin/sh",
+                                      "-c", script], stdout=out, stderr=err)
+                p.wait(60)
+                took = time.monotonic() - started
+                doc = load_json(path)
+            finally:
+                os.unlink(path)
+            out.seek(0)
+            err.seek(0)
+            p.stdout, p.stderr = out.read(), err.read()
+        roots = [q for q in doc["processes"] if q["parent"] is None]
+        self.assertEqual(len(roots), 1, json.dumps(doc["processes"])[:3000])
+        return p, took, roots[0]
+
+    def test_duration_terminates_command(self):
+        p, took, sh = self.run_d("sleep 30; echo never")
+        self.assertEqual(p.returncode, 128 + signal.SIGTERM, p.stderr)
+        self.assertNotIn("never", p.stdout)
+        self.assertLess(took, 4.0)
+        self.assertEqual(sh["exit"]["signal"], "SIGTERM")
+        self.assertIsNotNone(sh["reap_ns"])
+
+    def test_duration_kills_a_command_that_ignores_sigterm(self):
+        p, took, sh = self.run_d("trap '' TERM; sleep 8; echo never")
+        self.assertEqual(p.returncode, 128 + signal.SIGKILL, p.stderr)
+        self.assertNotIn("never", p.stdout)
+        self.assertGreater(took, 5.5)
+        self.assertLess(took, 8.0)
+        self.assertEqual(sh["exit"]["signal"], "SIGKILL")

@@ -9,9 +9,12 @@ import json
 import os
 import re
 import subprocess
+import sys
 import tempfile
+import time
 
 from harness import PROCLIFE as PROCLIFE_BIN, ROOT, TracerTest, fixture, run, trace
+from helpers_extra import Live
 
 VALIDATE = os.path.join(ROOT, "tests", "validate_timeline.py")
 # Debian's python3 carries python3-jsonschema (scripts/install-deps.sh)
@@ -71,8 +74,12 @@ class Timeline(TracerTest):
         self.assertGreater(child["sched"]["run_ns"], 0)
         self.assertFalse(child["sched"]["partial"])
         self.assertEqual([th["tid"] for th in child["threads"]], [r["child"]])
-        # the tracer's own ancestors are there as context, pre-existing
-        self.assertTrue(any(p.get("pre_existing") for p in d["processes"]))
+        # command mode: the tracer's own ancestry (proclife, its shell) is
+        # not the trace's: CMD is the one root, nothing pre-existing
+        self.assertEqual([p for p in d["processes"] if p.get("pre_existing")], [])
+        roots = [p for p in d["processes"] if p["parent"] is None]
+        self.assertEqual([p["pid"] for p in roots], [r["parent"]])
+        self.assertEqual(roots[0]["execs"][0]["argv"][0], "/bin/sh")
 
     def test_vfork_and_clone_flags(self):
         t, d, by_pid = self.doc([fixture("vfork_exec")])
@@ -164,6 +171,71 @@ class Timeline(TracerTest):
             self.assertTrue(any(re.search(r"\b%d\b" % pid, l) for l in lines), p.stdout)
         g = [l for l in lines if re.search(r"\b%d\b" % r["grandchild"], l)][0]
         self.assertIn("exit 3", g)
+        # CMD heads the tree, not proclife or the shell that started it
+        self.assertRegex(lines[0], r"^%d %s " % (r["parent"], re.escape(fixture("orphan_subreaper"))),
+                         p.stdout)
+        self.assertNotIn("proclife", p.stdout.split("{")[0])
+
+
+class PreExisting(TracerTest):
+    """Processes running before the trace: their names now, their unknowns."""
+
+    def test_silent_selected_sleeper_is_unknown_in_chart(self):
+        """-p a process asleep all along: in the document (pre-existing),
+        and drawn as unknown in the chart, not as running."""
+        sleeper = subprocess.Popen(["/bin/sleep", "30"])
+        fd, svg = tempfile.mkstemp(suffix=".svg")
+        os.close(fd)
+        try:
+            time.sleep(0.2)
+            p = run(["-q", "-p", str(sleeper.pid), "-d", "1", "-o", svg])
+            self.assertEqual(p.returncode, 0, p.stderr)
+            with open(svg) as f:
+                text = f.read()
+        finally:
+            sleeper.kill()
+            sleeper.wait()
+            os.unlink(svg)
+        rows = [r for r in re.findall(r'<g class="r">.*?</g>', text)
+                if re.search(r'<text [^>]*>sleep <tspan class="d">%d<' % sleeper.pid, r)]
+        self.assertEqual(len(rows), 1, text[-3000:])
+        row = rows[0]
+        self.assertIn('class="p"', row, "marked as started before the trace")
+        self.assertRegex(row, r'<(rect|path) class="n"', row)
+        bar = re.findall(r'class="(q[rwsdt]|b)"', row)
+        self.assertNotIn("qr", bar, "a sleeper drawn as running: " + row)
+        self.assertNotIn("b", bar, "a sleeper drawn as running: " + row)
+
+    def test_pre_existing_reaper_has_its_current_name(self):
+        """A pre-existing parent renames itself during the trace and reaps a
+        -p child: the tree names it as the stream does, by its name now."""
+        name = "plx-rn-%d" % (os.getpid() % 10000)
+        script = ("import ctypes,subprocess,sys,time\n"
+                  "c=subprocess.Popen(['/bin/sleep','1.2'])\n"
+                  "print(c.pid,flush=True)\n"
+                  "sys.stdin.readline()\n"
+                  "ctypes.CDLL(None).prctl(15,b'%s',0,0,0)\n"
+                  "c.wait()\n"
+                  "time.sleep(0.3)\n" % name)
+        parent = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, text=True)
+        try:
+            child = int(parent.stdout.readline())
+            live = Live(["-j", "--tree", "-p", str(child), "-d", "2.5"])
+            parent.stdin.write("go\n")
+            parent.stdin.close()
+            t = live.wait()
+        finally:
+            if parent.poll() is None:
+                parent.kill()
+            parent.wait()
+        self.assertEqual(t.status, 0, t.stderr)
+        reap = t.one(event="reap", pid=child)
+        self.assertEqual(reap["reaper"]["comm"], name)
+        tree = [l for l in t.stderr.splitlines() if re.search(r"\b%d\b" % parent.pid, l)]
+        self.assertEqual(len(tree), 1, t.stderr)
+        self.assertIn(name, tree[0])
+        self.assertNotIn("python", tree[0])
 
 
 class OutputToStdout(TracerTest):

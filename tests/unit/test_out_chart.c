@@ -440,6 +440,48 @@ static void test_no_sched(void)
 	timeline_free(tl);
 }
 
+/*
+ * A pre-existing sleeper with partial figures (1 ms of running seen at the
+ * end, nothing of its sleep): the bar is unknown but for the share the
+ * figures cover, never all "running".
+ */
+static void test_partial_is_unknown(void)
+{
+	static char row[65536];
+	struct timeline *tl = timeline_new(true);
+	struct who w = { .pid = 50, .ppid = 1, .start = SYN_T0 - 1000 * SYN_MS,
+			 .comm = "sleeper" };
+	struct pl_sched_end *r = (struct pl_sched_end *)tl_rec;
+	struct pl_trace_info info;
+	struct segs run, none;
+	struct out_file f;
+
+	REQUIRE(tl);
+	ev_seed(tl, SYN_T0, w, 0, 0);
+	tl_hdr(&r->h, PL_EV_SCHED, sizeof(*r), SYN_T0 + 100 * SYN_MS, w);
+	r->task_start_ns = w.start;
+	r->sched.run_ns = 1 * SYN_MS;
+	r->sched.flags = PL_SCHED_PARTIAL;
+	REQUIRE(tl_feed(tl, sizeof(*r)) == 0);
+	syn_info(&info, SYN_T0 + 100 * SYN_MS);
+	timeline_finish(tl, info.end_ns);
+	REQUIRE(out_run(&f, chart_write_svg, tl, &info, ".svg"));
+	CHECK_EQ_I64(f.ret, 0);
+	REQUIRE(find_row(f.data, "sleeper (pid 50,", row, sizeof(row)));
+	run = segs_of(row, "qr");
+	none = segs_of(row, "n");
+	CHECK_EQ_U64(none.n, 1);
+	CHECK_EQ_U64(run.n, 1);
+	CHECK(none.w > 0);
+	/* 1 ms of 100 ms known: 1% running, after 99% unknown */
+	CHECK_NEAR(run.w, (run.w + none.w) * 0.01);
+	CHECK_NEAR(none.x1, run.x0);
+	CHECK(strstr(f.data, ">alive, no scheduler data</text>"));
+	CHECK(out_check("svg", f.path, NULL) <= 0);
+	out_done(&f);
+	timeline_free(tl);
+}
+
 /* An argument that fills the tooltip's argv budget exactly, then more. */
 static void test_long_argv(void)
 {
@@ -497,6 +539,7 @@ int main(void)
 	RUN(test_random_6000);
 	RUN(test_sched);
 	RUN(test_no_sched);
+	RUN(test_partial_is_unknown);
 	RUN(test_long_argv);
 	RUN(test_write_error);
 	return CHECK_DONE();
