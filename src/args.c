@@ -27,7 +27,10 @@ enum {
 	OPT_STATES,
 	OPT_NO_SCHED,
 	OPT_SUMMARY,
+	OPT_OUTPUT_MODE,
 };
+
+#define OUTPUT_MODE_DEFAULT 0600	/* as perf.data: command lines are private */
 
 static const char usage_text[] =
 "Usage: proclife [OPTIONS]                 trace live until Ctrl-C, SIGTERM, SIGHUP or -d\n"
@@ -52,6 +55,8 @@ static const char usage_text[] =
 "                          standard output, in place of the live stream)\n"
 "  -F, --format FMT        format of FILE: json (timeline, default), jsonl,\n"
 "                          chrome (Perfetto / chrome://tracing), svg, html\n"
+"      --output-mode MODE  mode of the files written, octal (default 0600:\n"
+"                          they hold every traced command line); e.g. 0640\n"
 "      --tree              print the process tree at the end\n"
 "      --summary           print the top processes by CPU, run-queue wait\n"
 "                          and D state at the end\n"
@@ -231,6 +236,21 @@ static int parse_size(const char *arg, uint64_t *out)
 	return 0;
 }
 
+/* An octal file mode, 0 to 0777, that leaves the owner able to read. */
+static int parse_mode(const char *arg, unsigned int *mode)
+{
+	unsigned long v;
+	char *end;
+
+	if (!*arg || strspn(arg, "01234567") != strlen(arg) || strlen(arg) > 4)
+		return -1;
+	v = strtoul(arg, &end, 8);
+	if (*end || v > 0777 || !(v & 0400))
+		return -1;
+	*mode = (unsigned int)v;
+	return 0;
+}
+
 static int parse_format(const char *arg, enum pl_format *fmt)
 {
 	static const char *const names[] = {
@@ -292,6 +312,7 @@ static const struct option long_opts[] = {
 	{ "states", no_argument, NULL, OPT_STATES },
 	{ "no-sched", no_argument, NULL, OPT_NO_SCHED },
 	{ "summary", no_argument, NULL, OPT_SUMMARY },
+	{ "output-mode", required_argument, NULL, OPT_OUTPUT_MODE },
 	{ "ringbuf-size", required_argument, NULL, OPT_RINGBUF },
 	{ "argv-bytes", required_argument, NULL, OPT_ARGV_BYTES },
 	{ "btf", required_argument, NULL, OPT_BTF },
@@ -309,6 +330,7 @@ enum pl_parse_result pl_parse_args(int argc, char **argv,
 	memset(o, 0, sizeof(*o));
 	o->ringbuf_size = RINGBUF_DEFAULT;
 	o->argv_bytes = PL_ARGV_DEFAULT;
+	o->output_mode = OUTPUT_MODE_DEFAULT;
 	err[0] = '\0';
 
 	optind = 0;	/* full reset: parse may run more than once */
@@ -396,6 +418,14 @@ enum pl_parse_result pl_parse_args(int argc, char **argv,
 				return PL_PARSE_ERROR;
 			}
 			o->argv_bytes = (uint32_t)n;
+			break;
+		case OPT_OUTPUT_MODE:
+			if (parse_mode(optarg, &o->output_mode)) {
+				set_err(err, size,
+					"--output-mode: '%s' is not an octal mode from 0400 to 0777 that lets the owner read it",
+					optarg);
+				return PL_PARSE_ERROR;
+			}
 			break;
 		case OPT_BTF:
 			o->btf_path = optarg;

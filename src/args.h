@@ -36,6 +36,7 @@ struct pl_options {
 	bool summary;		/* top tasks by CPU, wait and D at the end */
 	int verbose;
 	const char *output;		/* NULL: no file */
+	unsigned int output_mode;	/* of every file written (0600) */
 	enum pl_format format;
 	bool format_set;
 	double duration;		/* seconds, 0: until stopped */

@@ -252,7 +252,8 @@ static int check_inputs(struct app *app)
 		}
 	}
 	if (o->output) {
-		if (out_file_open(&app->out, o->output, err, sizeof(err)))
+		if (out_file_open(&app->out, o->output, o->output_mode, err,
+				  sizeof(err)))
 			return die_usage(err);
 		app->out_on = true;
 	}

@@ -16,8 +16,8 @@ bool out_file_is_stdout(const char *path)
 	return !strcmp(path, "-");
 }
 
-int out_file_open(struct out_file *f, const char *path, char *err,
-		  size_t err_size)
+int out_file_open(struct out_file *f, const char *path, unsigned int mode,
+		  char *err, size_t err_size)
 {
 	char *copy, *dir;
 	struct stat st;
@@ -41,7 +41,7 @@ int out_file_open(struct out_file *f, const char *path, char *err,
 		goto cleanup;
 	}
 	dir = dirname(copy);
-	f->fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+	f->fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
 	if (f->fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR)) {
 		/* filesystems without O_TMPFILE: a named temporary file */
 		if (asprintf(&f->tmp_path, "%s.tmp-XXXXXX", path) < 0) {
@@ -50,8 +50,13 @@ int out_file_open(struct out_file *f, const char *path, char *err,
 			goto cleanup;
 		}
 		f->fd = mkostemp(f->tmp_path, O_CLOEXEC);
-		if (f->fd >= 0)
-			fchmod(f->fd, 0644);
+	}
+	if (f->fd >= 0 && fchmod(f->fd, mode)) {
+		ret = -errno;
+		snprintf(err, err_size, "-o: cannot set the mode of '%s': %s",
+			 path, strerror(errno));
+		out_file_abort(f);
+		goto cleanup;
 	}
 	if (f->fd < 0) {
 		ret = -errno;

@@ -21,9 +21,10 @@ struct out_file {
 /* Whether a -o name means standard output. */
 bool out_file_is_stdout(const char *path);
 
-/* 0, or -errno with err filled with one line. */
-int out_file_open(struct out_file *f, const char *path, char *err,
-		  size_t err_size);
+/* 0, or -errno with err filled with one line. The file gets exactly mode
+ * (the umask aside: the mode is the user's explicit choice). */
+int out_file_open(struct out_file *f, const char *path, unsigned int mode,
+		  char *err, size_t err_size);
 /* Sync and give the file its name. 0 or -errno. */
 int out_file_commit(struct out_file *f);
 /* Drop the temporary file. */

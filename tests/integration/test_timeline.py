@@ -271,3 +271,41 @@ class OutputToStdout(TracerTest):
         self.assertEqual(p.returncode, 2)
         self.assertIn("standard output", p.stderr)
         self.assertEqual(p.stdout, "")
+
+
+class OutputMode(TracerTest):
+    """Files hold every traced command line: 0600 unless asked otherwise."""
+
+    def written_mode(self, name, extra=(), umask=None):
+        d = tempfile.mkdtemp(prefix="plx_mode")
+        path = os.path.join(d, name)
+        try:
+            old = os.umask(umask) if umask is not None else None
+            try:
+                p = run(["-q", "-o", path] + list(extra) + ["--", "/bin/true"])
+            finally:
+                if old is not None:
+                    os.umask(old)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertEqual(os.listdir(d), [name], "a temporary file was left behind")
+            return os.stat(path).st_mode & 0o7777
+        finally:
+            for f in os.listdir(d):
+                os.unlink(os.path.join(d, f))
+            os.rmdir(d)
+
+    def test_private_by_default(self):
+        for name in ("t.json", "t.jsonl", "t.html", "t.svg"):
+            self.assertEqual(self.written_mode(name, umask=0o022), 0o600, name)
+        self.assertEqual(self.written_mode("t.json", ["-F", "chrome"], umask=0), 0o600)
+
+    def test_output_mode_is_exact(self):
+        for umask in (0o022, 0o077):
+            self.assertEqual(self.written_mode("t.json", ["--output-mode", "0640"], umask), 0o640)
+            self.assertEqual(self.written_mode("t.jsonl", ["--output-mode", "644"], umask), 0o644)
+
+    def test_bad_output_mode(self):
+        p = run(["--output-mode", "0999", "-o", "/tmp/plx-never.json", "--", "/bin/true"])
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("--output-mode", p.stderr)
+        self.assertFalse(os.path.exists("/tmp/plx-never.json"))

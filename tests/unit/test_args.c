@@ -147,6 +147,24 @@ static void test_output_and_format(void)
 	CHECK_EQ_U64(P("-o", ""), PL_PARSE_ERROR);
 }
 
+/* Files are private by default; --output-mode takes an octal mode. */
+static void test_output_mode(void)
+{
+	CHECK_EQ_U64(P("-o", "t.json"), PL_PARSE_OK);
+	CHECK_EQ_U64(opts.output_mode, 0600);
+	CHECK_EQ_U64(P("--output-mode", "0640", "-o", "t.json"), PL_PARSE_OK);
+	CHECK_EQ_U64(opts.output_mode, 0640);
+	CHECK_EQ_U64(P("--output-mode=644"), PL_PARSE_OK);
+	CHECK_EQ_U64(opts.output_mode, 0644);
+	CHECK_EQ_U64(P("--output-mode", "0400"), PL_PARSE_OK);
+	CHECK_EQ_U64(P("--output-mode", "0800"), PL_PARSE_ERROR);
+	CHECK(strstr(err, "'0800'") != NULL);
+	CHECK_EQ_U64(P("--output-mode", "01777"), PL_PARSE_ERROR);
+	CHECK_EQ_U64(P("--output-mode", "0040"), PL_PARSE_ERROR);
+	CHECK_EQ_U64(P("--output-mode", "rw"), PL_PARSE_ERROR);
+	CHECK_EQ_U64(P("--output-mode", ""), PL_PARSE_ERROR);
+}
+
 /* -o - is standard output: the document replaces the live stream there. */
 static void test_output_stdout(void)
 {
@@ -236,6 +254,7 @@ int main(void)
 	RUN(test_uid);
 	RUN(test_output_and_format);
 	RUN(test_output_stdout);
+	RUN(test_output_mode);
 	RUN(test_duration);
 	RUN(test_ringbuf_and_argv_bytes);
 	RUN(test_command);
