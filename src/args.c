@@ -28,6 +28,7 @@ enum {
 	OPT_NO_SCHED,
 	OPT_SUMMARY,
 	OPT_OUTPUT_MODE,
+	OPT_KEEP_ROOT,
 };
 
 #define OUTPUT_MODE_DEFAULT 0600	/* as perf.data: command lines are private */
@@ -60,6 +61,11 @@ static const char usage_text[] =
 "      --tree              print the process tree at the end\n"
 "      --summary           print the top processes by CPU, run-queue wait\n"
 "                          and D state at the end\n"
+"\n"
+"Command mode (started through sudo, CMD runs as the user who ran sudo, with\n"
+"their groups, and the files written are theirs):\n"
+"  -U, --user USER         run CMD as USER (name or uid) and their groups\n"
+"      --keep-root         run CMD as root and keep the files root's\n"
 "\n"
 "Control:\n"
 "  -d, --duration SEC      stop after SEC seconds; with CMD, as timeout(1):\n"
@@ -313,6 +319,8 @@ static const struct option long_opts[] = {
 	{ "no-sched", no_argument, NULL, OPT_NO_SCHED },
 	{ "summary", no_argument, NULL, OPT_SUMMARY },
 	{ "output-mode", required_argument, NULL, OPT_OUTPUT_MODE },
+	{ "user", required_argument, NULL, 'U' },
+	{ "keep-root", no_argument, NULL, OPT_KEEP_ROOT },
 	{ "ringbuf-size", required_argument, NULL, OPT_RINGBUF },
 	{ "argv-bytes", required_argument, NULL, OPT_ARGV_BYTES },
 	{ "btf", required_argument, NULL, OPT_BTF },
@@ -336,7 +344,7 @@ enum pl_parse_result pl_parse_args(int argc, char **argv,
 	optind = 0;	/* full reset: parse may run more than once */
 	opterr = 0;
 	/* '+': stop at the first non-option, so CMD's options stay CMD's */
-	while ((c = getopt_long(argc, argv, "+:p:c:u:TKjo:F:d:qvhV",
+	while ((c = getopt_long(argc, argv, "+:p:c:u:TKjo:F:d:qvhVU:",
 				long_opts, NULL)) != -1) {
 		/* "-o -- CMD": the separator is not a value */
 		if (optarg && !strcmp(optarg, "--")) {
@@ -419,6 +427,16 @@ enum pl_parse_result pl_parse_args(int argc, char **argv,
 			}
 			o->argv_bytes = (uint32_t)n;
 			break;
+		case 'U':
+			if (!*optarg) {
+				set_err(err, size, "-U: empty user name");
+				return PL_PARSE_ERROR;
+			}
+			o->run_user = optarg;
+			break;
+		case OPT_KEEP_ROOT:
+			o->keep_root = true;
+			break;
 		case OPT_OUTPUT_MODE:
 			if (parse_mode(optarg, &o->output_mode)) {
 				set_err(err, size,
@@ -476,6 +494,14 @@ enum pl_parse_result pl_parse_args(int argc, char **argv,
 			return PL_PARSE_ERROR;
 		}
 		o->quiet = true;
+	}
+	if (o->run_user && !o->command) {
+		set_err(err, size, "-U needs a command (-- CMD)");
+		return PL_PARSE_ERROR;
+	}
+	if (o->run_user && o->keep_root) {
+		set_err(err, size, "-U and --keep-root exclude each other");
+		return PL_PARSE_ERROR;
 	}
 	if (o->command && o->nr_pids) {
 		set_err(err, size, "-p and a command exclude each other");

@@ -44,6 +44,8 @@ struct pl_options {
 	uint32_t argv_bytes;
 	const char *btf_path;		/* NULL: the running kernel's */
 	char **command;			/* argv of CMD, NULL for live mode */
+	const char *run_user;		/* -U: CMD's user, NULL: see run_as.h */
+	bool keep_root;			/* --keep-root: no switch under sudo */
 };
 
 enum pl_parse_result {

@@ -27,6 +27,7 @@
 #include "output.h"
 #include "privileges.h"
 #include "reorder.h"
+#include "run_as.h"
 #include "selection.h"
 #include "signals.h"
 #include "timefmt.h"
@@ -60,6 +61,7 @@ struct app {
 	uint64_t lost;
 	uint64_t malformed;
 	struct command cmd;
+	struct run_as run_as;	/* CMD's user, the files' owner */
 	pid_t child;
 	int child_status;
 	bool child_done;
@@ -251,11 +253,21 @@ static int check_inputs(struct app *app)
 			return die_usage(err);
 		}
 	}
+	if (run_as_resolve(&app->run_as, o, err, sizeof(err)))
+		return die_usage(err);
 	if (o->output) {
 		if (out_file_open(&app->out, o->output, o->output_mode, err,
 				  sizeof(err)))
 			return die_usage(err);
 		app->out_on = true;
+		if (app->run_as.chown_files &&
+		    (ret = out_file_chown(&app->out, app->run_as.owner_uid,
+					  app->run_as.owner_gid))) {
+			snprintf(err, sizeof(err), "-o: cannot give '%s' to uid %u: %s",
+				 o->output, (unsigned int)app->run_as.owner_uid,
+				 strerror(-ret));
+			return die_usage(err);
+		}
 	}
 	tracer_set_verbosity(o->verbose);
 	ret = check_privileges(o->btf_path);
@@ -532,7 +544,7 @@ int main(int argc, char **argv)
 		/* CMD inherits tree membership from proclife, for its fork only */
 		if (tracer_track(&app.tracer, getpid(), TRACK_IN_TREE))
 			goto cleanup;
-		err_no = command_spawn(&app.cmd);
+		err_no = command_spawn(&app.cmd, &app.run_as);
 		tracer_untrack(&app.tracer, getpid());
 		if (err_no) {
 			fprintf(stderr, "proclife: cannot start %s: %s\n",
@@ -592,6 +604,7 @@ cleanup:
 	reorder_free(&app.reorder);
 	selection_free(&app.sel);
 cleanup_out:
+	run_as_free(&app.run_as);
 	if (app.out_on)
 		out_file_abort(&app.out);
 	return ret;

@@ -70,6 +70,13 @@ cleanup:
 	return ret;
 }
 
+int out_file_chown(struct out_file *f, uid_t uid, gid_t gid)
+{
+	if (f->to_stdout || f->fd < 0)
+		return 0;
+	return fchown(f->fd, uid, gid) ? -errno : 0;
+}
+
 int out_file_commit(struct out_file *f)
 {
 	char proc[64], *tmp = NULL;

@@ -10,6 +10,8 @@
 #define PL_OUT_FILE_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
 
 struct out_file {
 	int fd;
@@ -25,6 +27,8 @@ bool out_file_is_stdout(const char *path);
  * (the umask aside: the mode is the user's explicit choice). */
 int out_file_open(struct out_file *f, const char *path, unsigned int mode,
 		  char *err, size_t err_size);
+/* Hand the file to uid:gid (a no-op for standard output). 0 or -errno. */
+int out_file_chown(struct out_file *f, uid_t uid, gid_t gid);
 /* Sync and give the file its name. 0 or -errno. */
 int out_file_commit(struct out_file *f);
 /* Drop the temporary file. */

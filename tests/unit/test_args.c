@@ -165,6 +165,23 @@ static void test_output_mode(void)
 	CHECK_EQ_U64(P("--output-mode", ""), PL_PARSE_ERROR);
 }
 
+/* -U picks CMD's user; --keep-root keeps root; both need a command. */
+static void test_run_user(void)
+{
+	CHECK_EQ_U64(P("-U", "nobody", "--", "ls"), PL_PARSE_OK);
+	CHECK_EQ_STR(opts.run_user, "nobody");
+	CHECK(!opts.keep_root);
+	CHECK_EQ_U64(P("--user=1000", "--", "ls"), PL_PARSE_OK);
+	CHECK_EQ_STR(opts.run_user, "1000");
+	CHECK_EQ_U64(P("--keep-root", "--", "ls"), PL_PARSE_OK);
+	CHECK(opts.keep_root && !opts.run_user);
+	CHECK_EQ_U64(P("-U", "nobody"), PL_PARSE_ERROR);
+	CHECK(strstr(err, "needs a command") != NULL);
+	CHECK_EQ_U64(P("-U", "nobody", "--keep-root", "--", "ls"), PL_PARSE_ERROR);
+	CHECK(strstr(err, "exclude") != NULL);
+	CHECK_EQ_U64(P("-U", "", "--", "ls"), PL_PARSE_ERROR);
+}
+
 /* -o - is standard output: the document replaces the live stream there. */
 static void test_output_stdout(void)
 {
@@ -255,6 +272,7 @@ int main(void)
 	RUN(test_output_and_format);
 	RUN(test_output_stdout);
 	RUN(test_output_mode);
+	RUN(test_run_user);
 	RUN(test_duration);
 	RUN(test_ringbuf_and_argv_bytes);
 	RUN(test_command);
