@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -24,42 +25,109 @@
 #define CAP_BPF 39
 #endif
 
+/*
+ * Without root (CAP_SYS_ADMIN), proclife needs exactly:
+ *   CAP_BPF             load the programs, create the maps
+ *   CAP_PERFMON         tracing programs, reading kernel memory, and the
+ *                       perf events that attach the tracepoints
+ *   CAP_DAC_READ_SEARCH read the tracepoint ids in tracefs, which the
+ *                       kernel mounts 0700 root (libbpf attaches
+ *                       tracepoint programs by those ids)
+ * Found by running as an unprivileged user with each subset
+ * (tests/integration/test_caps.py).
+ */
 static bool has_cap(const struct __user_cap_data_struct *d, int cap)
 {
 	return d[cap / 32].effective & (1U << (cap % 32));
 }
 
-static bool privileged(void)
+struct caps {
+	bool known;
+	bool sys_admin, bpf, perfmon;
+};
+
+static void read_caps(struct caps *c)
 {
 	struct __user_cap_header_struct hdr = {
 		.version = _LINUX_CAPABILITY_VERSION_3,
 	};
 	struct __user_cap_data_struct data[2] = { 0 };
 
-	if (syscall(SYS_capget, &hdr, data))
-		return geteuid() == 0;
-	if (has_cap(data, CAP_SYS_ADMIN))
+	memset(c, 0, sizeof(*c));
+	if (syscall(SYS_capget, &hdr, data)) {
+		c->sys_admin = c->bpf = c->perfmon = geteuid() == 0;
+		return;
+	}
+	c->known = true;
+	c->sys_admin = has_cap(data, CAP_SYS_ADMIN);
+	c->bpf = has_cap(data, CAP_BPF);
+	c->perfmon = has_cap(data, CAP_PERFMON);
+}
+
+static const char needs[] =
+	"run it as root (sudo), or give it CAP_BPF, CAP_PERFMON and CAP_DAC_READ_SEARCH";
+
+static bool privileged(const struct caps *c)
+{
+	if (c->sys_admin || (c->bpf && c->perfmon))
 		return true;
-	return has_cap(data, CAP_BPF) && has_cap(data, CAP_PERFMON);
+	fprintf(stderr, "proclife: not allowed to trace: %s%s%s %s missing: %s\n",
+		c->bpf ? "" : "CAP_BPF",
+		!c->bpf && !c->perfmon ? " and " : "",
+		c->perfmon ? "" : "CAP_PERFMON",
+		!c->bpf && !c->perfmon ? "are" : "is", needs);
+	return false;
+}
+
+/* 0, or the errno of stat (ENOENT: absent, EACCES: not ours to read). */
+static int look(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) ? errno : 0;
 }
 
 static bool exists(const char *path)
 {
-	struct stat st;
-
-	return !stat(path, &st);
+	return !look(path);
 }
 
-/* libbpf finds tracepoints through tracefs; mount it when nobody has. */
-static const char *tracing_dir(void)
+/* Open for reading: the real check (access(2) ignores capabilities for a
+ * non-root real uid). */
+static int readable(const char *path)
 {
-	if (exists(TRACEFS "/events"))
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
+/* libbpf finds tracepoints through tracefs; mount it when nobody has.
+ * NULL after one line saying what is wrong. */
+static const char *tracing_dir(const struct caps *c)
+{
+	int err = look(TRACEFS "/events");
+
+	if (!err)
 		return TRACEFS;
+	if (err == EACCES) {
+		fprintf(stderr, "proclife: cannot read tracefs at %s (permission denied): CAP_DAC_READ_SEARCH is missing: %s\n",
+			TRACEFS, needs);
+		return NULL;
+	}
 	if (exists(DEBUGFS_TRACING "/events"))
 		return DEBUGFS_TRACING;
 	if (!mount("tracefs", TRACEFS, "tracefs", 0, NULL) &&
 	    exists(TRACEFS "/events"))
 		return TRACEFS;
+	if (errno == EPERM && !c->sys_admin)
+		fprintf(stderr, "proclife: tracefs is not mounted at %s and mounting it needs root: run 'sudo mount -t tracefs tracefs %s'\n",
+			TRACEFS, TRACEFS);
+	else
+		fprintf(stderr, "proclife: tracefs is not mounted and cannot be: run 'mount -t tracefs tracefs %s'\n",
+			TRACEFS);
 	return NULL;
 }
 
@@ -83,11 +151,12 @@ int check_privileges(const char *btf_path)
 	const char *btf = btf_path ? btf_path : DEFAULT_BTF;
 	const char *dir;
 	char path[256];
+	struct caps caps;
+	int err;
 
-	if (!privileged()) {
-		fprintf(stderr, "proclife: needs root to load BPF programs (CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN): run it with sudo\n");
+	read_caps(&caps);
+	if (!privileged(&caps))
 		return 1;
-	}
 	if (access(btf, R_OK)) {
 		fprintf(stderr, "proclife: no kernel BTF at %s (%s): proclife needs a kernel built with CONFIG_DEBUG_INFO_BTF=y, or --btf FILE\n",
 			btf, strerror(errno));
@@ -105,15 +174,18 @@ int check_privileges(const char *btf_path)
 		}
 		btf__free(btf);
 	}
-	dir = tracing_dir();
-	if (!dir) {
-		fprintf(stderr, "proclife: tracefs is not mounted and cannot be: run 'mount -t tracefs tracefs %s'\n",
-			TRACEFS);
+	dir = tracing_dir(&caps);
+	if (!dir)
 		return 1;
-	}
 	for (size_t i = 0; i < sizeof(tracepoints) / sizeof(tracepoints[0]); i++) {
-		snprintf(path, sizeof(path), "%s/events/%s", dir, tracepoints[i]);
-		if (!exists(path)) {
+		snprintf(path, sizeof(path), "%s/events/%s/id", dir, tracepoints[i]);
+		err = readable(path);
+		if (err == EACCES) {
+			fprintf(stderr, "proclife: cannot read %s (permission denied): CAP_DAC_READ_SEARCH is missing: %s\n",
+				path, needs);
+			return 1;
+		}
+		if (err) {
 			fprintf(stderr, "proclife: the kernel has no tracepoint %s (%s needs CONFIG_FTRACE_SYSCALLS and CONFIG_TRACEPOINTS)\n",
 				tracepoints[i], tracepoints[i]);
 			return 1;
