@@ -232,4 +232,30 @@ struct pl_zombie {
 /* Index of the lost counter array: one counter per event type. */
 #define PL_LOST_SLOTS	PL_EV_TYPE_MAX
 
+/*
+ * The sizes both sides were built with. This header is compiled by clang
+ * for the BPF target and by the C compiler for the loader: a record that
+ * changes on one side only (a field added, padding that differs) stops
+ * both builds here instead of being misread at run time. Change a size
+ * only together with the record.
+ */
+#define PL_RECORD_SIZE(name, bytes) \
+	_Static_assert(sizeof(struct name) == (bytes), \
+		       "struct " #name " is not " #bytes " bytes")
+
+PL_RECORD_SIZE(pl_header, 56);
+PL_RECORD_SIZE(pl_fork, 88);
+PL_RECORD_SIZE(pl_exec, 80);
+PL_RECORD_SIZE(pl_exec_fail, 80);
+PL_RECORD_SIZE(pl_comm, 72);
+PL_RECORD_SIZE(pl_rusage, 64);
+PL_RECORD_SIZE(pl_sched, 56);
+PL_RECORD_SIZE(pl_exit, 320);
+PL_RECORD_SIZE(pl_reparent, 64);
+PL_RECORD_SIZE(pl_reap, 96);
+PL_RECORD_SIZE(pl_seed, 72);
+PL_RECORD_SIZE(pl_state, 64);
+PL_RECORD_SIZE(pl_sched_end, 120);
+PL_RECORD_SIZE(pl_zombie, 48);
+
 #endif /* PROCLIFE_H */

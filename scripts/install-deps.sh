@@ -10,5 +10,6 @@ apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
 	make gcc clang llvm libbpf-dev libelf-dev zlib1g-dev libzstd-dev \
 	bpftool pkg-config python3 python3-jsonschema util-linux file strace \
-	valgrind libclang-rt-14-dev >/dev/null
+	valgrind libclang-rt-14-dev groff-base debhelper dpkg-dev runc crun \
+	busybox-static >/dev/null
 echo "install-deps: done"

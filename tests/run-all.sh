@@ -1,5 +1,6 @@
 #!/bin/sh
-# make test: unit tests (no privileges), then integration tests (root).
+# make test: unit tests, docs and install checks (no privileges), then
+# integration tests (root).
 # Optional parts, for CI and long runs:
 #   PROCLIFE_TEST_VALGRIND=1      the unit tests again under valgrind
 #   PROCLIFE_TEST_FUZZ=SECONDS    each fuzz target for SECONDS
@@ -30,6 +31,9 @@ fuzz() {
 }
 
 part unit tests/run-unit.sh "$@"
+# -h, man page and completion agree; make install/uninstall (no root)
+part docs tests/check-docs.py ./proclife
+part install tests/check-install.sh
 if [ "$(id -u)" = 0 ]; then
 	part integration tests/run-integration.sh
 else
@@ -43,7 +47,7 @@ if [ -n "${PROCLIFE_TEST_KERNELS:-}" ] && [ "$(id -u)" = 0 ]; then
 fi
 
 sum() {
-	grep -E "^(unit|integration|valgrind|fuzz|kernels): [0-9]+ passed" "$log" |
+	grep -E "^(unit|docs|install|integration|valgrind|fuzz|kernels): [0-9]+ passed" "$log" |
 		sed -E "s/^[a-z]+: ([0-9]+) passed, ([0-9]+) failed.*/\\$1/" |
 		awk '{ s += $1 } END { print s + 0 }'
 }

@@ -36,7 +36,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 ALL_CONFIGS="untraced,proclife-q,proclife-jsonl,proclife-text,proclife-timeline"
 ALL_CONFIGS+=",execsnoop,exitsnoop,execsnoop+exitsnoop,forkstat,bpftrace,perf"
-DEFAULT_MODES="forkexec,fork,vfork,thread"
+DEFAULT_MODES="forkexec,fork,vfork,thread,true,getppid"
 EXTRA_MODES="chain,tree"
 
 usage() {
@@ -49,7 +49,8 @@ usage: tools/bench.sh [-p PROCLIFE] [-w WORKLOAD] [-m MODES] [-A] [-n COUNT]
   -w WORKLOAD  workload binary (env WORKLOAD, default tools/build/workload)
   -m MODES     comma-separated workload modes (env MODES, default $DEFAULT_MODES)
   -A           add the modes $EXTRA_MODES (env BENCH_ALL_MODES=1)
-  -n COUNT     tasks per run (env COUNT; default 10000, 40000 for thread)
+  -n COUNT     tasks per run (env COUNT; default 10000, 40000 for thread,
+               3000 for true, 4000000 calls for getppid)
   -j PARALLEL  workload workers (env PARALLEL, default: CPUs)
   -r ROUNDS    rounds (env ROUNDS, default 3)
   -c CONFIGS   comma-separated subset (env CONFIGS), default all:
@@ -57,7 +58,14 @@ usage: tools/bench.sh [-p PROCLIFE] [-w WORKLOAD] [-m MODES] [-A] [-n COUNT]
                also available: proclife-jsonl-nosched (-j --no-sched)
   -o OUTDIR    keep per-run outputs here (env OUTDIR, default a new /tmp dir)
   -q           quick smoke run, about a minute (env BENCH_QUICK=1): modes
-               forkexec and thread, 1 round, 3000 tasks (10000 threads)
+               forkexec, thread and getppid, 1 round, 3000 tasks (10000
+               threads, 1000000 calls)
+Modes: fork, forkexec, vfork, thread, chain, tree (tools/build/workload);
+true: fork + exec of the dynamically linked /bin/true (workload -x), its
+events counted on the workload's tree (proclife's JSON outputs) only;
+getppid: a system-call loop that creates no task (tools/build/sysloop), a
+call standing for a task: what a tracer does to system calls it does not
+trace (nothing is counted).
 Other env: BASELINE=round|each (an untraced run once per round and mode, or
 before every traced run: twice the untraced runs, steadier ratios on a busy
 machine), BPF_STATS=1|0 (run-time statistics of BPF programs, default 1),
@@ -71,6 +79,7 @@ EOF
 
 PROCLIFE=${PROCLIFE:-./proclife}
 WORKLOAD=${WORKLOAD:-$HERE/build/workload}
+SYSLOOP=${SYSLOOP:-$HERE/build/sysloop}
 BPFSTATS=${BPFSTATS:-$HERE/build/bpfstats}
 MODES=${MODES:-}
 COUNT=${COUNT:-}
@@ -115,7 +124,7 @@ shift $((OPTIND - 1))
 [[ $# -gt 0 ]] && PROCLIFE=$1
 
 if [[ $BENCH_QUICK == 1 ]]; then
-	MODES=${MODES:-forkexec,thread}
+	MODES=${MODES:-forkexec,thread,getppid}
 	ROUNDS=${ROUNDS:-1}
 	QUICK_COUNT=3000
 else
@@ -130,9 +139,19 @@ mode_count() {
 	if [[ -n $COUNT ]]; then
 		echo "$COUNT"
 	elif [[ -n $QUICK_COUNT ]]; then
-		[[ $1 == thread ]] && echo $((QUICK_COUNT * 10 / 3)) || echo "$QUICK_COUNT"
+		case $1 in
+		thread) echo $((QUICK_COUNT * 10 / 3)) ;;
+		getppid) echo 1000000 ;;
+		true) echo 1000 ;;
+		*) echo "$QUICK_COUNT" ;;
+		esac
 	else
-		[[ $1 == thread ]] && echo 40000 || echo 10000
+		case $1 in
+		thread) echo 40000 ;;
+		getppid) echo 4000000 ;;
+		true) echo 3000 ;;
+		*) echo 10000 ;;
+		esac
 	fi
 }
 
@@ -155,8 +174,9 @@ setup() {
 	case $BASELINE in round|each) ;; *) die "bad BASELINE '$BASELINE' (round or each)" ;; esac
 	for m in "${MODE_LIST[@]}"; do
 		case $m in
-		fork|forkexec|vfork|thread|chain|tree) ;;
-		*) die "unknown mode '$m' (fork, forkexec, vfork, thread, chain, tree)" ;;
+		fork|forkexec|vfork|thread|chain|tree|true) ;;
+		getppid) [[ -x $SYSLOOP ]] || die "no sysloop at $SYSLOOP: run 'make -C tools' first" ;;
+		*) die "unknown mode '$m' (fork, forkexec, vfork, thread, chain, tree, true, getppid)" ;;
 		esac
 	done
 	if [[ $BPF_STATS == 1 && ! -x $BPFSTATS ]]; then
@@ -595,8 +615,10 @@ count_proclife_timeline() {
 # In the background so that cleanup can stop it; timeout(1) runs it in a
 # process group of its own and ends the whole group on expiry.
 run_workload() {
-	local rc
-	timeout -k 5 "$RUN_TIMEOUT" "$WORKLOAD" -m "$MODE" -n "$(mode_count "$MODE")" \
+	local rc wl=("$WORKLOAD" -m "$MODE")
+	[[ $MODE == true ]] && wl=("$WORKLOAD" -m forkexec -x /bin/true)
+	[[ $MODE == getppid ]] && wl=("$SYSLOOP")
+	timeout -k 5 "$RUN_TIMEOUT" "${wl[@]}" -n "$(mode_count "$MODE")" \
 		-j "$PARALLEL" -q >"$1/wl.json" 2>"$1/wl.err" &
 	WL_PID=$!
 	wait "$WL_PID"
@@ -737,6 +759,11 @@ run_config() {
 	"count_$fn" "$d" "$d/wl.json" >"$d/counts" 2>"$d/count.err"
 	read -ra counts <"$d/counts"
 	((${#counts[@]} == 9)) || { counts=("${dash8[@]}" "?"); remark+="count failed; "; }
+	# no tasks to count; /bin/true's comm is not the workload's
+	if [[ $MODE == getppid ||
+	      ($MODE == true && $name != proclife-jsonl* && $name != proclife-timeline) ]]; then
+		counts=("${dash8[@]}" "${counts[8]}")
+	fi
 	run_row "$MODE" "$round" "$name" "$(wl_field "$d/wl.json" rate_per_s)" \
 		"$(wl_field "$d/wl.json" cpu_us_per_task)" "$cpu_run" "$cpu_total" "$hwm" \
 		"${counts[@]}" "${remark%; }" "$RUN_SEQ" $((cpu1 - cpu0)) \

@@ -24,7 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "args.h"
+#include "cli/args.h"
 
 #define MAX_ARGS 128
 

@@ -34,11 +34,11 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "event.h"
-#include "output.h"
-#include "out_stream.h"
-#include "reorder.h"
-#include "timeline.h"
+#include "pipeline/event.h"
+#include "sinks/output.h"
+#include "sinks/stream.h"
+#include "pipeline/reorder.h"
+#include "model/timeline.h"
 #include "jsonv.h"
 
 #define BOOT_OFFSET_NS	1764000000000000000LL	/* late 2025 */

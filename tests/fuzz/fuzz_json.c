@@ -16,8 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
-#include "outbuf.h"
+#include "util/json.h"
+#include "util/outbuf.h"
 #include "jsonv.h"
 
 /* Worst case: every byte becomes "\udcXX" (6 bytes), plus the quotes. */

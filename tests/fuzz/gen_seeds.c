@@ -18,7 +18,7 @@
 #include <linux/types.h>
 
 #include "proclife.h"
-#include "event.h"
+#include "pipeline/event.h"
 
 #define MS 1000000ULL
 

@@ -11,8 +11,8 @@
 #   fuzz_args   pl_parse_args on argv split from the input on NUL
 #
 # Built with clang -fsanitize=fuzzer,address,undefined (UB aborts) from
-# src/*.c except the loader side (main.c, tracer.c, selection.c,
-# privileges.c), so no BPF skeleton, libbpf or root is needed.
+# src/**/*.c except the loader side (cli/main.c, kernel/tracer.c, pipeline/pump.c,
+# model/selection.c, cli/privileges.c), so no BPF skeleton, libbpf or root is needed.
 # Seeds: tests/fuzz/corpus/TARGET (gen_seeds.c writes them; run.sh makes
 # them when missing), plus regress-* inputs that once crashed a target (run
 # first, so a regression fails at once: regress-misaligned-record, the reorder
@@ -51,12 +51,14 @@ fi
 
 # The library once, instrumented for coverage (fuzzer-no-link).
 objs=
-for src in src/*.c; do
+for src in src/*/*.c src/*/*/*.c; do
 	# the loader side (BPF, libbpf, the live selection) is not fuzzed here
 	case "$src" in
-	src/main.c|src/tracer.c|src/selection.c|src/privileges.c) continue ;;
+	src/cli/main.c|src/kernel/tracer.c|src/pipeline/pump.c|src/model/selection.c|src/cli/privileges.c) continue ;;
 	esac
-	obj=$out/obj/$(basename "$src" .c).o
+	# one flat object folder: src/sinks/chart/rows.c -> sinks-chart-rows.o
+	rel=${src#src/}
+	obj=$out/obj/$(echo "${rel%.c}" | tr / -).o
 	if [ ! -f "$obj" ] || [ "$src" -nt "$obj" ] ||
 	   [ -n "$(find src include -name '*.h' -newer "$obj" | head -1)" ]; then
 		# shellcheck disable=SC2086

@@ -14,9 +14,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "outbuf.h"
-#include "timeline.h"
-#include "trace_info.h"
+#include "util/outbuf.h"
+#include "model/timeline.h"
+#include "model/trace_info.h"
 
 struct out_file {
 	char path[64];

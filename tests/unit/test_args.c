@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "args.h"
+#include "cli/args.h"
 #include "check.h"
 
 static struct pl_options opts;

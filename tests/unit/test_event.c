@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "event.h"
+#include "pipeline/event.h"
 
 static char buf[sizeof(struct pl_exec) + 64];
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests for the JSON writer (src/json.c) and the buffered writer under
- * it (src/outbuf.c).
+ * Unit tests for the JSON writer (src/util/json.c) and the buffered writer under
+ * it (src/util/outbuf.c).
  *
  * With PROCLIFE_JSON_ROUNDTRIP=FILE set, the random round-trip test also
  * writes its cases to FILE as JSON Lines {"hex": ..., "s": ...} for
@@ -20,8 +20,8 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "json.h"
-#include "outbuf.h"
+#include "util/json.h"
+#include "util/outbuf.h"
 
 /* ---- capture: an outbuf over a memfd, read back after a flush ---- */
 

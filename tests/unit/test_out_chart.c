@@ -7,8 +7,8 @@
 #include <errno.h>
 
 #include "check.h"
-#include "chart_rows.h"
-#include "out_chart.h"
+#include "sinks/chart/rows.h"
+#include "sinks/chart/chart.h"
 #include "out_test.h"
 #include "tl_synth.h"
 

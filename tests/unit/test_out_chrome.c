@@ -3,7 +3,7 @@
 #include <errno.h>
 
 #include "check.h"
-#include "out_chrome.h"
+#include "sinks/chrome.h"
 #include "out_test.h"
 #include "tl_synth.h"
 

@@ -5,7 +5,7 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "out_tree.h"
+#include "sinks/tree.h"
 #include "tl_events.h"
 
 #define MS 1000000ULL

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "reorder.h"
+#include "pipeline/reorder.h"
 
 struct rec {
 	uint64_t ts;

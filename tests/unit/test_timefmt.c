@@ -6,7 +6,7 @@
 #include <time.h>
 
 #include "check.h"
-#include "timefmt.h"
+#include "util/timefmt.h"
 
 static void slow_iso(char *buf, size_t size, int64_t rt)
 {

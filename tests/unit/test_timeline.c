@@ -5,8 +5,8 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "out_timeline_json.h"
-#include "out_tree.h"
+#include "sinks/document.h"
+#include "sinks/tree.h"
 #include "tl_events.h"
 
 #define MS 1000000ULL

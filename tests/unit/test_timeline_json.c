@@ -8,8 +8,8 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "names.h"
-#include "out_timeline_json.h"
+#include "util/names.h"
+#include "sinks/document.h"
 #include "tl_events.h"
 
 #define MS 1000000ULL

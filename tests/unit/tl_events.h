@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "event.h"
-#include "timeline.h"
+#include "pipeline/event.h"
+#include "model/timeline.h"
 
 /* The task an event is about. */
 struct who {

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "tl_events.h"
-#include "trace_info.h"
+#include "model/trace_info.h"
 
 #define SYN_MS		1000000ULL
 #define SYN_T0		(10000 * SYN_MS)	/* trace start, CLOCK_BOOTTIME */

@@ -60,10 +60,11 @@ build_static() {
 	local src=$1
 
 	mkdir -p "$src"
-	rm -rf "$src/src" "$src/bpf" "$src/include" "$src/tests/fixtures"/*.[ch]
-	# vmlinux/ (vmlinux.h of this machine) is taken when there, else made
+	rm -rf "$src/src" "$src/bpf" "$src/include" "$src/vmlinux" \
+		"$src/tests/fixtures"/*.[ch]
+	# vmlinux/: the pinned kernel types the BPF programs compile against
 	(cd "$root" && tar -c --exclude=tests/fixtures/build --exclude='*.o' \
-		Makefile bpf include src tests/fixtures $(ls -d vmlinux 2>/dev/null)) |
+		Makefile bpf include src tests/fixtures vmlinux) |
 		(cd "$src" && tar -x) || die "cannot copy the sources to $src"
 	echo "test-kernels: building the static proclife and fixtures in $src" >&2
 	make -C "$src" STATIC=1 proclife >"$src/build.log" 2>&1 &&

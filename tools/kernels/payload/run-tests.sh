@@ -450,7 +450,7 @@ check_sched() {
 	# (fork to exit) within 3 ms or 5%
 	want "partial" "$(jsel "$OUT" "$sel" 'O("sched", "partial")')" false
 	life=$(( $(jsel "$OUT" "$sel" 'J["t_ns"]') - $(t_of "S(\"event\") == \"fork\" && N(\"pid\") == $P") ))
-	sum=$(jsel "$OUT" "$sel" 'sprintf("%d", O("sched", "run_ns") + O("sched", "wait_ns") + O("sched", "sleep_ns") + O("sched", "block_ns") + O("sched", "stopped_ns"))')
+	sum=$(jsel "$OUT" "$sel" 'sprintf("%.0f", O("sched", "run_ns") + O("sched", "wait_ns") + O("sched", "sleep_ns") + O("sched", "block_ns") + O("sched", "stopped_ns"))')
 	diff=$((sum > life ? sum - life : life - sum))
 	slack=$((life / 20 > 3 * MS ? life / 20 : 3 * MS))
 	want_num "five times ($sum) vs life ($life)" "$diff" -le "$slack"

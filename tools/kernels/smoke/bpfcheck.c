@@ -13,10 +13,16 @@
  *   4. the same with classic tracepoints through perf_event_open:
  *      sched/sched_process_exec and syscalls/sys_enter_execve
  *
+ *   5. with --hooks, for information: fentry, fexit, kprobe and kretprobe
+ *      on the kernel functions of the lifecycle (release_task, the exec
+ *      and wait paths), one "# hook" line each: attached and how many
+ *      calls it saw, or which step the kernel refused
+ *
  * Prints one "ok"/"not ok" line per check and exits with the number of
  * failures.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -52,6 +58,8 @@ static long sys_bpf(int cmd, union bpf_attr *attr)
 	return syscall(__NR_bpf, cmd, attr, sizeof(*attr));
 }
 
+static int quiet_loads;	/* hook probes: a refusal is a result, not noise */
+
 static int prog_load(int type, const struct bpf_insn *insns, size_t n,
 		     int attach_type, uint32_t btf_id)
 {
@@ -70,7 +78,7 @@ static int prog_load(int type, const struct bpf_insn *insns, size_t n,
 	attr.log_level = 1;
 	verifier_log[0] = '\0';
 	fd = sys_bpf(BPF_PROG_LOAD, &attr);
-	if (fd < 0 && verifier_log[0])
+	if (fd < 0 && verifier_log[0] && !quiet_loads)
 		fprintf(stderr, "verifier log:\n%s\n", verifier_log);
 	return fd;
 }
@@ -194,24 +202,28 @@ static long btf_extra(const struct btf_type *t)
 	return -1;
 }
 
-/* The BTF id of the typedef NAME in the kernel's BTF, or 0. */
-static uint32_t btf_find_typedef(const char *name, char *why, size_t whylen)
+/* The BTF id of the type NAME of that kind in the kernel's BTF, or 0. */
+static uint32_t btf_find(int kind, const char *name, char *why, size_t whylen)
 {
 	static char buf[64 << 20];
+	static ssize_t len;
 	struct btf_header *h = (struct btf_header *)buf;
 	const char *types, *strs;
 	uint32_t id = 1, off = 0;
-	ssize_t len = 0, n;
+	ssize_t n;
 	int fd;
 
-	fd = open("/sys/kernel/btf/vmlinux", O_RDONLY);
-	if (fd < 0) {
-		snprintf(why, whylen, "/sys/kernel/btf/vmlinux: %s", strerror(errno));
-		return 0;
+	if (!len) {	/* read once */
+		fd = open("/sys/kernel/btf/vmlinux", O_RDONLY);
+		if (fd < 0) {
+			snprintf(why, whylen, "/sys/kernel/btf/vmlinux: %s",
+				 strerror(errno));
+			return 0;
+		}
+		while ((n = read(fd, buf + len, sizeof(buf) - len)) > 0)
+			len += n;
+		close(fd);
 	}
-	while ((n = read(fd, buf + len, sizeof(buf) - len)) > 0)
-		len += n;
-	close(fd);
 	if (len < (ssize_t)sizeof(*h) || h->magic != BTF_MAGIC) {
 		snprintf(why, whylen, "bad BTF header");
 		return 0;
@@ -227,7 +239,7 @@ static uint32_t btf_find_typedef(const char *name, char *why, size_t whylen)
 				 BTF_INFO_KIND(t->info));
 			return 0;
 		}
-		if (BTF_INFO_KIND(t->info) == BTF_KIND_TYPEDEF &&
+		if ((int)BTF_INFO_KIND(t->info) == kind &&
 		    !strcmp(strs + t->name_off, name))
 			return id;
 		off += sizeof(*t) + extra;
@@ -245,7 +257,8 @@ static void check_tp_btf(void)
 	uint32_t btf_id;
 	int map_fd, prog_fd, link_fd;
 
-	btf_id = btf_find_typedef("btf_trace_sched_process_exec", why, sizeof(why));
+	btf_id = btf_find(BTF_KIND_TYPEDEF, "btf_trace_sched_process_exec", why,
+			  sizeof(why));
 	if (!btf_id) {
 		result(0, what, why);
 		return;
@@ -339,7 +352,161 @@ out:
 		close(map_fd);
 }
 
-int main(void)
+/*
+ * Hooks on kernel functions, for information: "# hook KIND/FUNC: ..." lines
+ * that are neither ok nor not ok (a function may be inlined away or the
+ * kernel may refuse a program type). Each hook is attached alone, then
+ * forks, execs (one that succeeds, one that fails) and waits are made.
+ */
+static const char *const hook_funcs[] = {
+	"release_task", "wait_task_zombie", "do_wait", "kernel_wait4",
+	"kernel_waitid", "do_execveat_common", "bprm_execve", "exec_binprm",
+	"begin_new_exec", "__x64_sys_execve", "__x64_sys_execveat",
+	"__x64_sys_wait4", "__x64_sys_waitid", "do_exit", "exit_notify",
+};
+
+static void run_activity(void)
+{
+	siginfo_t info;
+	pid_t pid;
+
+	run_execs();
+	pid = fork();
+	if (pid == 0) {
+		execl("/nonexistent/proclife-bpfcheck", "x", (char *)NULL);
+		_exit(127);
+	}
+	if (pid > 0)
+		waitid(P_PID, pid, &info, WEXITED);
+}
+
+/* The PMU type of kprobes and the config bit of a return probe. */
+static int kprobe_pmu(int *retbit)
+{
+	char buf[64] = "";
+	int fd, type;
+
+	fd = open("/sys/bus/event_source/devices/kprobe/type", O_RDONLY);
+	if (fd < 0)
+		return -1;
+	if (read(fd, buf, sizeof(buf) - 1) <= 0)
+		buf[0] = '\0';
+	close(fd);
+	type = buf[0] ? atoi(buf) : -1;
+	memset(buf, 0, sizeof(buf));
+	*retbit = 0;
+	fd = open("/sys/bus/event_source/devices/kprobe/format/retprobe", O_RDONLY);
+	if (fd >= 0) {
+		if (read(fd, buf, sizeof(buf) - 1) > 0 && !strncmp(buf, "config:", 7))
+			*retbit = atoi(buf + 7);
+		close(fd);
+	}
+	return type;
+}
+
+static void hook_report(const char *kind, const char *func, const char *step,
+			int map_fd)
+{
+	if (step) {
+		printf("# hook %s/%s: %s: %s\n", kind, func, step, strerror(errno));
+		return;
+	}
+	run_activity();
+	printf("# hook %s/%s: attached, %llu calls seen\n", kind, func,
+	       (unsigned long long)counter_read(map_fd));
+}
+
+static void check_hook_tracing(const char *func, int attach_type)
+{
+	const char *kind = attach_type == BPF_TRACE_FENTRY ? "fentry" : "fexit";
+	union bpf_attr attr;
+	char why[256];
+	uint32_t btf_id;
+	int map_fd, prog_fd, link_fd;
+
+	btf_id = btf_find(BTF_KIND_FUNC, func, why, sizeof(why));
+	if (!btf_id) {
+		printf("# hook %s/%s: %s\n", kind, func, why);
+		return;
+	}
+	map_fd = map_create(BPF_MAP_TYPE_ARRAY, 4, 8, 1);
+	if (map_fd < 0) {
+		hook_report(kind, func, "array map", -1);
+		return;
+	}
+	prog_fd = counter_prog_load(map_fd, BPF_PROG_TYPE_TRACING, attach_type,
+				    btf_id);
+	if (prog_fd < 0) {
+		hook_report(kind, func, "load", -1);
+		close(map_fd);
+		return;
+	}
+	memset(&attr, 0, sizeof(attr));
+	attr.raw_tracepoint.prog_fd = prog_fd;
+	link_fd = sys_bpf(BPF_RAW_TRACEPOINT_OPEN, &attr);
+	hook_report(kind, func, link_fd < 0 ? "attach" : NULL, map_fd);
+	if (link_fd >= 0)
+		close(link_fd);
+	close(prog_fd);
+	close(map_fd);
+}
+
+static void check_hook_kprobe(const char *func, bool ret)
+{
+	const char *kind = ret ? "kretprobe" : "kprobe";
+	struct perf_event_attr pattr;
+	int map_fd, prog_fd, pfd, type, retbit;
+
+	type = kprobe_pmu(&retbit);
+	if (type < 0) {
+		printf("# hook %s/%s: no kprobe PMU\n", kind, func);
+		return;
+	}
+	map_fd = map_create(BPF_MAP_TYPE_ARRAY, 4, 8, 1);
+	if (map_fd < 0) {
+		hook_report(kind, func, "array map", -1);
+		return;
+	}
+	prog_fd = counter_prog_load(map_fd, BPF_PROG_TYPE_KPROBE, 0, 0);
+	if (prog_fd < 0) {
+		hook_report(kind, func, "load", -1);
+		close(map_fd);
+		return;
+	}
+	memset(&pattr, 0, sizeof(pattr));
+	pattr.type = type;
+	pattr.size = sizeof(pattr);
+	pattr.config = ret ? 1ULL << retbit : 0;
+	pattr.config1 = (uint64_t)(uintptr_t)func;	/* kprobe_func */
+	pattr.sample_period = 1;
+	pattr.wakeup_events = 1;
+	pfd = syscall(__NR_perf_event_open, &pattr, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
+	if (pfd < 0)
+		hook_report(kind, func, "perf_event_open", -1);
+	else if (ioctl(pfd, PERF_EVENT_IOC_SET_BPF, prog_fd) < 0 ||
+		 ioctl(pfd, PERF_EVENT_IOC_ENABLE, 0) < 0)
+		hook_report(kind, func, "attach", -1);
+	else
+		hook_report(kind, func, NULL, map_fd);
+	if (pfd >= 0)
+		close(pfd);
+	close(prog_fd);
+	close(map_fd);
+}
+
+static void check_hooks(void)
+{
+	quiet_loads = 1;
+	for (size_t i = 0; i < ARRAY_SIZE(hook_funcs); i++) {
+		check_hook_tracing(hook_funcs[i], BPF_TRACE_FENTRY);
+		check_hook_tracing(hook_funcs[i], BPF_TRACE_FEXIT);
+		check_hook_kprobe(hook_funcs[i], false);
+		check_hook_kprobe(hook_funcs[i], true);
+	}
+	quiet_loads = 0;
+}
+
+int main(int argc, char **argv)
 {
 	struct bpf_insn ret0[] = {
 		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0 },
@@ -373,6 +540,8 @@ int main(void)
 	check_tp_btf();
 	check_tracepoint("sched", "sched_process_exec");
 	check_tracepoint("syscalls", "sys_enter_execve");
+	if (argc > 1 && !strcmp(argv[1], "--hooks"))
+		check_hooks();
 
 	return failures;
 }

@@ -29,7 +29,7 @@ check "syscalls/sys_enter_execve tracepoint" \
 	test -d /sys/kernel/tracing/events/syscalls/sys_enter_execve
 check "static hello world runs" ./hello
 
-./bpfcheck > /tmp/bpfcheck.out 2>&1
+./bpfcheck --hooks > /tmp/bpfcheck.out 2>&1
 bpf_rc=$?
 cat /tmp/bpfcheck.out
 pass=$((pass + $(grep -c '^ok ' /tmp/bpfcheck.out)))

@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A task's exit (sched_process_exit): its status, resource use and
+ * scheduler accounting, whether it ends the process, and the children
+ * it leaves to a new parent (reported here, just before exit_notify()
+ * moves them). What happens to the zombie afterwards: reap.bpf.c.
+ */
+#include "common.bpf.h"
+#include "select.bpf.h"
+#include "sched_account.bpf.h"
+
+/* Threads that ended: their time, summed per process until it ends. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, PL_MAX_PROCS);
+	__type(key, __u32);
+	__type(value, struct pl_sched);
+} sched_dead_threads SEC(".maps");
+
+static __always_inline void read_task_rusage(struct pl_rusage *r,
+					     struct task_struct *t)
+{
+	r->user_ns = t->utime;
+	r->sys_ns = t->stime;
+	r->cpu_ns = t->se.sum_exec_runtime;
+	r->nvcsw = t->nvcsw;
+	r->nivcsw = t->nivcsw;
+	r->min_flt = t->min_flt;
+	r->maj_flt = t->maj_flt;
+	r->maxrss_kb = 0;
+}
+
+/* What getrusage(RUSAGE_SELF) would say: released threads are summed in
+ * signal_struct; add the dying thread and a zombie leader. */
+static __always_inline void read_proc_rusage(struct pl_rusage *r,
+					     const struct pl_rusage *self,
+					     struct task_struct *task,
+					     struct signal_struct *sig)
+{
+	struct task_struct *leader = task->group_leader;
+
+	r->user_ns = self->user_ns + sig->utime;
+	r->sys_ns = self->sys_ns + sig->stime;
+	r->cpu_ns = self->cpu_ns + sig->sum_sched_runtime;
+	r->nvcsw = self->nvcsw + sig->nvcsw;
+	r->nivcsw = self->nivcsw + sig->nivcsw;
+	r->min_flt = self->min_flt + sig->min_flt;
+	r->maj_flt = self->maj_flt + sig->maj_flt;
+	r->maxrss_kb = sig->maxrss * 4;	/* pages, 4 KiB */
+	if (leader != task) {
+		struct pl_rusage l;
+
+		read_task_rusage(&l, leader);
+		r->user_ns += l.user_ns;
+		r->sys_ns += l.sys_ns;
+		r->cpu_ns += l.cpu_ns;
+		r->nvcsw += l.nvcsw;
+		r->nivcsw += l.nivcsw;
+		r->min_flt += l.min_flt;
+		r->maj_flt += l.maj_flt;
+	}
+}
+
+/* Will exit_notify() release the process at once? Mirrors
+ * do_notify_parent(): the parent ignores SIGCHLD or set SA_NOCLDWAIT. */
+static __always_inline bool will_autoreap(struct task_struct *task,
+					  struct signal_struct *sig)
+{
+	struct task_struct *leader = task->group_leader;
+	struct task_struct *parent = leader->real_parent;
+	struct sighand_struct *sh = parent->sighand;
+	unsigned long handler = 0, flags = 0;
+
+	if (leader->exit_signal != SIGCHLD ||
+	    leader->ptrace)
+		return false;
+	/* other threads not yet released keep the leader a zombie */
+	if (leader == task && sig->nr_threads > 1)
+		return false;
+	if (!sh)
+		return false;
+	handler = (unsigned long)sh->action[SIGCHLD - 1].sa.sa_handler;
+	flags = sh->action[SIGCHLD - 1].sa.sa_flags;
+	return handler == SIG_IGN || (flags & SA_NOCLDWAIT);
+}
+
+/* find_new_reaper(): a live child subreaper among the ancestors in the same
+ * pid namespace, else the namespace's init. */
+static __always_inline struct task_struct *new_reaper(struct task_struct *father,
+						       __u32 *reason)
+{
+	struct signal_struct *sig = BPF_CORE_READ(father, signal);
+	struct pid *pid = BPF_CORE_READ(father, thread_pid);
+	unsigned int level = BPF_CORE_READ(pid, level);
+	struct pid_namespace *ns = NULL;
+
+	if (BPF_CORE_READ_BITFIELD_PROBED(sig, has_child_subreaper)) {
+		struct task_struct *r = BPF_CORE_READ(father, real_parent);
+
+		for (int i = 0; i < 32; i++) {
+			struct signal_struct *rs;
+
+			if (!r || BPF_CORE_READ(r, pid) == 0 ||
+			    BPF_CORE_READ(r, thread_pid, level) != level)
+				break;
+			rs = BPF_CORE_READ(r, signal);
+			if (BPF_CORE_READ_BITFIELD_PROBED(rs, is_child_subreaper) &&
+			    BPF_CORE_READ(rs, live.counter) > 0) {
+				*reason = PL_REPARENT_SUBREAPER;
+				return r;
+			}
+			r = BPF_CORE_READ(r, real_parent);
+		}
+	}
+	*reason = PL_REPARENT_INIT;
+	if (level > 31)
+		return NULL;
+	bpf_core_read(&ns, sizeof(ns), &pid->numbers[level].ns);
+	return ns ? BPF_CORE_READ(ns, child_reaper) : NULL;
+}
+
+/* The children of a dying process move to a new parent in exit_notify(),
+ * right after this tracepoint: report each move now, with the new parent. */
+static __always_inline void report_reparents(struct task_struct *father,
+					     __u64 ts)
+{
+	struct list_head *head = &father->children;
+	struct list_head *pos = BPF_CORE_READ(father, children.next);
+	__u32 off = bpf_core_field_offset(struct task_struct, sibling);
+	__u32 father_tgid = BPF_CORE_READ(father, tgid);
+	struct task_struct *reaper;
+	__u32 reason = 0, new_ppid = 0;
+
+	if (!pos || pos == head)
+		return;		/* no children: the common case */
+	reaper = new_reaper(father, &reason);
+	if (reaper)
+		new_ppid = BPF_CORE_READ(reaper, tgid);
+
+	for (int i = 0; i < PL_REPARENT_MAX; i++) {
+		struct task_struct *child;
+		struct pl_reparent *e;
+		struct pl_zombie *z;
+		__u32 tgid;
+
+		if (!pos || pos == head)
+			break;
+		child = (void *)pos - off;
+		pos = BPF_CORE_READ(child, sibling.next);
+		tgid = BPF_CORE_READ(child, tgid);
+		if (!is_selected(tgid))
+			continue;
+		/* a zombie child now waits for its new parent */
+		z = bpf_map_lookup_elem(&zombies, &tgid);
+		if (z)
+			z->ppid = new_ppid;
+		e = reserve(sizeof(*e), PL_EV_REPARENT);
+		if (!e)
+			continue;
+		fill_header_probe(&e->h, PL_EV_REPARENT, sizeof(*e), child, ts);
+		e->h.ppid = new_ppid;
+		e->old_ppid = father_tgid;
+		e->reason = reason;
+		submit(e);
+	}
+}
+
+/* A process whose exit record is lost still gets its reap and its
+ * children's reparents: each record is lost or delivered on its own. */
+static __always_inline void remember_zombie(struct task_struct *task,
+					    __u32 tgid, __u64 ts)
+{
+	struct pl_zombie z = {
+		.start_ns = task->group_leader->start_boottime,
+		.exit_ns = ts,
+		.ppid = task->real_parent->tgid,
+		.uid = task->real_cred->uid.val,
+		.ptraced = task->group_leader->ptrace != 0,
+	};
+
+	__builtin_memcpy(z.comm, task->group_leader->comm, PL_COMM_LEN);
+	if (bpf_map_update_elem(&zombies, &tgid, &z, BPF_ANY))
+		count_lost(PL_EV_REAP);	/* its reap cannot be seen */
+}
+
+/* The exiting task is on its CPU: count its last slice up to now, and
+ * add its time to its process's dead threads unless the process ends. */
+static __always_inline void sched_at_exit(struct task_struct *task,
+					  bool storage, bool group_dead,
+					  __u64 now_boot, struct pl_sched *self,
+					  struct pl_sched *proc)
+{
+	__u32 tgid = task->tgid;
+	struct task_sched *ts = sched_get(task, storage, false);
+	struct task_sched tmp;
+	struct pl_sched *dead;
+
+	__builtin_memset(proc, 0, sizeof(*proc));
+	if (!account_sched ||
+	    !sched_snapshot(task, ts, &tmp, true, rq_time_of(task, now_boot), self)) {
+		__builtin_memset(self, 0, sizeof(*self));
+		self->flags |= PL_SCHED_MISSING;
+	}
+	if (!group_dead) {
+		/* threads of one process may end at once: add atomically */
+		static const struct pl_sched zero;
+
+		dead = bpf_map_lookup_elem(&sched_dead_threads, &tgid);
+		if (!dead) {
+			bpf_map_update_elem(&sched_dead_threads, &tgid, &zero,
+					    BPF_NOEXIST);
+			dead = bpf_map_lookup_elem(&sched_dead_threads, &tgid);
+			if (!dead)
+				return;
+		}
+		__sync_fetch_and_add(&dead->run_ns, self->run_ns);
+		__sync_fetch_and_add(&dead->wait_ns, self->wait_ns);
+		__sync_fetch_and_add(&dead->sleep_ns, self->sleep_ns);
+		__sync_fetch_and_add(&dead->block_ns, self->block_ns);
+		__sync_fetch_and_add(&dead->stopped_ns, self->stopped_ns);
+		__sync_fetch_and_add(&dead->nvcsw, self->nvcsw);
+		__sync_fetch_and_add(&dead->nivcsw, self->nivcsw);
+		__sync_fetch_and_add(&dead->migrations, self->migrations);
+		if (self->flags)	/* rare, and only ever set: no atomic or on 5.10 */
+			dead->flags |= self->flags;
+		return;
+	}
+	dead = bpf_map_lookup_elem(&sched_dead_threads, &tgid);
+	*proc = *self;
+	if (dead) {
+		proc->run_ns += dead->run_ns;
+		proc->wait_ns += dead->wait_ns;
+		proc->sleep_ns += dead->sleep_ns;
+		proc->block_ns += dead->block_ns;
+		proc->stopped_ns += dead->stopped_ns;
+		proc->nvcsw += dead->nvcsw;
+		proc->nivcsw += dead->nivcsw;
+		proc->migrations += dead->migrations;
+		proc->flags |= dead->flags;
+		bpf_map_delete_elem(&sched_dead_threads, &tgid);
+	}
+}
+
+static __always_inline int on_exit(__u64 *ctx, bool storage)
+{
+	struct task_struct *task = (void *)ctx[0];
+	__u64 ts = bpf_ktime_get_boot_ns();
+	struct signal_struct *sig = task->signal;
+	__u32 tgid = task->tgid;
+	bool group_dead, autoreap = false;
+	__u32 live;
+	struct pl_exit *e;
+
+	if (!trace_kthreads && is_kthread(task))
+		return 0;
+	if (!is_selected(tgid))
+		return 0;
+	/* signal->live was decremented just before the tracepoint */
+	live = sig->live.counter;
+	group_dead = exit_group_dead(ctx, sig, live);
+	if (group_dead) {
+		autoreap = will_autoreap(task, sig);
+		if (!autoreap)
+			remember_zombie(task, tgid, ts);
+	}
+
+	e = reserve(sizeof(*e), PL_EV_EXIT);
+	if (e) {
+		fill_header(&e->h, PL_EV_EXIT, sizeof(*e), task, ts);
+		e->task_start_ns = task->start_boottime;
+		e->nr_threads = live;
+		e->flags = 0;
+		if (group_dead)
+			e->flags |= PL_EXIT_GROUP_DEAD;
+		if (autoreap)
+			e->flags |= PL_EXIT_AUTOREAP;
+		if (task->group_leader == task)
+			e->flags |= PL_EXIT_LEADER;
+		e->exit_signal = task->group_leader->exit_signal;
+		if (signal_group_exiting(sig))
+			e->exit_code = sig->group_exit_code;
+		else if (group_dead)
+			e->exit_code = task->group_leader->exit_code;
+		else
+			e->exit_code = task->exit_code;
+		read_task_rusage(&e->task, task);
+		if (group_dead)
+			read_proc_rusage(&e->proc, &e->task, task, sig);
+		else
+			__builtin_memset(&e->proc, 0, sizeof(e->proc));
+		sched_at_exit(task, storage, group_dead, ts, &e->sched,
+			      &e->proc_sched);
+		submit(e);
+	}
+	if (group_dead)
+		report_reparents(task, ts);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int handle_exit_ts(__u64 *ctx)
+{
+	return on_exit(ctx, true);
+}
+
+SEC("tp_btf/sched_process_exit")
+int handle_exit_hash(__u64 *ctx)
+{
+	return on_exit(ctx, false);
+}

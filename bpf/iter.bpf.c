@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Task iterators the loader runs itself: at the start, every task already
+ * there (the seed); at the end, the scheduler accounting of every task
+ * still alive.
+ */
+#include "common.bpf.h"
+#include "sched_account.bpf.h"
+
+/* ---- seed: tasks already running at start ------------------------------ */
+
+SEC("iter/task")
+int seed_tasks(struct bpf_iter__task *ctx)
+{
+	struct seq_file *seq = ctx->meta->seq;
+	struct task_struct *task = ctx->task;
+	struct pl_seed rec = {};
+
+	if (!task)
+		return 0;
+	fill_header(&rec.h, PL_EV_SEED, sizeof(rec), task, 0);
+	rec.task_start_ns = task->start_boottime;
+	if (task->flags & PF_KTHREAD)
+		rec.flags |= PL_SEED_KTHREAD;
+	if (task->group_leader != task)
+		rec.flags |= PL_SEED_THREAD;
+	if (task->exit_state)
+		rec.flags |= PL_SEED_ZOMBIE;
+	bpf_seq_write(seq, &rec, sizeof(rec));
+	return 0;
+}
+
+/* ---- the end: scheduler accounting of tasks still alive ----------------- */
+
+static __always_inline int dump_sched(struct bpf_iter__task *ctx, bool storage)
+{
+	struct seq_file *seq = ctx->meta->seq;
+	struct task_struct *task = ctx->task;
+	struct pl_sched_end rec = {};
+	struct task_sched tmp;
+	struct task_sched *ts;
+	__u64 now;
+
+	if (!task || !task->pid || task->exit_state)
+		return 0;
+	ts = sched_get(task, storage, false);
+	now = bpf_ktime_get_boot_ns();
+	if (!sched_snapshot(task, ts, &tmp, task->on_cpu, rq_time_of(task, now),
+			    &rec.sched))
+		return 0;
+	fill_header(&rec.h, PL_EV_SCHED, sizeof(rec), task, now);
+	rec.task_start_ns = task->start_boottime;
+	bpf_seq_write(seq, &rec, sizeof(rec));
+	return 0;
+}
+
+SEC("iter/task")
+int dump_sched_ts(struct bpf_iter__task *ctx)
+{
+	return dump_sched(ctx, true);
+}
+
+SEC("iter/task")
+int dump_sched_hash(struct bpf_iter__task *ctx)
+{
+	return dump_sched(ctx, false);
+}

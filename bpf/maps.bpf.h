@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Every map and setting used by more than one program file, said once.
+ * maps.bpf.c defines them (PL_DEFINE_SHARED); every other file sees them
+ * as extern, and `bpftool gen object` resolves each extern to that one
+ * definition, checking that both sides agree. Maps used by a single file
+ * live in that file.
+ *
+ * The settings are what the loader (src/tracer.c) writes into the
+ * skeleton's rodata before load, so the verifier prunes what is off;
+ * trace_start_ns is written into bss after load.
+ */
+#ifndef PL_MAPS_BPF_H
+#define PL_MAPS_BPF_H
+
+#ifdef PL_DEFINE_SHARED
+#define PL_SHARED
+#define PL_INIT(...)	= __VA_ARGS__
+#else
+#define PL_SHARED	extern
+#define PL_INIT(...)
+#endif
+
+/* ---- settings --------------------------------------------------------- */
+
+PL_SHARED const volatile bool filter_active PL_INIT(false);	/* any of -p, -c, -u, CMD */
+PL_SHARED const volatile bool filter_pids PL_INIT(false);	/* -p or command mode */
+PL_SHARED const volatile bool filter_comm PL_INIT(false);
+PL_SHARED const volatile bool filter_uid PL_INIT(false);
+/* -c and -u: a task matches any of the names, and any of the users */
+PL_SHARED const volatile __u32 nr_target_uids PL_INIT(0);
+PL_SHARED const volatile __u32 target_uids[PL_MAX_UIDS] PL_INIT({});
+PL_SHARED const volatile __u32 nr_target_comms PL_INIT(0);
+PL_SHARED const volatile char target_comms[PL_MAX_COMMS][PL_COMM_LEN] PL_INIT({});
+PL_SHARED const volatile bool trace_kthreads PL_INIT(false);
+PL_SHARED const volatile __u32 argv_limit PL_INIT(PL_ARGV_DEFAULT);
+/* Pending bytes past which a submit wakes the loader; below it the loader
+ * polls on its own clock, so a storm costs no wake-up per event. */
+PL_SHARED const volatile __u64 wakeup_bytes PL_INIT(1 << 20);
+/* false with --no-sched, or where the kernel cannot support it */
+PL_SHARED const volatile bool account_sched PL_INIT(true);
+/* --states: one record per state change of a selected task */
+PL_SHARED const volatile bool emit_states PL_INIT(false);
+/* Tracepoint shapes, set by the loader from BTF: see core_fixes.bpf.h. */
+PL_SHARED const volatile bool switch_has_prev_state PL_INIT(false);
+PL_SHARED const volatile bool exit_has_group_dead PL_INIT(false);
+/* Boot-clock time the programs were attached: tasks started after it are
+ * seen whole (the kernel's counters start at their birth). */
+PL_SHARED __u64 trace_start_ns PL_INIT(0);
+
+/* ---- records and their losses ----------------------------------------- */
+
+PL_SHARED struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 16 << 20);
+} events SEC(".maps");
+
+/* Records the ring buffer could not take, per event type. */
+PL_SHARED struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, PL_LOST_SLOTS);
+	__type(key, __u32);
+	__type(value, __u64);
+} lost SEC(".maps");
+
+/* ---- selection and lifecycle ------------------------------------------ */
+
+/* tracked: tgid -> TRACK_* bits (track.h), only used while filters are on. */
+
+PL_SHARED struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, PL_MAX_PROCS);
+	__type(key, __u32);
+	__type(value, __u8);
+} tracked SEC(".maps");
+
+/* Processes that exited and still wait for their reaper. */
+PL_SHARED struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, PL_MAX_PROCS);
+	__type(key, __u32);
+	__type(value, struct pl_zombie);
+} zombies SEC(".maps");
+
+/* Exits that claimed their signal_struct, where the exit tracepoint does
+ * not say whether the group died (core_fixes.bpf.h). */
+PL_SHARED struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);		/* the signal_struct */
+	__type(value, __u8);
+} group_exits SEC(".maps");
+
+/* ---- scheduler accounting --------------------------------------------- */
+
+/*
+ * What a switch-out writes comes first: with the 8 bytes of the storage's
+ * own header before it, those 56 bytes are one cache line. Waiting needs
+ * no field of its own: it is the kernel's run_delay since first sight.
+ */
+struct task_sched {
+	__u64 out_ns;		/* run-queue clock at the last switch-out */
+	__u64 run_delay;	/* the kernel's sched_info.run_delay then */
+	__u64 run_ns;
+	__u64 sleep_ns;
+	__u64 block_ns;
+	__u64 stopped_ns;
+	__u32 pcount;		/* the kernel's sched_info.pcount then */
+	__u8 state;		/* ST_* it left the CPU in */
+	__u8 flags;		/* PL_SCHED_* */
+	__u8 seen;
+	__u8 emitted;		/* --states: the last state recorded */
+	/* the kernel's counters at first sight: 0 for a task born in the
+	 * trace, whose figures are then the kernel's own */
+	__u64 base_run_delay;
+	__u64 base_migrations;
+	__u32 base_nvcsw;
+	__u32 base_nivcsw;
+	/* the hash by tid only: whose record it is (a tid can be reused
+	 * before sched_process_free removes its last owner's) */
+	__u64 start_ns;
+};
+
+/* Per-task state: task storage where the kernel has it (5.11+), else a
+ * hash by tid; the loader creates one of the two. */
+PL_SHARED struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct task_sched);
+} sched_storage SEC(".maps");
+
+PL_SHARED struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, PL_MAX_PROCS);
+	__type(key, __u32);
+	__type(value, struct task_sched);
+} sched_by_tid SEC(".maps");
+
+/*
+ * The run-queue clock (sched_clock) minus the boot clock, per CPU, for the
+ * two places that need "now" in run-queue time where the scheduler has not
+ * just updated it: the exit tracepoint and the iterator at the end. Taken
+ * at a switch at most every CAL_PERIOD_NS; the offset is one 8-byte word,
+ * so a reader preempted on the same CPU never sees half an update.
+ */
+#define CAL_PERIOD_NS	(10 * 1000 * 1000)
+#define CAL_CPUS	4096
+
+struct clock_cal {
+	__s64 boot_minus_rq;
+	__u64 rq_ns;		/* when it was taken, 0 never */
+};
+
+PL_SHARED struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, CAL_CPUS);
+	__type(key, __u32);
+	__type(value, struct clock_cal);
+} clock_cal SEC(".maps");
+
+#endif /* PL_MAPS_BPF_H */

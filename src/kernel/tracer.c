@@ -1,0 +1,364 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "proclife.skel.h"
+#include "util/timefmt.h"
+#include "kernel/tracer.h"
+
+static int verbosity;
+
+/* libbpf stays quiet unless -v: its warnings are ours to explain. */
+static int print_libbpf(enum libbpf_print_level level, const char *fmt,
+			va_list args)
+{
+	if (level == LIBBPF_DEBUG && verbosity < 2)
+		return 0;
+	if (!verbosity)
+		return 0;
+	return vfprintf(stderr, fmt, args);
+}
+
+void tracer_set_verbosity(int level)
+{
+	verbosity = level;
+	libbpf_set_print(print_libbpf);
+}
+
+static void explain_load_error(int err)
+{
+	/* as root, EACCES is the verifier saying no, not a privilege */
+	if (err == -EACCES && geteuid() == 0) {
+		fprintf(stderr, "proclife: the kernel's verifier rejected a BPF program (run with -v for its log)\n");
+		return;
+	}
+	switch (-err) {
+	case EPERM:
+	case EACCES:
+		fprintf(stderr, "proclife: not allowed to load BPF programs: run as root (CAP_BPF, CAP_PERFMON and CAP_SYS_RESOURCE)\n");
+		break;
+	case ENOENT:
+	case ESRCH:
+		fprintf(stderr, "proclife: this kernel lacks a type or tracepoint proclife needs (run with -v for details)\n");
+		break;
+	default:
+		fprintf(stderr, "proclife: cannot load BPF programs: %s (run with -v for details)\n",
+			strerror(-err));
+	}
+}
+
+/* Arguments of a raw tracepoint in the kernel's BTF, the context included;
+ * 0 when unknown. sched_switch gained prev_state in 5.18 (5 with it),
+ * sched_process_exit gained group_dead in 6.15 (3 with it). */
+static int tracepoint_args(const struct btf *btf, const char *name)
+{
+	const struct btf_type *t;
+	char typedef_name[128];
+	int id;
+
+	if (!btf)
+		return 0;
+	snprintf(typedef_name, sizeof(typedef_name), "btf_trace_%s", name);
+	id = btf__find_by_name_kind(btf, typedef_name, BTF_KIND_TYPEDEF);
+	if (id <= 0)
+		return 0;
+	t = btf__type_by_id(btf, id);			/* typedef */
+	t = t ? btf__type_by_id(btf, t->type) : NULL;	/* pointer */
+	t = t ? btf__type_by_id(btf, t->type) : NULL;	/* func proto */
+	return t && btf_is_func_proto(t) ? btf_vlen(t) : 0;
+}
+
+/* Whether a struct in the kernel's BTF has a member of that name. */
+static bool has_member(const struct btf *btf, const char *type,
+		       const char *member)
+{
+	const struct btf_member *m;
+	const struct btf_type *t;
+	int id;
+
+	id = btf__find_by_name_kind(btf, type, BTF_KIND_STRUCT);
+	t = id > 0 ? btf__type_by_id(btf, id) : NULL;
+	if (!t)
+		return false;
+	m = btf_members(t);
+	for (int i = 0; i < btf_vlen(t); i++, m++)
+		if (!strcmp(btf__name_by_offset(btf, m->name_off), member))
+			return true;
+	return false;
+}
+
+/* Set what depends on the kernel's version; false when scheduler
+ * accounting cannot work here: it reads the kernel's sched_info
+ * (CONFIG_SCHED_INFO) and finds the run queue through the task's group
+ * run queue (CONFIG_FAIR_GROUP_SCHED). */
+static bool set_kernel_shape(struct proclife_bpf *skel, const char *btf_path)
+{
+	struct btf *btf = btf_path ? btf__parse(btf_path, NULL) :
+				     btf__load_vmlinux_btf();
+	bool can_account;
+
+	if (libbpf_get_error(btf))
+		btf = NULL;
+	skel->rodata->switch_has_prev_state =
+		tracepoint_args(btf, "sched_switch") >= 5;
+	skel->rodata->exit_has_group_dead =
+		tracepoint_args(btf, "sched_process_exit") >= 3;
+	can_account = btf && has_member(btf, "task_struct", "sched_info") &&
+		      has_member(btf, "sched_entity", "cfs_rq") &&
+		      has_member(btf, "cfs_rq", "rq");
+	btf__free(btf);
+	return can_account;
+}
+
+/* Scheduler accounting keeps per-task state in task storage (5.11+) or,
+ * on older kernels, a hash by tid: load the programs for one of them.
+ * Wakeups are only needed to record state changes (--states). */
+static void choose_sched_variant(struct proclife_bpf *skel,
+				 const struct pl_options *o, bool can_account)
+{
+	bool storage = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE,
+						 NULL) == 1;
+	bool account = !o->no_sched && can_account;
+	struct bpf_program *ts_progs[] = {
+		skel->progs.handle_exit_ts, skel->progs.handle_free_ts,
+		skel->progs.handle_switch_ts, skel->progs.dump_sched_ts,
+		skel->progs.handle_wakeup_ts, skel->progs.handle_wakeup_new_ts,
+	};
+	struct bpf_program *hash_progs[] = {
+		skel->progs.handle_exit_hash, skel->progs.handle_free_hash,
+		skel->progs.handle_switch_hash, skel->progs.dump_sched_hash,
+		skel->progs.handle_wakeup_hash, skel->progs.handle_wakeup_new_hash,
+	};
+	/* index of the first program that only accounting needs, and of
+	 * the first that only --states needs */
+	const size_t accounting = 2, states = 4;
+
+	skel->rodata->account_sched = account;
+	for (size_t i = 0; i < sizeof(ts_progs) / sizeof(ts_progs[0]); i++) {
+		bool on = i < accounting ||
+			  (account && (i < states || o->states));
+
+		bpf_program__set_autoload(ts_progs[i], storage && on);
+		bpf_program__set_autoload(hash_progs[i], !storage && on);
+	}
+	if (storage)
+		bpf_map__set_max_entries(skel->maps.sched_by_tid, 1);
+	else
+		bpf_map__set_autocreate(skel->maps.sched_storage, false);
+}
+
+static void set_rodata(struct proclife_bpf *skel, const struct pl_options *o)
+{
+	bool pids = o->nr_pids || o->command;
+
+	skel->rodata->filter_pids = pids;
+	skel->rodata->filter_comm = o->nr_comms > 0;
+	skel->rodata->filter_uid = o->nr_uids > 0;
+	skel->rodata->nr_target_uids = o->nr_uids;
+	memcpy((void *)skel->rodata->target_uids, o->uids, sizeof(o->uids));
+	skel->rodata->nr_target_comms = o->nr_comms;
+	memcpy((void *)skel->rodata->target_comms, o->comms, sizeof(o->comms));
+	skel->rodata->filter_active = pids || o->nr_comms || o->nr_uids;
+	skel->rodata->trace_kthreads = o->kthreads;
+	skel->rodata->argv_limit = o->argv_bytes;
+	skel->rodata->wakeup_bytes = o->ringbuf_size / 4;
+	skel->rodata->emit_states = o->states;
+}
+
+int tracer_open(struct tracer *t, const struct pl_options *o,
+		tracer_record_fn on_record, void *ctx)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, open_opts,
+		    .btf_custom_path = o->btf_path);
+	struct proclife_bpf *skel;
+	bool can_account;
+	int err;
+
+	memset(t, 0, sizeof(*t));
+	t->epoll_fd = -1;
+	tracer_set_verbosity(o->verbose);
+
+	t->ncpus = libbpf_num_possible_cpus();
+	if (t->ncpus <= 0) {
+		fprintf(stderr, "proclife: cannot count CPUs\n");
+		return -EINVAL;
+	}
+	t->percpu = calloc(t->ncpus, sizeof(*t->percpu));
+	if (!t->percpu)
+		return -ENOMEM;
+
+	skel = proclife_bpf__open_opts(&open_opts);
+	if (!skel) {
+		err = -errno;
+		fprintf(stderr, "proclife: cannot open the BPF object: %s\n",
+			strerror(-err));
+		return err;
+	}
+	t->skel = skel;
+	set_rodata(skel, o);
+	can_account = set_kernel_shape(skel, o->btf_path);
+	if (!can_account && !o->no_sched)
+		fprintf(stderr, "proclife: warning: this kernel lacks CONFIG_SCHED_INFO or CONFIG_FAIR_GROUP_SCHED: no scheduler accounting\n");
+	choose_sched_variant(skel, o, can_account);
+	bpf_map__set_max_entries(skel->maps.events, o->ringbuf_size);
+	/* the selection map is only used while filters are on */
+	if (!skel->rodata->filter_active)
+		bpf_map__set_max_entries(skel->maps.tracked, 1);
+
+	err = proclife_bpf__load(skel);
+	if (err) {
+		explain_load_error(err);
+		return err;
+	}
+	/* tasks started from now on are seen whole */
+	skel->bss->trace_start_ns = pl_now_boot_ns();
+	err = proclife_bpf__attach(skel);
+	if (err) {
+		fprintf(stderr, "proclife: cannot attach to the kernel's tracepoints: %s (is tracefs mounted at /sys/kernel/tracing? run with -v for details)\n",
+			strerror(-err));
+		return err;
+	}
+	t->rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_record,
+				 ctx, NULL);
+	if (!t->rb) {
+		err = -errno;
+		fprintf(stderr, "proclife: cannot map the ring buffer: %s\n",
+			strerror(-err));
+		return err;
+	}
+	t->epoll_fd = ring_buffer__epoll_fd(t->rb);
+	return 0;
+}
+
+void tracer_close(struct tracer *t)
+{
+	ring_buffer__free(t->rb);
+	proclife_bpf__destroy(t->skel);
+	free(t->percpu);
+	memset(t, 0, sizeof(*t));
+	t->epoll_fd = -1;
+}
+
+/* Run a task iterator whose records are all rec_size bytes. */
+static int run_iter(struct bpf_program *prog, size_t rec_size,
+		    tracer_record_fn on_record, void *ctx)
+{
+	struct bpf_link *link;
+	char rec[256];
+	size_t have = 0;
+	int fd, err = 0;
+	ssize_t n;
+
+	if (rec_size > sizeof(rec))
+		return -EINVAL;
+	link = bpf_program__attach_iter(prog, NULL);
+	if (!link)
+		return -errno;
+	fd = bpf_iter_create(bpf_link__fd(link));
+	if (fd < 0) {
+		err = -errno;
+		goto cleanup;
+	}
+	/* fixed-size records; a read may end mid-record */
+	for (;;) {
+		n = read(fd, rec + have, rec_size - have);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			err = -errno;
+			break;
+		}
+		if (n == 0)
+			break;
+		have += n;
+		if (have == rec_size) {
+			err = on_record(ctx, rec, rec_size);
+			if (err)
+				break;
+			have = 0;
+		}
+	}
+	close(fd);
+cleanup:
+	bpf_link__destroy(link);
+	return err;
+}
+
+int tracer_seed(struct tracer *t, tracer_record_fn on_record, void *ctx)
+{
+	return run_iter(t->skel->progs.seed_tasks, sizeof(struct pl_seed),
+			on_record, ctx);
+}
+
+int tracer_sched_end(struct tracer *t, tracer_record_fn on_record, void *ctx)
+{
+	struct bpf_program *prog = t->skel->progs.dump_sched_ts;
+
+	if (!bpf_program__autoload(prog))
+		prog = t->skel->progs.dump_sched_hash;
+	if (!bpf_program__autoload(prog))
+		return 0;	/* --no-sched */
+	return run_iter(prog, sizeof(struct pl_sched_end), on_record, ctx);
+}
+
+int tracer_track(struct tracer *t, uint32_t tgid, uint8_t bits)
+{
+	if (bpf_map__update_elem(t->skel->maps.tracked, &tgid, sizeof(tgid),
+				 &bits, sizeof(bits), BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+void tracer_untrack(struct tracer *t, uint32_t tgid)
+{
+	bpf_map__delete_elem(t->skel->maps.tracked, &tgid, sizeof(tgid), 0);
+}
+
+int tracer_wait(struct tracer *t, int timeout_ms, const sigset_t *sigmask)
+{
+	struct epoll_event ev;
+
+	if (epoll_pwait(t->epoll_fd, &ev, 1, timeout_ms, sigmask) < 0 &&
+	    errno != EINTR)
+		return -errno;
+	return 0;
+}
+
+int tracer_consume(struct tracer *t)
+{
+	int n = ring_buffer__consume(t->rb);
+
+	return n == -EINTR ? 0 : n;
+}
+
+uint64_t tracer_lost(struct tracer *t, struct pl_lost *out)
+{
+	uint64_t total = 0;
+
+	memset(out, 0, sizeof(*out));
+	for (uint32_t type = 0; type < PL_LOST_SLOTS; type++) {
+		uint64_t sum = 0;
+
+		if (bpf_map__lookup_elem(t->skel->maps.lost, &type, sizeof(type),
+					 t->percpu,
+					 sizeof(*t->percpu) * t->ncpus, 0))
+			continue;
+		for (int cpu = 0; cpu < t->ncpus; cpu++)
+			sum += t->percpu[cpu];
+		if (sum > t->lost_seen[type]) {
+			out->by_type[type] = sum - t->lost_seen[type];
+			total += out->by_type[type];
+			t->lost_seen[type] = sum;
+		}
+	}
+	out->count = total;
+	return total;
+}

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The kernel side: load, configure and attach the BPF programs, read the
+ * ring buffer, the loss counters and the task iterator. */
+#ifndef PL_TRACER_H
+#define PL_TRACER_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cli/args.h"
+#include "pipeline/event.h"
+#include "track.h"
+
+struct proclife_bpf;
+struct ring_buffer;
+
+typedef int (*tracer_record_fn)(void *ctx, void *data, size_t size);
+
+struct tracer {
+	struct proclife_bpf *skel;
+	struct ring_buffer *rb;
+	int epoll_fd;
+	int ncpus;
+	uint64_t lost_seen[PL_LOST_SLOTS];
+	uint64_t *percpu;	/* ncpus counters, scratch for map reads */
+};
+
+/* libbpf's log: quiet at 0, warnings at 1, debug at 2. */
+void tracer_set_verbosity(int level);
+
+/* Load and attach. On failure prints one line saying what is missing and
+ * returns -errno. on_record gets every ring-buffer record. */
+int tracer_open(struct tracer *t, const struct pl_options *opts,
+		tracer_record_fn on_record, void *ctx);
+void tracer_close(struct tracer *t);
+
+/* Read every task already running through the task iterator. */
+int tracer_seed(struct tracer *t, tracer_record_fn on_record, void *ctx);
+
+/* Read the scheduler accounting of every task still alive (PL_EV_SCHED). */
+int tracer_sched_end(struct tracer *t, tracer_record_fn on_record, void *ctx);
+
+/* Mark a process as in the -p tree and/or selected (TRACK_* bits, track.h). */
+int tracer_track(struct tracer *t, uint32_t tgid, uint8_t bits);
+void tracer_untrack(struct tracer *t, uint32_t tgid);
+
+/* Wait up to timeout_ms for the kernel's wake-up, with sigmask in place
+ * during the wait only (epoll_pwait); 0 or -errno. */
+int tracer_wait(struct tracer *t, int timeout_ms, const sigset_t *sigmask);
+/* Hand every pending record to on_record. Returns records or -errno. */
+int tracer_consume(struct tracer *t);
+/* New losses since the last call, into out (count and by_type);
+ * returns the count. */
+uint64_t tracer_lost(struct tracer *t, struct pl_lost *out);
+
+#endif

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sinks/file.h"
+
+bool out_file_is_stdout(const char *path)
+{
+	return !strcmp(path, "-");
+}
+
+int out_file_open(struct out_file *f, const char *path, unsigned int mode,
+		  char *err, size_t err_size)
+{
+	char *copy, *dir;
+	struct stat st;
+	int ret = 0;
+
+	memset(f, 0, sizeof(*f));
+	f->fd = -1;
+	f->path = path;
+	if (out_file_is_stdout(path)) {
+		f->fd = STDOUT_FILENO;
+		f->to_stdout = true;
+		return 0;
+	}
+	copy = strdup(path);
+	if (!copy)
+		return -ENOMEM;
+	if ((!stat(path, &st) && S_ISDIR(st.st_mode)) ||
+	    path[strlen(path) - 1] == '/') {
+		snprintf(err, err_size, "-o: '%s' is a directory", path);
+		ret = -EISDIR;
+		goto cleanup;
+	}
+	dir = dirname(copy);
+	f->fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
+	if (f->fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR)) {
+		/* filesystems without O_TMPFILE: a named temporary file */
+		if (asprintf(&f->tmp_path, "%s.tmp-XXXXXX", path) < 0) {
+			f->tmp_path = NULL;
+			ret = -ENOMEM;
+			goto cleanup;
+		}
+		f->fd = mkostemp(f->tmp_path, O_CLOEXEC);
+	}
+	if (f->fd >= 0 && fchmod(f->fd, mode)) {
+		ret = -errno;
+		snprintf(err, err_size, "-o: cannot set the mode of '%s': %s",
+			 path, strerror(errno));
+		out_file_abort(f);
+		goto cleanup;
+	}
+	if (f->fd < 0) {
+		ret = -errno;
+		snprintf(err, err_size, "-o: cannot create '%s': %s", path,
+			 strerror(errno));
+		free(f->tmp_path);
+		f->tmp_path = NULL;
+	}
+cleanup:
+	free(copy);
+	return ret;
+}
+
+int out_file_chown(struct out_file *f, uid_t uid, gid_t gid)
+{
+	if (f->to_stdout || f->fd < 0)
+		return 0;
+	return fchown(f->fd, uid, gid) ? -errno : 0;
+}
+
+int out_file_commit(struct out_file *f)
+{
+	char proc[64], *tmp = NULL;
+	int ret = 0;
+
+	if (f->to_stdout) {
+		f->fd = -1;	/* written in place; standard output stays open */
+		return 0;
+	}
+	if (fsync(f->fd) && errno != EINVAL)
+		return -errno;
+	if (f->tmp_path) {
+		if (rename(f->tmp_path, f->path))
+			return -errno;
+		free(f->tmp_path);
+		f->tmp_path = NULL;
+		goto out;
+	}
+	/* an unnamed file gets a temporary name, then takes FILE's atomically */
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", f->fd);
+	if (asprintf(&tmp, "%s.tmp-%d", f->path, getpid()) < 0)
+		return -ENOMEM;
+	unlink(tmp);
+	if (linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW) ||
+	    rename(tmp, f->path)) {
+		ret = -errno;
+		unlink(tmp);
+	}
+	free(tmp);
+out:
+	close(f->fd);
+	f->fd = -1;
+	return ret;
+}
+
+void out_file_abort(struct out_file *f)
+{
+	if (f->fd >= 0 && !f->to_stdout)
+		close(f->fd);
+	if (f->tmp_path) {
+		unlink(f->tmp_path);
+		free(f->tmp_path);
+	}
+	f->fd = -1;
+	f->tmp_path = NULL;
+}

@@ -1,0 +1,507 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "util/json_fields.h"
+#include "util/names.h"
+#include "sinks/stream.h"
+#include "util/text.h"
+#include "util/timefmt.h"
+#include "model/timeline.h"
+
+/* A process given to a new parent: its reaper is then a subreaper or init. */
+struct stream_reparent {
+	struct stream_reparent *next;
+	uint64_t start_ns;
+	uint32_t pid;
+	uint32_t reason;
+};
+
+int stream_init(struct stream *s, int fd, bool json, bool threads,
+		int64_t boot_offset_ns)
+{
+	memset(s, 0, sizeof(*s));
+	if (outbuf_init(&s->ob, fd, 0))
+		return -ENOMEM;
+	json_init(&s->j, &s->ob);
+	s->json = json;
+	s->threads = threads;
+	s->boot_offset_ns = boot_offset_ns;
+	return 0;
+}
+
+void stream_free(struct stream *s)
+{
+	struct stream_reparent *r, *next;
+
+	for (r = s->reparented; r; r = next) {
+		next = r->next;
+		free(r);
+	}
+	outbuf_free(&s->ob);
+}
+
+int stream_flush(struct stream *s)
+{
+	return outbuf_flush(&s->ob);
+}
+
+/* ---- reparent bookkeeping (few entries: a list is enough) ------------- */
+
+static void note_reparent(struct stream *s, const struct pl_header *h,
+			  uint32_t reason)
+{
+	struct stream_reparent *r;
+
+	for (r = s->reparented; r; r = r->next) {
+		if (r->pid == h->pid && r->start_ns == h->start_ns) {
+			r->reason = reason;
+			return;
+		}
+	}
+	r = malloc(sizeof(*r));
+	if (!r)
+		return;		/* the reap then says "wait": the only loss */
+	r->pid = h->pid;
+	r->start_ns = h->start_ns;
+	r->reason = reason;
+	r->next = s->reparented;
+	s->reparented = r;
+}
+
+/* Forget the process and return its reparent reason, 0 if none. */
+static uint32_t take_reparent(struct stream *s, const struct pl_header *h)
+{
+	struct stream_reparent **pp, *r;
+	uint32_t reason;
+
+	for (pp = &s->reparented; (r = *pp); pp = &r->next) {
+		if (r->pid == h->pid && r->start_ns == h->start_ns) {
+			reason = r->reason;
+			*pp = r->next;
+			free(r);
+			return reason;
+		}
+	}
+	return 0;
+}
+
+static const char *reap_how(uint32_t source, uint32_t reparent_reason)
+{
+	if (source == PL_REAP_RELEASE)
+		return "autoreap";
+	if (reparent_reason == PL_REPARENT_SUBREAPER)
+		return "subreaper";
+	if (reparent_reason == PL_REPARENT_INIT)
+		return "init";
+	return "wait";
+}
+
+/* Thread-level events are shown with -T only. */
+static bool is_thread_event(const struct pl_event *ev)
+{
+	switch (ev->type) {
+	case PL_EV_FORK:
+		return ev->fork->kind == PL_BIRTH_THREAD;
+	case PL_EV_EXIT:
+		return !(ev->exit->flags & PL_EXIT_GROUP_DEAD);
+	case PL_EV_COMM:
+	case PL_EV_STATE:
+		return ev->h->tid != ev->h->pid;
+	default:
+		return false;
+	}
+}
+
+/* ---- text ------------------------------------------------------------- */
+
+static void text_argv(struct outbuf *ob, const struct pl_event *ev)
+{
+	size_t pos = 0, len;
+	const char *arg;
+
+	while (pl_argv_next(ev->argv, ev->argv_len, &pos, &arg, &len)) {
+		outbuf_putc(ob, ' ');
+		text_shell_arg(ob, arg, len);
+	}
+	if (ev->exec_flags & PL_EXEC_ARGV_TRUNC)
+		outbuf_puts(ob, " [argv truncated]");
+}
+
+static size_t comm_len(const char *comm)
+{
+	const char *nul = memchr(comm, '\0', PL_COMM_LEN);
+
+	return nul ? (size_t)(nul - comm) : PL_COMM_LEN;
+}
+
+static void text_comm(struct outbuf *ob, const char *comm)
+{
+	text_escaped(ob, comm, comm_len(comm));
+}
+
+static void text_duration(struct outbuf *ob, uint64_t ns)
+{
+	char buf[32];
+
+	outbuf_put(ob, buf, pl_fmt_duration(buf, sizeof(buf), ns));
+}
+
+static void text_status(struct outbuf *ob, uint32_t status)
+{
+	char buf[32];
+
+	if (WIFSIGNALED(status)) {
+		outbuf_puts(ob, "killed by ");
+		outbuf_put(ob, buf, pl_signal_str(buf, sizeof(buf), WTERMSIG(status)));
+		if (WCOREDUMP(status))
+			outbuf_puts(ob, " (core dumped)");
+	} else {
+		outbuf_puts(ob, "exit ");
+		outbuf_u64(ob, WEXITSTATUS(status));
+	}
+}
+
+static void text_details(struct stream *s, const struct pl_event *ev)
+{
+	struct outbuf *ob = &s->ob;
+	char buf[32];
+
+	switch (ev->type) {
+	case PL_EV_FORK:
+		outbuf_puts(ob, pl_birth_name(ev->fork->kind));
+		if (ev->fork->kind == PL_BIRTH_THREAD) {
+			outbuf_puts(ob, " tid ");
+			outbuf_u64(ob, ev->h->tid);
+		} else if (ev->fork->kind == PL_BIRTH_CLONE) {
+			const char *sep = " ";
+
+			for (size_t i = 0; i < pl_clone_flag_count; i++) {
+				if (!(ev->fork->clone_flags & pl_clone_flag_names[i].flag))
+					continue;
+				outbuf_puts(ob, sep);
+				outbuf_puts(ob, pl_clone_flag_names[i].name);
+				sep = "|";
+			}
+		}
+		break;
+	case PL_EV_EXEC:
+	case PL_EV_EXEC_FAIL:
+		if (ev->type == PL_EV_EXEC_FAIL) {
+			const char *name = pl_errno_name(-ev->exec_fail->ret);
+
+			outbuf_puts(ob, "FAILED ");
+			if (name)
+				outbuf_puts(ob, name);
+			else
+				outbuf_i64(ob, ev->exec_fail->ret);
+			outbuf_putc(ob, ' ');
+		}
+		text_escaped(ob, ev->filename, ev->filename_len);
+		if (ev->exec_flags & PL_EXEC_FILENAME_TRUNC)
+			outbuf_puts(ob, "[...]");
+		text_argv(ob, ev);
+		break;
+	case PL_EV_COMM:
+		outbuf_puts(ob, "renamed from ");
+		text_comm(ob, ev->comm->old_comm);
+		break;
+	case PL_EV_EXIT: {
+		const struct pl_rusage *ru = (ev->exit->flags & PL_EXIT_GROUP_DEAD) ?
+					     &ev->exit->proc : &ev->exit->task;
+
+		const struct pl_sched *sc = (ev->exit->flags & PL_EXIT_GROUP_DEAD) ?
+					    &ev->exit->proc_sched : &ev->exit->sched;
+
+		text_status(ob, ev->exit->exit_code);
+		/* switch-exact when accounted; the kernel's sum_exec_runtime
+		 * misses a short task's last slice */
+		outbuf_puts(ob, "  cpu ");
+		text_duration(ob, sc->flags & PL_SCHED_MISSING ? ru->cpu_ns :
+			      sc->run_ns);
+		if (!(sc->flags & PL_SCHED_MISSING)) {
+			outbuf_puts(ob, "  runq ");
+			text_duration(ob, sc->wait_ns);
+			if (sc->block_ns) {
+				outbuf_puts(ob, "  D ");
+				text_duration(ob, sc->block_ns);
+			}
+		}
+		if (ru->maxrss_kb) {
+			outbuf_puts(ob, "  maxrss ");
+			outbuf_put(ob, buf, pl_fmt_kib(buf, sizeof(buf), ru->maxrss_kb));
+		}
+		if (!(ev->exit->flags & PL_EXIT_GROUP_DEAD))
+			outbuf_puts(ob, "  (thread)");
+		break;
+	}
+	case PL_EV_REPARENT:
+		outbuf_puts(ob, "from ");
+		outbuf_u64(ob, ev->reparent->old_ppid);
+		outbuf_puts(ob, ev->reparent->reason == PL_REPARENT_SUBREAPER ?
+			    " to subreaper " : " to init ");
+		outbuf_u64(ob, ev->h->ppid);
+		break;
+	case PL_EV_LOST:
+		outbuf_u64(ob, ev->lost->count);
+		outbuf_puts(ob, " events lost (ring buffer full)");
+		break;
+	case PL_EV_STATE:
+		outbuf_puts(ob, tl_state_name(ev->state->state));
+		outbuf_puts(ob, " tid ");
+		outbuf_u64(ob, ev->h->tid);
+		outbuf_puts(ob, " cpu ");
+		outbuf_i64(ob, ev->state->cpu);
+		break;
+	}
+}
+
+static void text_line(struct stream *s, const struct pl_event *ev,
+		      const char *name)
+{
+	struct outbuf *ob = &s->ob;
+	char buf[32];
+	size_t n;
+
+	n = pl_time_hms(buf, sizeof(buf), ev->h->ts_ns, s->boot_offset_ns);
+	outbuf_put(ob, buf, n);
+	outbuf_putc(ob, ' ');
+	outbuf_str_pad(ob, name, 8);
+	outbuf_putc(ob, ' ');
+	outbuf_u64_pad(ob, ev->h->pid, 7);
+	outbuf_putc(ob, ' ');
+	outbuf_u64_pad(ob, ev->h->ppid, 7);
+	outbuf_putc(ob, ' ');
+	n = comm_len(ev->h->comm);
+	text_comm(ob, ev->h->comm);
+	for (; n < PL_COMM_LEN; n++)
+		outbuf_putc(ob, ' ');
+	outbuf_putc(ob, ' ');
+}
+
+static void text_reap(struct stream *s, const struct pl_event *ev,
+		      const char *how, uint32_t reaper, const char *reaper_comm,
+		      uint64_t zombie_ns)
+{
+	struct outbuf *ob = &s->ob;
+
+	text_line(s, ev, "reap");
+	outbuf_puts(ob, how);
+	if (reaper) {
+		outbuf_puts(ob, " by ");
+		outbuf_u64(ob, reaper);
+		outbuf_putc(ob, ' ');
+		text_comm(ob, reaper_comm);
+	}
+	outbuf_puts(ob, "  zombie ");
+	text_duration(ob, zombie_ns);
+	outbuf_putc(ob, '\n');
+}
+
+void stream_header(struct stream *s)
+{
+	if (s->json)
+		return;
+	outbuf_puts(&s->ob, "TIME            EVENT        PID    PPID COMM             DETAILS\n");
+}
+
+/* ---- JSON Lines ------------------------------------------------------- */
+
+static void json_common(struct stream *s, const struct pl_event *ev,
+			const char *name)
+{
+	struct json *j = &s->j;
+	char buf[48];
+	size_t n;
+
+	json_reset(j);
+	json_obj_begin(j);
+	json_kv_u64(j, "t_ns", ev->h->ts_ns);
+	n = pl_time_iso(buf, sizeof(buf), ev->h->ts_ns, s->boot_offset_ns);
+	json_kv_strn(j, "time", buf, n);
+	json_kv_str(j, "event", name);
+	json_kv_u64(j, "pid", ev->h->pid);
+	json_kv_u64(j, "tid", ev->h->tid);
+	if (ev->type != PL_EV_LOST && ev->type != PL_EV_STATE) {
+		json_kv_u64(j, "ppid", ev->h->ppid);
+		json_kv_u64(j, "uid", ev->h->uid);
+		json_kv_u64(j, "start_ns", ev->h->start_ns);
+	}
+	json_kv_strn(j, "comm", ev->h->comm, comm_len(ev->h->comm));
+}
+
+static void json_argv(struct json *j, const struct pl_event *ev)
+{
+	size_t pos = 0, len;
+	const char *arg;
+
+	json_key(j, "argv");
+	json_arr_begin(j);
+	while (pl_argv_next(ev->argv, ev->argv_len, &pos, &arg, &len))
+		json_strn(j, arg, len);
+	json_arr_end(j);
+}
+
+static void json_details(struct stream *s, const struct pl_event *ev)
+{
+	struct json *j = &s->j;
+
+	switch (ev->type) {
+	case PL_EV_FORK:
+		json_kv_str(j, "kind", pl_birth_name(ev->fork->kind));
+		json_kv_u64(j, "parent_tid", ev->fork->parent_tid);
+		json_kv_u64(j, "task_start_ns", ev->fork->task_start_ns);
+		json_key(j, "clone_flags");
+		json_arr_begin(j);
+		for (size_t i = 0; i < pl_clone_flag_count; i++)
+			if (ev->fork->clone_flags & pl_clone_flag_names[i].flag)
+				json_str(j, pl_clone_flag_names[i].name);
+		json_arr_end(j);
+		json_kv_i64(j, "exit_signal", ev->fork->exit_signal);
+		break;
+	case PL_EV_EXEC:
+	case PL_EV_EXEC_FAIL:
+		json_kv_strn(j, "filename", ev->filename, ev->filename_len);
+		json_argv(j, ev);
+		if (ev->type == PL_EV_EXEC) {
+			json_kv_i64(j, "ret", 0);
+			if (ev->exec->old_tid != ev->h->tid)
+				json_kv_u64(j, "old_tid", ev->exec->old_tid);
+			json_kv_u64(j, "argc", ev->exec->argc);
+		} else {
+			const char *name = pl_errno_name(-ev->exec_fail->ret);
+
+			json_kv_i64(j, "ret", ev->exec_fail->ret);
+			if (name)
+				json_kv_str(j, "errno", name);
+			else
+				json_kv_null(j, "errno");
+		}
+		if (ev->exec_flags & PL_EXEC_AT)
+			json_kv_bool(j, "execveat", true);
+		if (ev->exec_flags & PL_EXEC_FILENAME_TRUNC)
+			json_kv_bool(j, "filename_truncated", true);
+		if (ev->exec_flags & PL_EXEC_ARGV_TRUNC)
+			json_kv_bool(j, "argv_truncated", true);
+		break;
+	case PL_EV_COMM:
+		json_kv_strn(j, "old_comm", ev->comm->old_comm,
+			     comm_len(ev->comm->old_comm));
+		break;
+	case PL_EV_EXIT: {
+		bool group_dead = ev->exit->flags & PL_EXIT_GROUP_DEAD;
+
+		json_exit_fields(j, ev->exit->exit_code);
+		json_kv_bool(j, "group_dead", group_dead);
+		json_kv_u64(j, "task_start_ns", ev->exit->task_start_ns);
+		json_rusage(j, group_dead ? &ev->exit->proc : &ev->exit->task);
+		json_sched(j, group_dead ? &ev->exit->proc_sched : &ev->exit->sched);
+		break;
+	}
+	case PL_EV_REPARENT:
+		json_kv_u64(j, "old_ppid", ev->reparent->old_ppid);
+		json_kv_str(j, "reason", ev->reparent->reason ==
+			    PL_REPARENT_SUBREAPER ? "subreaper" : "init");
+		break;
+	case PL_EV_STATE:
+		json_kv_str(j, "state", tl_state_name(ev->state->state));
+		json_kv_i64(j, "cpu", ev->state->cpu);
+		break;
+	case PL_EV_LOST:
+		json_kv_u64(j, "count", ev->lost->count);
+		json_key(j, "by_event");
+		json_obj_begin(j);
+		for (uint32_t t = 1; t < PL_LOST_SLOTS; t++) {
+			struct pl_event tmp = { .type = t };
+			struct pl_fork f = { .kind = PL_BIRTH_FORK };
+
+			if (!ev->lost->by_type[t])
+				continue;
+			tmp.fork = &f;
+			json_kv_u64(j, t == PL_EV_EXEC_FAIL ? "exec_failed" :
+				    pl_event_name(&tmp), ev->lost->by_type[t]);
+		}
+		json_obj_end(j);
+		break;
+	}
+}
+
+static void json_reap(struct stream *s, const struct pl_event *ev,
+		      const char *how, uint32_t reaper, uint32_t reaper_tid,
+		      const char *reaper_comm, uint64_t exit_ns)
+{
+	struct json *j = &s->j;
+
+	json_common(s, ev, "reap");
+	json_kv_str(j, "how", how);
+	json_key(j, "reaper");
+	if (reaper) {
+		json_obj_begin(j);
+		json_kv_u64(j, "pid", reaper);
+		json_kv_u64(j, "tid", reaper_tid);
+		json_kv_strn(j, "comm", reaper_comm, comm_len(reaper_comm));
+		json_obj_end(j);
+	} else {
+		json_null(j);
+	}
+	json_kv_u64(j, "exit_ns", exit_ns);
+	json_kv_u64(j, "zombie_ns", ev->h->ts_ns - exit_ns);
+	json_obj_end(j);
+	outbuf_putc(&s->ob, '\n');
+}
+
+/* ---- dispatch --------------------------------------------------------- */
+
+static void write_reap(struct stream *s, const struct pl_event *ev,
+		       const char *how, uint32_t reaper, uint32_t reaper_tid,
+		       const char *reaper_comm, uint64_t exit_ns)
+{
+	uint64_t zombie = ev->h->ts_ns >= exit_ns ? ev->h->ts_ns - exit_ns : 0;
+
+	if (s->json)
+		json_reap(s, ev, how, reaper, reaper_tid, reaper_comm, exit_ns);
+	else
+		text_reap(s, ev, how, reaper, reaper_comm, zombie);
+	s->lines++;
+}
+
+void stream_event(struct stream *s, const struct pl_event *ev)
+{
+	const char *name = pl_event_name(ev);
+
+	if (ev->type == PL_EV_SEED || ev->type == PL_EV_SCHED)
+		return;
+	if (ev->type == PL_EV_REPARENT)
+		note_reparent(s, ev->h, ev->reparent->reason);
+
+	if (ev->type == PL_EV_REAP) {
+		const struct pl_reap *r = ev->reap;
+
+		write_reap(s, ev, reap_how(r->source, take_reparent(s, ev->h)),
+			   r->reaper_pid, r->reaper_tid, r->reaper_comm,
+			   r->exit_ns);
+		return;
+	}
+	if (is_thread_event(ev) && !s->threads)
+		return;
+
+	if (s->json) {
+		json_common(s, ev, name);
+		json_details(s, ev);
+		json_obj_end(&s->j);
+		outbuf_putc(&s->ob, '\n');
+	} else {
+		text_line(s, ev, ev->type == PL_EV_EXEC_FAIL ? "exec!" : name);
+		text_details(s, ev);
+		outbuf_putc(&s->ob, '\n');
+	}
+	s->lines++;
+
+	/* released at once: the reap is the exit itself */
+	if (ev->type == PL_EV_EXIT && (ev->exit->flags & PL_EXIT_AUTOREAP)) {
+		take_reparent(s, ev->h);
+		write_reap(s, ev, "autoreap", 0, 0, "", ev->h->ts_ns);
+	}
+}

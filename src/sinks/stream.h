@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The live event stream: aligned text or JSON Lines, one event a line. */
+#ifndef PL_OUT_STREAM_H
+#define PL_OUT_STREAM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "pipeline/event.h"
+#include "util/json.h"
+#include "util/outbuf.h"
+
+struct stream_reparent;
+
+struct stream {
+	struct outbuf ob;
+	struct json j;
+	bool json;
+	bool threads;		/* show thread-level events */
+	int64_t boot_offset_ns;
+	uint64_t lines;
+	/* reparented processes awaiting their reap: to tell "how" */
+	struct stream_reparent *reparented;
+};
+
+/* Returns 0 or -ENOMEM. The fd stays the caller's. */
+int stream_init(struct stream *s, int fd, bool json, bool threads,
+		int64_t boot_offset_ns);
+void stream_free(struct stream *s);
+/* Column header for text mode. */
+void stream_header(struct stream *s);
+void stream_event(struct stream *s, const struct pl_event *ev);
+/* 0, or -errno of the first failed write. */
+int stream_flush(struct stream *s);
+
+#endif

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* --tree: the process tree with lifetimes, exit status and zombie time. */
+#ifndef PL_OUT_TREE_H
+#define PL_OUT_TREE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/outbuf.h"
+#include "model/timeline.h"
+
+/*
+ * Write the tree of a finished timeline (timeline_finish() done), one line
+ * per process, children under their birth parent in start order, and
+ * flush. Returns 0, or -errno of the first write error or -ENOMEM.
+ */
+int tree_write(const struct timeline *tl, struct outbuf *ob);
+
+/* A duration for people, 3 significant digits: "850ns", "12.3ms", "1.20s",
+ * "2m03s", "1h02m". Returns the length. */
+size_t tree_fmt_duration(char *buf, size_t size, uint64_t ns);
+
+#endif

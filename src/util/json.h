@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The one JSON writer. Commas and nesting are tracked here so no caller
+ * ever prints JSON punctuation by hand.
+ *
+ * Strings: any bytes in, valid JSON out. '"' '\\' and control bytes are
+ * escaped; bytes that are not valid UTF-8 become "\udcXX" (XX = the byte),
+ * the surrogateescape convention, so the original bytes can be recovered
+ * (Python: s.encode("utf-8", "surrogateescape")).
+ */
+#ifndef PL_JSON_H
+#define PL_JSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/outbuf.h"
+
+#define JSON_MAX_DEPTH 32
+
+struct json {
+	struct outbuf *ob;
+	unsigned int depth;
+	/* bit d set: the container at depth d already holds an element */
+	uint64_t has_elem;
+	bool after_key;		/* a key was written, its value comes next */
+};
+
+void json_init(struct json *j, struct outbuf *ob);
+
+void json_obj_begin(struct json *j);
+void json_obj_end(struct json *j);
+void json_arr_begin(struct json *j);
+void json_arr_end(struct json *j);
+/* Key of the next value in the current object. */
+void json_key(struct json *j, const char *key);
+
+/* Values: as an array element, or after json_key. */
+void json_u64(struct json *j, uint64_t v);
+void json_i64(struct json *j, int64_t v);
+void json_bool(struct json *j, bool v);
+void json_null(struct json *j);
+void json_str(struct json *j, const char *s);
+void json_strn(struct json *j, const char *s, size_t len);
+/* Pre-formatted JSON (a number or literal) written as one value. */
+void json_raw(struct json *j, const char *text);
+/* Double with up to 'decimals' digits after the point. */
+void json_double(struct json *j, double v, int decimals);
+
+/* key + value shorthands */
+void json_kv_u64(struct json *j, const char *key, uint64_t v);
+void json_kv_i64(struct json *j, const char *key, int64_t v);
+void json_kv_bool(struct json *j, const char *key, bool v);
+void json_kv_null(struct json *j, const char *key);
+void json_kv_str(struct json *j, const char *key, const char *s);
+void json_kv_strn(struct json *j, const char *key, const char *s, size_t len);
+
+/* Escape len bytes of s as a quoted JSON string into ob (no comma logic). */
+void json_escape(struct outbuf *ob, const char *s, size_t len);
+
+/* Start a new top-level value (e.g. the next JSON Lines record). */
+void json_reset(struct json *j);
+
+#endif

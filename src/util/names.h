@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The one place that maps clone flags, signals and errnos to their names. */
+#ifndef PL_NAMES_H
+#define PL_NAMES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct pl_flag_name {
+	uint64_t flag;
+	const char *name;
+};
+
+/* Every CLONE_* flag, lowest bit first; pl_clone_flag_count entries. */
+extern const struct pl_flag_name pl_clone_flag_names[];
+extern const size_t pl_clone_flag_count;
+
+/* "SIGSEGV" for 1..31, NULL otherwise. */
+const char *pl_signal_name(int sig);
+/* Always a name: "SIGSEGV", "SIGRTMIN+3", or "SIG99". Returns the length. */
+size_t pl_signal_str(char *buf, size_t size, int sig);
+/* "fork", "vfork", "clone", "thread", "kthread" (PL_BIRTH_*), or "unknown". */
+const char *pl_birth_name(uint32_t kind);
+/* "ENOENT" for a known errno (positive), NULL otherwise. */
+const char *pl_errno_name(int err);
+
+#endif
