@@ -29,6 +29,9 @@ enum {
 	OPT_SUMMARY,
 	OPT_OUTPUT_MODE,
 	OPT_KEEP_ROOT,
+	OPT_FAILED,
+	OPT_SHOW_USER,
+	OPT_TIME,
 };
 
 #define OUTPUT_MODE_DEFAULT 0600	/* as perf.data: command lines are private */
@@ -52,6 +55,13 @@ static const char usage_text[] =
 "Output:\n"
 "  -j, --json              stream JSON Lines instead of text\n"
 "  -q, --quiet             no live stream\n"
+"  -e, --events LIST       events the stream shows: fork, thread, exec, exit,\n"
+"                          reap, reparent, rename, lost, state, all (default)\n"
+"      --failed            the stream shows only failed execs, exits that\n"
+"                          are not 0 or by a signal, and losses\n"
+"      --show-user         a USER column in the text stream, \"user\" in JSON\n"
+"      --time FMT          text stream times: wall (default), rel (seconds\n"
+"                          since the start) or iso (UTC)\n"
 "  -o, --output FILE       write the whole trace to FILE at the end ('-':\n"
 "                          standard output, in place of the live stream)\n"
 "  -F, --format FMT        format of FILE: json (timeline, default), jsonl,\n"
@@ -322,6 +332,10 @@ static const struct option long_opts[] = {
 	{ "output-mode", required_argument, NULL, OPT_OUTPUT_MODE },
 	{ "user", required_argument, NULL, 'U' },
 	{ "keep-root", no_argument, NULL, OPT_KEEP_ROOT },
+	{ "events", required_argument, NULL, 'e' },
+	{ "failed", no_argument, NULL, OPT_FAILED },
+	{ "show-user", no_argument, NULL, OPT_SHOW_USER },
+	{ "time", required_argument, NULL, OPT_TIME },
 	{ "ringbuf-size", required_argument, NULL, OPT_RINGBUF },
 	{ "argv-bytes", required_argument, NULL, OPT_ARGV_BYTES },
 	{ "btf", required_argument, NULL, OPT_BTF },
@@ -333,6 +347,7 @@ enum pl_parse_result pl_parse_args(int argc, char **argv,
 				   char *err, size_t size)
 {
 	unsigned long long n;
+	bool events_set = false;
 	char *end;
 	int c;
 
@@ -340,12 +355,13 @@ enum pl_parse_result pl_parse_args(int argc, char **argv,
 	o->ringbuf_size = RINGBUF_DEFAULT;
 	o->argv_bytes = PL_ARGV_DEFAULT;
 	o->output_mode = OUTPUT_MODE_DEFAULT;
+	stream_view_default(&o->view);
 	err[0] = '\0';
 
 	optind = 0;	/* full reset: parse may run more than once */
 	opterr = 0;
 	/* '+': stop at the first non-option, so CMD's options stay CMD's */
-	while ((c = getopt_long(argc, argv, "+:p:c:u:TKjo:F:d:qvhVU:",
+	while ((c = getopt_long(argc, argv, "+:p:c:u:TKjo:F:d:qvhVU:e:",
 				long_opts, NULL)) != -1) {
 		/* "-o -- CMD": the separator is not a value */
 		if (optarg && !strcmp(optarg, "--")) {
@@ -427,6 +443,34 @@ enum pl_parse_result pl_parse_args(int argc, char **argv,
 				return PL_PARSE_ERROR;
 			}
 			o->argv_bytes = (uint32_t)n;
+			break;
+		case 'e': {
+			uint32_t bits;
+			char bad[64];
+
+			if (stream_view_parse_events(optarg, &bits, bad,
+						     sizeof(bad))) {
+				set_err(err, size,
+					"-e: unknown event '%s' (fork, thread, exec, exit, reap, reparent, rename, lost, state, all)",
+					bad);
+				return PL_PARSE_ERROR;
+			}
+			/* repeated -e accumulate, like -c and -u */
+			o->view.events = events_set ? o->view.events | bits : bits;
+			events_set = true;
+			/* thread events are what -T shows */
+			if (o->view.events & SV_THREAD)
+				o->threads = true;
+			break;
+		}
+		case OPT_FAILED: o->view.failed_only = true; break;
+		case OPT_SHOW_USER: o->view.show_user = true; break;
+		case OPT_TIME:
+			if (stream_view_parse_time(optarg, &o->view.time)) {
+				set_err(err, size,
+					"--time: '%s' is not wall, rel or iso", optarg);
+				return PL_PARSE_ERROR;
+			}
 			break;
 		case 'U':
 			if (!*optarg) {

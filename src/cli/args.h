@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "proclife.h"
+#include "sinks/stream_view.h"
 
 #define PL_MAX_PIDS 64
 
@@ -34,6 +35,7 @@ struct pl_options {
 	bool states;
 	bool no_sched;		/* no scheduler accounting */
 	bool summary;		/* top tasks by CPU, wait and D at the end */
+	struct stream_view view;	/* -e, --failed, --show-user, --time */
 	int verbose;
 	const char *output;		/* NULL: no file */
 	unsigned int output_mode;	/* of every file written (0600) */

@@ -224,6 +224,7 @@ static int start_outputs(struct app *app)
 				app->boot_offset_ns))
 			return -ENOMEM;
 		app->stream_on = true;
+		stream_set_view(&app->stream, &o->view);
 		stream_header(&app->stream);
 	}
 	if (app->out_on && o->format == PL_FMT_JSONL) {
@@ -410,6 +411,10 @@ int main(int argc, char **argv)
 	if (tracer_open(&app.tracer, &app.opts, pump_on_record, &app.pump))
 		goto cleanup;
 	app.start_ns = pl_now_boot_ns();
+	/* --time rel counts from here */
+	app.opts.view.start_ns = app.start_ns;
+	if (app.stream_on)
+		stream_set_view(&app.stream, &app.opts.view);
 
 	if (tracer_seed(&app.tracer, on_seed_record, &app)) {
 		fprintf(stderr, "proclife: cannot list running tasks: %s\n",

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -29,7 +30,13 @@ int stream_init(struct stream *s, int fd, bool json, bool threads,
 	s->json = json;
 	s->threads = threads;
 	s->boot_offset_ns = boot_offset_ns;
+	stream_view_default(&s->view);
 	return 0;
+}
+
+void stream_set_view(struct stream *s, const struct stream_view *v)
+{
+	s->view = *v;
 }
 
 void stream_free(struct stream *s)
@@ -258,6 +265,25 @@ static void text_details(struct stream *s, const struct pl_event *ev)
 	}
 }
 
+/* --show-user: the name, or the uid when it has none; "-" for a loss. */
+static void text_user(struct outbuf *ob, const struct pl_event *ev)
+{
+	const char *name = NULL;
+	char num[16];
+
+	if (ev->type == PL_EV_LOST) {
+		name = "-";
+	} else {
+		name = stream_view_user(ev->h->uid);
+		if (!name) {
+			snprintf(num, sizeof(num), "%u", ev->h->uid);
+			name = num;
+		}
+	}
+	outbuf_str_pad(ob, name, 8);
+	outbuf_putc(ob, ' ');
+}
+
 static void text_line(struct stream *s, const struct pl_event *ev,
 		      const char *name)
 {
@@ -265,7 +291,8 @@ static void text_line(struct stream *s, const struct pl_event *ev,
 	char buf[32];
 	size_t n;
 
-	n = pl_time_hms(buf, sizeof(buf), ev->h->ts_ns, s->boot_offset_ns);
+	n = stream_view_time(&s->view, buf, sizeof(buf), ev->h->ts_ns,
+			     s->boot_offset_ns);
 	outbuf_put(ob, buf, n);
 	outbuf_putc(ob, ' ');
 	outbuf_str_pad(ob, name, 8);
@@ -274,6 +301,8 @@ static void text_line(struct stream *s, const struct pl_event *ev,
 	outbuf_putc(ob, ' ');
 	outbuf_u64_pad(ob, ev->h->ppid, 7);
 	outbuf_putc(ob, ' ');
+	if (s->view.show_user)
+		text_user(ob, ev);
 	n = comm_len(ev->h->comm);
 	text_comm(ob, ev->h->comm);
 	for (; n < PL_COMM_LEN; n++)
@@ -302,9 +331,15 @@ static void text_reap(struct stream *s, const struct pl_event *ev,
 
 void stream_header(struct stream *s)
 {
+	size_t w = stream_view_time_width(&s->view);
+
 	if (s->json)
 		return;
-	outbuf_puts(&s->ob, "TIME            EVENT        PID    PPID COMM             DETAILS\n");
+	outbuf_str_pad(&s->ob, "TIME", w + 1);
+	outbuf_puts(&s->ob, "EVENT        PID    PPID ");
+	if (s->view.show_user)
+		outbuf_puts(&s->ob, "USER     ");
+	outbuf_puts(&s->ob, "COMM             DETAILS\n");
 }
 
 /* ---- JSON Lines ------------------------------------------------------- */
@@ -327,6 +362,14 @@ static void json_common(struct stream *s, const struct pl_event *ev,
 	if (ev->type != PL_EV_LOST && ev->type != PL_EV_STATE) {
 		json_kv_u64(j, "ppid", ev->h->ppid);
 		json_kv_u64(j, "uid", ev->h->uid);
+		if (s->view.show_user) {
+			const char *user = stream_view_user(ev->h->uid);
+
+			if (user)
+				json_kv_str(j, "user", user);
+			else
+				json_kv_null(j, "user");
+		}
 		json_kv_u64(j, "start_ns", ev->h->start_ns);
 	}
 	json_kv_strn(j, "comm", ev->h->comm, comm_len(ev->h->comm));
@@ -467,6 +510,13 @@ static void write_reap(struct stream *s, const struct pl_event *ev,
 	s->lines++;
 }
 
+static void write_autoreap(struct stream *s, const struct pl_event *ev)
+{
+	take_reparent(s, ev->h);
+	if ((s->view.events & SV_REAP) && !s->view.failed_only)
+		write_reap(s, ev, "autoreap", 0, 0, "", ev->h->ts_ns);
+}
+
 void stream_event(struct stream *s, const struct pl_event *ev)
 {
 	const char *name = pl_event_name(ev);
@@ -478,14 +528,21 @@ void stream_event(struct stream *s, const struct pl_event *ev)
 
 	if (ev->type == PL_EV_REAP) {
 		const struct pl_reap *r = ev->reap;
+		const char *how = reap_how(r->source, take_reparent(s, ev->h));
 
-		write_reap(s, ev, reap_how(r->source, take_reparent(s, ev->h)),
-			   r->reaper_pid, r->reaper_tid, r->reaper_comm,
-			   r->exit_ns);
+		if (stream_view_shows(&s->view, ev))
+			write_reap(s, ev, how, r->reaper_pid, r->reaper_tid,
+				   r->reaper_comm, r->exit_ns);
 		return;
 	}
 	if (is_thread_event(ev) && !s->threads)
 		return;
+	if (!stream_view_shows(&s->view, ev)) {
+		/* an autoreap's reap line may be asked for without its exit */
+		if (ev->type == PL_EV_EXIT && (ev->exit->flags & PL_EXIT_AUTOREAP))
+			write_autoreap(s, ev);
+		return;
+	}
 
 	if (s->json) {
 		json_common(s, ev, name);
@@ -500,8 +557,6 @@ void stream_event(struct stream *s, const struct pl_event *ev)
 	s->lines++;
 
 	/* released at once: the reap is the exit itself */
-	if (ev->type == PL_EV_EXIT && (ev->exit->flags & PL_EXIT_AUTOREAP)) {
-		take_reparent(s, ev->h);
-		write_reap(s, ev, "autoreap", 0, 0, "", ev->h->ts_ns);
-	}
+	if (ev->type == PL_EV_EXIT && (ev->exit->flags & PL_EXIT_AUTOREAP))
+		write_autoreap(s, ev);
 }

@@ -182,6 +182,29 @@ static void test_run_user(void)
 	CHECK_EQ_U64(P("-U", "", "--", "ls"), PL_PARSE_ERROR);
 }
 
+/* -e lists accumulate; --failed, --show-user, --time. */
+static void test_view_options(void)
+{
+	CHECK_EQ_U64(P(NULL), PL_PARSE_OK);
+	CHECK_EQ_U64(opts.view.events, SV_ALL);
+	CHECK(!opts.view.failed_only && !opts.view.show_user);
+	CHECK_EQ_U64(opts.view.time, STREAM_TIME_WALL);
+	CHECK_EQ_U64(P("-e", "exec", "--events", "exit,rename"), PL_PARSE_OK);
+	CHECK_EQ_U64(opts.view.events, SV_EXEC | SV_EXIT | SV_COMM);
+	CHECK(!opts.threads);
+	CHECK_EQ_U64(P("-e", "thread"), PL_PARSE_OK);
+	CHECK(opts.threads);
+	CHECK_EQ_U64(P("-e", "forks"), PL_PARSE_ERROR);
+	CHECK(strstr(err, "'forks'") != NULL);
+	CHECK_EQ_U64(P("--failed", "--show-user", "--time", "iso"), PL_PARSE_OK);
+	CHECK(opts.view.failed_only && opts.view.show_user);
+	CHECK_EQ_U64(opts.view.time, STREAM_TIME_ISO);
+	CHECK_EQ_U64(P("--time=rel"), PL_PARSE_OK);
+	CHECK_EQ_U64(opts.view.time, STREAM_TIME_REL);
+	CHECK_EQ_U64(P("--time", "local"), PL_PARSE_ERROR);
+	CHECK(strstr(err, "'local'") != NULL);
+}
+
 /* -o - is standard output: the document replaces the live stream there. */
 static void test_output_stdout(void)
 {
@@ -273,6 +296,7 @@ int main(void)
 	RUN(test_output_stdout);
 	RUN(test_output_mode);
 	RUN(test_run_user);
+	RUN(test_view_options);
 	RUN(test_duration);
 	RUN(test_ringbuf_and_argv_bytes);
 	RUN(test_command);
