@@ -62,10 +62,14 @@ static const char usage_text[] =
 "      --show-user         a USER column in the text stream, \"user\" in JSON\n"
 "      --time FMT          text stream times: wall (default), rel (seconds\n"
 "                          since the start) or iso (UTC)\n"
-"  -o, --output FILE       write the whole trace to FILE at the end ('-':\n"
-"                          standard output, in place of the live stream)\n"
-"  -F, --format FMT        format of FILE: json (timeline, default), jsonl,\n"
-"                          chrome (Perfetto / chrome://tracing), svg, html\n"
+"  -o, --output FILE       write the trace to FILE ('-': standard output, in\n"
+"                          place of the live stream); repeat for several\n"
+"  -F, --format FMT        format of the -o before it: json (timeline,\n"
+"                          default), chrome (Perfetto), svg, html, written\n"
+"                          at the end; jsonl (every event) and text (the\n"
+"                          stream), written as events come; taken from\n"
+"                          FILE's extension (.jsonl .html .svg .txt) if not\n"
+"                          given\n"
 "      --output-mode MODE  mode of the files written, octal (default 0600:\n"
 "                          they hold every traced command line); e.g. 0640\n"
 "      --tree              print the process tree at the end\n"
@@ -273,7 +277,7 @@ static int parse_format(const char *arg, enum pl_format *fmt)
 	static const char *const names[] = {
 		[PL_FMT_JSON] = "json", [PL_FMT_JSONL] = "jsonl",
 		[PL_FMT_CHROME] = "chrome", [PL_FMT_SVG] = "svg",
-		[PL_FMT_HTML] = "html",
+		[PL_FMT_HTML] = "html", [PL_FMT_TEXT] = "text",
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
@@ -293,22 +297,54 @@ const char *pl_format_name(enum pl_format fmt)
 	case PL_FMT_CHROME: return "chrome";
 	case PL_FMT_SVG: return "svg";
 	case PL_FMT_HTML: return "html";
+	case PL_FMT_TEXT: return "text";
 	}
 	return "?";
 }
 
-/* -F follows the file name when not given: x.html means html. */
-static void format_from_name(struct pl_options *o)
+/* -F follows the file name when not given: x.html means html, x.txt the
+ * text stream; .json and anything else the timeline document. */
+static void format_from_name(struct pl_output *out)
 {
-	const char *dot = o->output ? strrchr(o->output, '.') : NULL;
+	const char *dot = strrchr(out->path, '.');
 	enum pl_format fmt;
 
-	if (o->format_set || !dot)
+	if (out->format_set || !dot)
 		return;
-	if (!strcmp(dot, ".json"))
+	if (!strcmp(dot, ".txt")) {
+		out->format = PL_FMT_TEXT;
 		return;
-	if (!parse_format(dot + 1, &fmt) && fmt != PL_FMT_CHROME)
-		o->format = fmt;
+	}
+	if (!parse_format(dot + 1, &fmt) && fmt != PL_FMT_CHROME &&
+	    fmt != PL_FMT_TEXT)
+		out->format = fmt;
+}
+
+/* -o FILE: a new output; a -F given before any -o is its format. */
+static int add_output(struct pl_options *o, const char *path,
+		      const struct pl_output *pending, char *err, size_t size)
+{
+	struct pl_output *out;
+
+	if (!*path) {
+		set_err(err, size, "-o: empty file name");
+		return -1;
+	}
+	for (unsigned int i = 0; i < o->nr_outputs; i++) {
+		if (!strcmp(o->outputs[i].path, path)) {
+			set_err(err, size, "-o: '%s' given twice", path);
+			return -1;
+		}
+	}
+	if (o->nr_outputs == PL_MAX_OUTPUTS) {
+		set_err(err, size, "-o: at most %d outputs", PL_MAX_OUTPUTS);
+		return -1;
+	}
+	out = &o->outputs[o->nr_outputs++];
+	out->path = path;
+	out->format = pending->format_set ? pending->format : PL_FMT_JSON;
+	out->format_set = pending->format_set;
+	return 0;
 }
 
 static const struct option long_opts[] = {
@@ -347,6 +383,7 @@ enum pl_parse_result pl_parse_args(int argc, char **argv,
 				   char *err, size_t size)
 {
 	unsigned long long n;
+	struct pl_output pending = { 0 };	/* a -F before any -o */
 	bool events_set = false;
 	char *end;
 	int c;
@@ -398,21 +435,34 @@ enum pl_parse_result pl_parse_args(int argc, char **argv,
 		case OPT_NO_SCHED: o->no_sched = true; break;
 		case OPT_SUMMARY: o->summary = true; break;
 		case 'o':
-			if (!*optarg) {
-				set_err(err, size, "-o: empty file name");
+			if (add_output(o, optarg, &pending, err, size))
+				return PL_PARSE_ERROR;
+			pending.format_set = false;
+			break;
+		case 'F': {
+			/* the -o before it; before any -o, the next one */
+			struct pl_output *to = o->nr_outputs ?
+				&o->outputs[o->nr_outputs - 1] : &pending;
+
+			if (to->format_set && o->nr_outputs) {
+				set_err(err, size,
+					"-F: '%s' already has a format (one -F after each -o)",
+					to->path);
 				return PL_PARSE_ERROR;
 			}
-			o->output = optarg;
-			break;
-		case 'F':
-			if (parse_format(optarg, &o->format)) {
+			if (to->format_set) {
+				set_err(err, size, "-F given twice before -o");
+				return PL_PARSE_ERROR;
+			}
+			if (parse_format(optarg, &to->format)) {
 				set_err(err, size,
-					"-F: unknown format '%s' (json, jsonl, chrome, svg, html)",
+					"-F: unknown format '%s' (json, jsonl, chrome, svg, html, text)",
 					optarg);
 				return PL_PARSE_ERROR;
 			}
-			o->format_set = true;
+			to->format_set = true;
 			break;
+		}
 		case 'd':
 			errno = 0;
 			o->duration = strtod(optarg, &end);
@@ -527,12 +577,15 @@ enum pl_parse_result pl_parse_args(int argc, char **argv,
 		set_err(err, size, "no command after --");
 		return PL_PARSE_ERROR;
 	}
-	if (o->format_set && !o->output) {
+	if (pending.format_set) {
 		set_err(err, size, "-F needs -o FILE");
 		return PL_PARSE_ERROR;
 	}
-	/* one standard output: the document takes it from the stream */
-	if (o->output && !strcmp(o->output, "-")) {
+	for (unsigned int i = 0; i < o->nr_outputs; i++) {
+		format_from_name(&o->outputs[i]);
+		if (strcmp(o->outputs[i].path, "-"))
+			continue;
+		/* one standard output: the output takes it from the stream */
 		if (o->json && !o->quiet) {
 			set_err(err, size,
 				"-o - and the -j stream both write to standard output (add -q)");
@@ -552,6 +605,5 @@ enum pl_parse_result pl_parse_args(int argc, char **argv,
 		set_err(err, size, "-p and a command exclude each other");
 		return PL_PARSE_ERROR;
 	}
-	format_from_name(o);
 	return PL_PARSE_OK;
 }

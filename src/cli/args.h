@@ -18,7 +18,23 @@ enum pl_format {
 	PL_FMT_CHROME,
 	PL_FMT_SVG,
 	PL_FMT_HTML,
+	PL_FMT_TEXT,		/* the text stream, written live */
 };
+
+#define PL_MAX_OUTPUTS 8
+
+/* One -o: a file and its format. */
+struct pl_output {
+	const char *path;	/* "-": standard output */
+	enum pl_format format;
+	bool format_set;	/* by -F, not from the name */
+};
+
+/* Written as events come (tail -f works), not at the end. */
+static inline bool pl_format_live(enum pl_format fmt)
+{
+	return fmt == PL_FMT_JSONL || fmt == PL_FMT_TEXT;
+}
 
 struct pl_options {
 	uint32_t pids[PL_MAX_PIDS];
@@ -37,10 +53,9 @@ struct pl_options {
 	bool summary;		/* top tasks by CPU, wait and D at the end */
 	struct stream_view view;	/* -e, --failed, --show-user, --time */
 	int verbose;
-	const char *output;		/* NULL: no file */
+	struct pl_output outputs[PL_MAX_OUTPUTS];	/* -o, in order */
+	unsigned int nr_outputs;
 	unsigned int output_mode;	/* of every file written (0600) */
-	enum pl_format format;
-	bool format_set;
 	double duration;		/* seconds, 0: until stopped */
 	uint64_t ringbuf_size;		/* bytes, power of two */
 	uint32_t argv_bytes;

@@ -21,6 +21,7 @@
 
 #include "cli/args.h"
 #include "cli/command.h"
+#include "cli/outputs.h"
 #include "sinks/file.h"
 #include "sinks/stream.h"
 #include "sinks/output.h"
@@ -42,11 +43,7 @@ struct app {
 	struct pump pump;
 	struct stream stream;
 	bool stream_on;
-	struct out_file out;
-	bool out_on;
-	struct stream file_stream;	/* -F jsonl */
-	bool file_stream_on;
-	bool file_failed;	/* writing -o failed: it is not kept */
+	struct run_outputs outs;	/* -o, each in its format */
 	struct timeline *tl;
 	struct selection sel;
 	int64_t boot_offset_ns;
@@ -87,8 +84,7 @@ static void on_event(void *ctx, const struct pl_event *ev)
 
 	if (app->stream_on && !app->stream_closed)
 		stream_event(&app->stream, ev);
-	if (app->file_stream_on && !app->file_failed)
-		stream_event(&app->file_stream, ev);
+	outputs_event(&app->outs, ev);
 	if (app->tl)
 		timeline_add(app->tl, ev);
 }
@@ -134,16 +130,10 @@ static int flush_streams(void *ctx)
 			return err;
 		}
 	}
-	if (app->file_stream_on && !app->file_failed) {
-		err = stream_flush(&app->file_stream);
-		if (err) {
-			fprintf(stderr, "proclife: cannot write %s: %s\n",
-				app->opts.output, strerror(-err));
-			/* said once; the file is dropped at the end */
-			app->file_failed = true;
-			return err;
-		}
-	}
+	/* a file that cannot be written ends the trace (said once) */
+	err = outputs_flush(&app->outs);
+	if (err)
+		return err;
 	return 0;
 }
 
@@ -192,20 +182,8 @@ static int check_inputs(struct app *app)
 	}
 	if (run_as_resolve(&app->run_as, o, err, sizeof(err)))
 		return die_usage(err);
-	if (o->output) {
-		if (out_file_open(&app->out, o->output, o->output_mode, err,
-				  sizeof(err)))
-			return die_usage(err);
-		app->out_on = true;
-		if (app->run_as.chown_files &&
-		    (ret = out_file_chown(&app->out, app->run_as.owner_uid,
-					  app->run_as.owner_gid))) {
-			snprintf(err, sizeof(err), "-o: cannot give '%s' to uid %u: %s",
-				 o->output, (unsigned int)app->run_as.owner_uid,
-				 strerror(-ret));
-			return die_usage(err);
-		}
-	}
+	if (outputs_open(&app->outs, o, &app->run_as, err, sizeof(err)))
+		return die_usage(err);
 	tracer_set_verbosity(o->verbose);
 	ret = check_privileges(o->btf_path);
 	if (ret)
@@ -227,13 +205,9 @@ static int start_outputs(struct app *app)
 		stream_set_view(&app->stream, &o->view);
 		stream_header(&app->stream);
 	}
-	if (app->out_on && o->format == PL_FMT_JSONL) {
-		if (stream_init(&app->file_stream, app->out.fd, true, true,
-				app->boot_offset_ns))
-			return -ENOMEM;
-		app->file_stream_on = true;
-	}
-	if ((app->out_on && o->format != PL_FMT_JSONL) || o->tree || o->summary) {
+	if (outputs_start(&app->outs, o, app->boot_offset_ns))
+		return -ENOMEM;
+	if (outputs_need_timeline(&app->outs) || o->tree || o->summary) {
 		app->tl = timeline_new(true);
 		if (!app->tl)
 			return -ENOMEM;
@@ -267,7 +241,7 @@ static bool time_to_stop(void *ctx)
 {
 	struct app *app = ctx;
 
-	if (app->stream_closed && !app->out_on && !app->opts.tree)
+	if (app->stream_closed && !app->outs.n && !app->opts.tree)
 		return true;
 	if (app->child)
 		check_child(app);
@@ -345,7 +319,7 @@ static int finish_outputs(struct app *app)
 
 	/* reports go where they do not mix into a JSON stream or document */
 	report_fd = (app->stream_on && app->opts.json) ||
-		    (app->out_on && app->out.to_stdout) ?
+		    outputs_to_stdout(&app->outs) ?
 		    STDERR_FILENO : STDOUT_FILENO;
 	if (app->opts.tree && app->tl) {
 		err = output_tree(app->tl, &info, report_fd);
@@ -361,25 +335,7 @@ static int finish_outputs(struct app *app)
 				strerror(-err));
 		err = 0;
 	}
-	if (!app->out_on)
-		return 0;
-	if (app->file_failed) {
-		out_file_abort(&app->out);
-		app->out_on = false;
-		return -EIO;
-	}
-	if (app->opts.format != PL_FMT_JSONL)
-		err = output_write(app->tl, &info, app->opts.format, app->out.fd);
-	if (!err)
-		err = out_file_commit(&app->out);
-	if (err) {
-		fprintf(stderr, "proclife: cannot write %s: %s\n",
-			app->opts.output, strerror(-err));
-		out_file_abort(&app->out);
-		return err;
-	}
-	app->out_on = false;
-	return 0;
+	return outputs_finish(&app->outs, app->tl, &info);
 }
 
 int main(int argc, char **argv)
@@ -415,6 +371,7 @@ int main(int argc, char **argv)
 	app.opts.view.start_ns = app.start_ns;
 	if (app.stream_on)
 		stream_set_view(&app.stream, &app.opts.view);
+	outputs_set_start(&app.outs, &app.opts.view);
 
 	if (tracer_seed(&app.tracer, on_seed_record, &app)) {
 		fprintf(stderr, "proclife: cannot list running tasks: %s\n",
@@ -489,13 +446,10 @@ cleanup:
 		timeline_free(app.tl);
 	if (app.stream_on)
 		stream_free(&app.stream);
-	if (app.file_stream_on)
-		stream_free(&app.file_stream);
 	pump_free(&app.pump);
 	selection_free(&app.sel);
 cleanup_out:
 	run_as_free(&app.run_as);
-	if (app.out_on)
-		out_file_abort(&app.out);
+	outputs_free(&app.outs);
 	return ret;
 }

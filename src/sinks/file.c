@@ -70,10 +70,69 @@ cleanup:
 	return ret;
 }
 
+int out_file_open_live(struct out_file *f, const char *path, unsigned int mode,
+		       char *err, size_t err_size)
+{
+	struct stat st;
+
+	memset(f, 0, sizeof(*f));
+	f->fd = -1;
+	f->path = path;
+	f->live = true;
+	f->mode = mode;
+	if (out_file_is_stdout(path)) {
+		f->fd = STDOUT_FILENO;
+		f->to_stdout = true;
+		return 0;
+	}
+	if ((!stat(path, &st) && S_ISDIR(st.st_mode)) ||
+	    path[strlen(path) - 1] == '/') {
+		snprintf(err, err_size, "-o: '%s' is a directory", path);
+		return -EISDIR;
+	}
+	f->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	if (f->fd < 0 || fchmod(f->fd, mode)) {
+		int ret = -errno;
+
+		snprintf(err, err_size, "-o: cannot create '%s': %s", path,
+			 strerror(errno));
+		if (f->fd >= 0)
+			close(f->fd);
+		f->fd = -1;
+		return ret;
+	}
+	return 0;
+}
+
+int out_file_reopen(struct out_file *f)
+{
+	int fd;
+
+	if (f->to_stdout || !f->live)
+		return f->fd;
+	fd = open(f->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, f->mode);
+	if (fd < 0)
+		return -errno;
+	if (fchmod(fd, f->mode) ||
+	    (f->chown && fchown(fd, f->owner_uid, f->owner_gid))) {
+		int ret = -errno;
+
+		close(fd);
+		return ret;
+	}
+	if (f->fd >= 0)
+		close(f->fd);
+	f->fd = fd;
+	return fd;
+}
+
 int out_file_chown(struct out_file *f, uid_t uid, gid_t gid)
 {
 	if (f->to_stdout || f->fd < 0)
 		return 0;
+	f->chown = true;
+	f->owner_uid = uid;
+	f->owner_gid = gid;
 	return fchown(f->fd, uid, gid) ? -errno : 0;
 }
 
@@ -88,6 +147,8 @@ int out_file_commit(struct out_file *f)
 	}
 	if (fsync(f->fd) && errno != EINVAL)
 		return -errno;
+	if (f->live)
+		goto out;	/* in place already */
 	if (f->tmp_path) {
 		if (rename(f->tmp_path, f->path))
 			return -errno;
@@ -112,8 +173,12 @@ out:
 	return ret;
 }
 
+/* A live file that could not be written whole goes too: no half file is
+ * left under FILE's name. */
 void out_file_abort(struct out_file *f)
 {
+	if (f->live && !f->to_stdout && f->fd >= 0)
+		unlink(f->path);
 	if (f->fd >= 0 && !f->to_stdout)
 		close(f->fd);
 	if (f->tmp_path) {

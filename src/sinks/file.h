@@ -5,6 +5,10 @@
  * given its name only when complete, so FILE is either the old file or
  * a whole new one, never half written. "-" is standard output, written
  * in place (nothing to rename).
+ *
+ * A live file (JSON Lines or text written as events come, so tail -f
+ * works) is opened in place instead, and can be reopened by its name
+ * after logrotate moved it (SIGHUP).
  */
 #ifndef PL_OUT_FILE_H
 #define PL_OUT_FILE_H
@@ -18,6 +22,11 @@ struct out_file {
 	const char *path;
 	char *tmp_path;		/* named fallback when O_TMPFILE is unsupported */
 	bool to_stdout;		/* "-": the fd is standard output's */
+	bool live;		/* written in place */
+	unsigned int mode;
+	bool chown;		/* owner_uid:owner_gid for new files */
+	uid_t owner_uid;
+	gid_t owner_gid;
 };
 
 /* Whether a -o name means standard output. */
@@ -27,11 +36,18 @@ bool out_file_is_stdout(const char *path);
  * (the umask aside: the mode is the user's explicit choice). */
 int out_file_open(struct out_file *f, const char *path, unsigned int mode,
 		  char *err, size_t err_size);
-/* Hand the file to uid:gid (a no-op for standard output). 0 or -errno. */
+/* A live file: created (or truncated) in place. 0, or -errno with err. */
+int out_file_open_live(struct out_file *f, const char *path, unsigned int mode,
+		       char *err, size_t err_size);
+/* A live file again by its name, appended to or created (after logrotate
+ * renamed it): the new fd, 0 or -errno; the old one is closed. */
+int out_file_reopen(struct out_file *f);
+/* Hand the file to uid:gid (a no-op for standard output); a live file's
+ * later reopens too. 0 or -errno. */
 int out_file_chown(struct out_file *f, uid_t uid, gid_t gid);
 /* Sync and give the file its name. 0 or -errno. */
 int out_file_commit(struct out_file *f);
-/* Drop the temporary file. */
+/* Drop the temporary file (a live file: remove it). */
 void out_file_abort(struct out_file *f);
 
 #endif

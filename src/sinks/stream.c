@@ -34,6 +34,11 @@ int stream_init(struct stream *s, int fd, bool json, bool threads,
 	return 0;
 }
 
+void stream_set_fd(struct stream *s, int fd)
+{
+	s->ob.fd = fd;
+}
+
 void stream_set_view(struct stream *s, const struct stream_view *v)
 {
 	s->view = *v;

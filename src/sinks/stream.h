@@ -31,6 +31,8 @@ int stream_init(struct stream *s, int fd, bool json, bool threads,
 void stream_free(struct stream *s);
 /* What to show (-e, --failed, --show-user, --time); before the header. */
 void stream_set_view(struct stream *s, const struct stream_view *v);
+/* Write to another fd from now on (a reopened file); flush first. */
+void stream_set_fd(struct stream *s, int fd);
 /* Column header for text mode. */
 void stream_header(struct stream *s);
 void stream_event(struct stream *s, const struct pl_event *ev);

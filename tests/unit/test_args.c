@@ -36,7 +36,7 @@ static void test_defaults(void)
 	CHECK_EQ_U64(opts.nr_comms, 0);
 	CHECK(!opts.json && !opts.quiet && !opts.threads && !opts.kthreads);
 	CHECK(opts.command == NULL);
-	CHECK(opts.output == NULL);
+	CHECK_EQ_U64(opts.nr_outputs, 0);
 	CHECK_EQ_U64(opts.ringbuf_size, 4 << 20);
 	CHECK_EQ_U64(opts.argv_bytes, PL_ARGV_DEFAULT);
 }
@@ -130,16 +130,16 @@ static void test_uid(void)
 static void test_output_and_format(void)
 {
 	CHECK_EQ_U64(P("-o", "t.json"), PL_PARSE_OK);
-	CHECK_EQ_STR(opts.output, "t.json");
-	CHECK_EQ_U64(opts.format, PL_FMT_JSON);
+	CHECK_EQ_STR(opts.outputs[0].path, "t.json");
+	CHECK_EQ_U64(opts.outputs[0].format, PL_FMT_JSON);
 	CHECK_EQ_U64(P("-o", "t.html"), PL_PARSE_OK);
-	CHECK_EQ_U64(opts.format, PL_FMT_HTML);
+	CHECK_EQ_U64(opts.outputs[0].format, PL_FMT_HTML);
 	CHECK_EQ_U64(P("-o", "t.svg"), PL_PARSE_OK);
-	CHECK_EQ_U64(opts.format, PL_FMT_SVG);
+	CHECK_EQ_U64(opts.outputs[0].format, PL_FMT_SVG);
 	CHECK_EQ_U64(P("-o", "t.jsonl"), PL_PARSE_OK);
-	CHECK_EQ_U64(opts.format, PL_FMT_JSONL);
+	CHECK_EQ_U64(opts.outputs[0].format, PL_FMT_JSONL);
 	CHECK_EQ_U64(P("-o", "t.html", "-F", "chrome"), PL_PARSE_OK);
-	CHECK_EQ_U64(opts.format, PL_FMT_CHROME);
+	CHECK_EQ_U64(opts.outputs[0].format, PL_FMT_CHROME);
 	CHECK_EQ_U64(P("-F", "json"), PL_PARSE_ERROR);
 	CHECK(strstr(err, "-o") != NULL);
 	CHECK_EQ_U64(P("-o", "x", "-F", "pdf"), PL_PARSE_ERROR);
@@ -205,15 +205,49 @@ static void test_view_options(void)
 	CHECK(strstr(err, "'local'") != NULL);
 }
 
+/* Several -o, each with its format: its extension, or the -F after it. */
+static void test_several_outputs(void)
+{
+	CHECK_EQ_U64(P("-o", "a.json", "-o", "b.html", "-o", "c.jsonl", "-o",
+		       "d.txt", "-o", "e.json", "-F", "chrome", "-o", "f", "-F",
+		       "svg"), PL_PARSE_OK);
+	CHECK_EQ_U64(opts.nr_outputs, 6);
+	CHECK_EQ_U64(opts.outputs[0].format, PL_FMT_JSON);
+	CHECK_EQ_U64(opts.outputs[1].format, PL_FMT_HTML);
+	CHECK_EQ_U64(opts.outputs[2].format, PL_FMT_JSONL);
+	CHECK_EQ_U64(opts.outputs[3].format, PL_FMT_TEXT);
+	CHECK_EQ_U64(opts.outputs[4].format, PL_FMT_CHROME);
+	CHECK_EQ_STR(opts.outputs[5].path, "f");
+	CHECK_EQ_U64(opts.outputs[5].format, PL_FMT_SVG);
+	CHECK(pl_format_live(opts.outputs[2].format) &&
+	      pl_format_live(opts.outputs[3].format));
+	CHECK(!pl_format_live(opts.outputs[0].format));
+	/* the old order still works: -F before the one -o */
+	CHECK_EQ_U64(P("-F", "jsonl", "-o", "x"), PL_PARSE_OK);
+	CHECK_EQ_U64(opts.outputs[0].format, PL_FMT_JSONL);
+	CHECK_EQ_U64(P("-o", "run.log", "-F", "text"), PL_PARSE_OK);
+	CHECK_EQ_U64(opts.outputs[0].format, PL_FMT_TEXT);
+	CHECK_EQ_U64(P("-o", "a", "-F", "svg", "-F", "html"), PL_PARSE_ERROR);
+	CHECK(strstr(err, "already has a format") != NULL);
+	CHECK_EQ_U64(P("-F", "svg", "-F", "html", "-o", "a"), PL_PARSE_ERROR);
+	CHECK_EQ_U64(P("-o", "a", "-o", "a"), PL_PARSE_ERROR);
+	CHECK(strstr(err, "twice") != NULL);
+	CHECK_EQ_U64(P("-o", "1", "-o", "2", "-o", "3", "-o", "4", "-o", "5",
+		       "-o", "6", "-o", "7", "-o", "8", "-o", "9"), PL_PARSE_ERROR);
+	CHECK(strstr(err, "at most 8") != NULL);
+	CHECK_EQ_U64(P("-o", "a.svg", "-o", "-", "-F", "jsonl"), PL_PARSE_OK);
+	CHECK(opts.quiet);
+}
+
 /* -o - is standard output: the document replaces the live stream there. */
 static void test_output_stdout(void)
 {
 	CHECK_EQ_U64(P("-o", "-"), PL_PARSE_OK);
-	CHECK_EQ_STR(opts.output, "-");
-	CHECK_EQ_U64(opts.format, PL_FMT_JSON);
+	CHECK_EQ_STR(opts.outputs[0].path, "-");
+	CHECK_EQ_U64(opts.outputs[0].format, PL_FMT_JSON);
 	CHECK(opts.quiet);
 	CHECK_EQ_U64(P("-o", "-", "-F", "html"), PL_PARSE_OK);
-	CHECK_EQ_U64(opts.format, PL_FMT_HTML);
+	CHECK_EQ_U64(opts.outputs[0].format, PL_FMT_HTML);
 	CHECK_EQ_U64(P("-q", "-j", "-o", "-"), PL_PARSE_OK);
 	CHECK_EQ_U64(P("-j", "-o", "-"), PL_PARSE_ERROR);
 	CHECK(strstr(err, "standard output") != NULL);
@@ -297,6 +331,7 @@ int main(void)
 	RUN(test_output_mode);
 	RUN(test_run_user);
 	RUN(test_view_options);
+	RUN(test_several_outputs);
 	RUN(test_duration);
 	RUN(test_ringbuf_and_argv_bytes);
 	RUN(test_command);

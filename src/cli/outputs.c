@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/outputs.h"
+#include "sinks/output.h"
+
+int outputs_open(struct run_outputs *os, const struct pl_options *o,
+		 const struct run_as *ra, char *err, size_t err_size)
+{
+	memset(os, 0, sizeof(*os));
+	for (unsigned int i = 0; i < o->nr_outputs; i++) {
+		struct run_output *r = &os->v[os->n];
+		const struct pl_output *spec = &o->outputs[i];
+		int ret;
+
+		r->spec = spec;
+		if (pl_format_live(spec->format))
+			ret = out_file_open_live(&r->file, spec->path,
+						 o->output_mode, err, err_size);
+		else
+			ret = out_file_open(&r->file, spec->path, o->output_mode,
+					    err, err_size);
+		if (ret)
+			return -1;
+		r->open = true;
+		os->n++;
+		if (ra->chown_files &&
+		    (ret = out_file_chown(&r->file, ra->owner_uid,
+					  ra->owner_gid))) {
+			snprintf(err, err_size, "-o: cannot give '%s' to uid %u: %s",
+				 spec->path, (unsigned int)ra->owner_uid,
+				 strerror(-ret));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+bool outputs_need_timeline(const struct run_outputs *os)
+{
+	for (unsigned int i = 0; i < os->n; i++)
+		if (!pl_format_live(os->v[i].spec->format))
+			return true;
+	return false;
+}
+
+bool outputs_to_stdout(const struct run_outputs *os)
+{
+	for (unsigned int i = 0; i < os->n; i++)
+		if (os->v[i].file.to_stdout)
+			return true;
+	return false;
+}
+
+int outputs_start(struct run_outputs *os, const struct pl_options *o,
+		  int64_t boot_offset_ns)
+{
+	for (unsigned int i = 0; i < os->n; i++) {
+		struct run_output *r = &os->v[i];
+		bool text = r->spec->format == PL_FMT_TEXT;
+
+		if (!pl_format_live(r->spec->format))
+			continue;
+		/* JSON Lines keep every event (the record report replays);
+		 * a text file is the stream as it would show */
+		if (stream_init(&r->stream, r->file.fd, !text,
+				text ? o->threads : true, boot_offset_ns))
+			return -ENOMEM;
+		r->stream_on = true;
+		if (text) {
+			stream_set_view(&r->stream, &o->view);
+			stream_header(&r->stream);
+		}
+	}
+	return 0;
+}
+
+void outputs_set_start(struct run_outputs *os, const struct stream_view *v)
+{
+	for (unsigned int i = 0; i < os->n; i++)
+		if (os->v[i].stream_on && os->v[i].spec->format == PL_FMT_TEXT)
+			stream_set_view(&os->v[i].stream, v);
+}
+
+void outputs_event(struct run_outputs *os, const struct pl_event *ev)
+{
+	for (unsigned int i = 0; i < os->n; i++)
+		if (os->v[i].stream_on && !os->v[i].failed)
+			stream_event(&os->v[i].stream, ev);
+}
+
+static int fail(struct run_output *r, int err)
+{
+	fprintf(stderr, "proclife: cannot write %s: %s\n", r->spec->path,
+		strerror(-err));
+	r->failed = true;
+	return err;
+}
+
+int outputs_flush(struct run_outputs *os)
+{
+	int first = 0;
+
+	for (unsigned int i = 0; i < os->n; i++) {
+		struct run_output *r = &os->v[i];
+		int err;
+
+		if (!r->stream_on || r->failed)
+			continue;
+		err = stream_flush(&r->stream);
+		if (err && !first)
+			first = fail(r, err);
+		else if (err)
+			fail(r, err);
+	}
+	return first;
+}
+
+int outputs_reopen(struct run_outputs *os)
+{
+	int first = 0;
+
+	for (unsigned int i = 0; i < os->n; i++) {
+		struct run_output *r = &os->v[i];
+		int fd;
+
+		if (!r->stream_on || r->failed || r->file.to_stdout)
+			continue;
+		if (stream_flush(&r->stream) && !first) {
+			first = fail(r, -EIO);
+			continue;
+		}
+		fd = out_file_reopen(&r->file);
+		if (fd < 0) {
+			fprintf(stderr, "proclife: cannot reopen %s: %s\n",
+				r->spec->path, strerror(-fd));
+			r->failed = true;
+			if (!first)
+				first = fd;
+			continue;
+		}
+		stream_set_fd(&r->stream, fd);
+		if (r->spec->format == PL_FMT_TEXT)
+			stream_header(&r->stream);
+	}
+	return first;
+}
+
+int outputs_finish(struct run_outputs *os, const struct timeline *tl,
+		   const struct pl_trace_info *info)
+{
+	int first = 0;
+
+	for (unsigned int i = 0; i < os->n; i++) {
+		struct run_output *r = &os->v[i];
+		int err = 0;
+
+		if (!r->open)
+			continue;
+		if (r->failed) {
+			out_file_abort(&r->file);
+			r->open = false;
+			first = first ? first : -EIO;
+			continue;
+		}
+		if (r->stream_on)
+			err = stream_flush(&r->stream);
+		else
+			err = output_write(tl, info, r->spec->format, r->file.fd);
+		if (!err)
+			err = out_file_commit(&r->file);
+		if (err) {
+			fprintf(stderr, "proclife: cannot write %s: %s\n",
+				r->spec->path, strerror(-err));
+			out_file_abort(&r->file);
+			first = first ? first : err;
+		}
+		r->open = false;
+	}
+	return first;
+}
+
+void outputs_free(struct run_outputs *os)
+{
+	for (unsigned int i = 0; i < os->n; i++) {
+		struct run_output *r = &os->v[i];
+
+		if (r->open)
+			out_file_abort(&r->file);
+		if (r->stream_on)
+			stream_free(&r->stream);
+		r->open = r->stream_on = false;
+	}
+}
