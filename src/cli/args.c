@@ -39,6 +39,8 @@ enum {
 static const char usage_text[] =
 "Usage: proclife [OPTIONS]                 trace live until Ctrl-C, SIGTERM, SIGHUP or -d\n"
 "       proclife [OPTIONS] -- CMD [ARG...] run CMD, trace it and its descendants\n"
+"       proclife report FILE.jsonl [-o OUT]... [--tree] [--summary]\n"
+"                                          rebuild a recorded trace's outputs\n"
 "\n"
 "Trace process lifecycles: fork, exec, exit, reparent and reap, with who\n"
 "started each process, how it ended and who reaped it.\n"

@@ -26,6 +26,7 @@
 #include "sinks/stream.h"
 #include "sinks/output.h"
 #include "cli/privileges.h"
+#include "cli/report.h"
 #include "cli/run_as.h"
 #include "cli/signals.h"
 #include "pipeline/pump.h"
@@ -101,6 +102,7 @@ static int on_seed_record(void *ctx, void *data, size_t size)
 	selection_add_seed(&app->sel, ev.seed);
 	if (app->tl)
 		timeline_seed(app->tl, &ev);
+	outputs_seed(&app->outs, &ev);
 	return 0;
 }
 
@@ -110,8 +112,11 @@ static int on_sched_end_record(void *ctx, void *data, size_t size)
 	struct app *app = ctx;
 	struct pl_event ev;
 
-	if (!pl_event_decode(data, size, &ev) && app->tl)
+	if (pl_event_decode(data, size, &ev))
+		return 0;
+	if (app->tl)
 		timeline_add(app->tl, &ev);
+	outputs_sched(&app->outs, &ev);
 	return 0;
 }
 
@@ -306,16 +311,22 @@ static int finish_outputs(struct app *app)
 	char hostname[256];
 	struct utsname uts;
 	int err = 0, report_fd;
+	uint32_t *selected = calloc(app->sel.n ? app->sel.n : 1, sizeof(*selected));
+	size_t n_selected = 0;
 
+	/* a selected process with no event (a pre-existing sleeper under -p)
+	 * is in the trace all the same */
+	for (size_t i = 0; selected && i < app->sel.n; i++)
+		if (app->sel.tasks[i].bits & TRACK_SELECTED)
+			selected[n_selected++] = app->sel.tasks[i].pid;
 	if (app->tl) {
-		/* a selected process with no event (a pre-existing sleeper
-		 * under -p) is in the trace all the same */
-		for (size_t i = 0; i < app->sel.n; i++)
-			if (app->sel.tasks[i].bits & TRACK_SELECTED)
-				timeline_mark_selected(app->tl, app->sel.tasks[i].pid);
+		for (size_t i = 0; i < n_selected; i++)
+			timeline_mark_selected(app->tl, selected[i]);
 		timeline_finish(app->tl, app->end_ns);
 	}
 	fill_trace_info(app, &info, hostname, sizeof(hostname), &uts);
+	outputs_end(&app->outs, &info, selected, n_selected);
+	free(selected);
 
 	/* reports go where they do not mix into a JSON stream or document */
 	report_fd = (app->stream_on && app->opts.json) ||
@@ -345,6 +356,8 @@ int main(int argc, char **argv)
 	char err[512];
 	int ret = 1, err_no;
 
+	if (argc > 1 && !strcmp(argv[1], "report"))
+		return report_main(argc - 1, argv + 1);
 	signals_block();	/* first: none is lost while starting */
 	res = pl_parse_args(argc, argv, &app.opts, err, sizeof(err));
 	if (res == PL_PARSE_EXIT)
@@ -371,7 +384,15 @@ int main(int argc, char **argv)
 	app.opts.view.start_ns = app.start_ns;
 	if (app.stream_on)
 		stream_set_view(&app.stream, &app.opts.view);
-	outputs_set_start(&app.outs, &app.opts.view);
+	{
+		struct pl_trace_info info;
+		char hostname[256];
+		struct utsname uts;
+
+		fill_trace_info(&app, &info, hostname, sizeof(hostname), &uts);
+		outputs_set_start(&app.outs, &app.opts.view, &info,
+				  app.sel.active, app.opts.command != NULL);
+	}
 
 	if (tracer_seed(&app.tracer, on_seed_record, &app)) {
 		fprintf(stderr, "proclife: cannot list running tasks: %s\n",
@@ -415,7 +436,8 @@ int main(int argc, char **argv)
 	app.end_ns = pl_now_boot_ns();
 	if (pump_once(&app.pump, true))
 		app.failed = 1;
-	if (app.tl && tracer_sched_end(&app.tracer, on_sched_end_record, &app))
+	if ((app.tl || outputs_records(&app.outs)) &&
+	    tracer_sched_end(&app.tracer, on_sched_end_record, &app))
 		fprintf(stderr, "proclife: cannot read the scheduler accounting of live tasks\n");
 	if (finish_outputs(&app))
 		app.failed = 1;

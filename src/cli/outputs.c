@@ -6,6 +6,7 @@
 
 #include "cli/outputs.h"
 #include "sinks/output.h"
+#include "sinks/record.h"
 
 int outputs_open(struct run_outputs *os, const struct pl_options *o,
 		 const struct run_as *ra, char *err, size_t err_size)
@@ -70,6 +71,7 @@ int outputs_start(struct run_outputs *os, const struct pl_options *o,
 				text ? o->threads : true, boot_offset_ns))
 			return -ENOMEM;
 		r->stream_on = true;
+		r->stream.record = !text;
 		if (text) {
 			stream_set_view(&r->stream, &o->view);
 			stream_header(&r->stream);
@@ -78,11 +80,50 @@ int outputs_start(struct run_outputs *os, const struct pl_options *o,
 	return 0;
 }
 
-void outputs_set_start(struct run_outputs *os, const struct stream_view *v)
+void outputs_set_start(struct run_outputs *os, const struct stream_view *v,
+		       const struct pl_trace_info *info, bool prune,
+		       bool prune_ancestors)
+{
+	for (unsigned int i = 0; i < os->n; i++) {
+		struct run_output *r = &os->v[i];
+
+		if (!r->stream_on)
+			continue;
+		if (r->stream.record)
+			record_header(&r->stream, info, prune, prune_ancestors);
+		else
+			stream_set_view(&r->stream, v);
+	}
+}
+
+bool outputs_records(const struct run_outputs *os)
 {
 	for (unsigned int i = 0; i < os->n; i++)
-		if (os->v[i].stream_on && os->v[i].spec->format == PL_FMT_TEXT)
-			stream_set_view(&os->v[i].stream, v);
+		if (os->v[i].stream_on && os->v[i].stream.record)
+			return true;
+	return false;
+}
+
+void outputs_seed(struct run_outputs *os, const struct pl_event *ev)
+{
+	for (unsigned int i = 0; i < os->n; i++)
+		if (os->v[i].stream_on && os->v[i].stream.record && !os->v[i].failed)
+			record_seed(&os->v[i].stream, ev);
+}
+
+void outputs_sched(struct run_outputs *os, const struct pl_event *ev)
+{
+	for (unsigned int i = 0; i < os->n; i++)
+		if (os->v[i].stream_on && os->v[i].stream.record && !os->v[i].failed)
+			record_sched(&os->v[i].stream, ev);
+}
+
+void outputs_end(struct run_outputs *os, const struct pl_trace_info *info,
+		 const uint32_t *selected, size_t n_selected)
+{
+	for (unsigned int i = 0; i < os->n; i++)
+		if (os->v[i].stream_on && os->v[i].stream.record && !os->v[i].failed)
+			record_end(&os->v[i].stream, info, selected, n_selected);
 }
 
 void outputs_event(struct run_outputs *os, const struct pl_event *ev)

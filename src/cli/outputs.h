@@ -43,8 +43,20 @@ bool outputs_to_stdout(const struct run_outputs *os);
 /* Start the live streams. 0 or -ENOMEM. */
 int outputs_start(struct run_outputs *os, const struct pl_options *o,
 		  int64_t boot_offset_ns);
-/* --time rel's zero, once the trace has begun. */
-void outputs_set_start(struct run_outputs *os, const struct stream_view *v);
+/* The trace has begun: --time rel's zero, and the records' header lines
+ * (prune: filters are on; prune_ancestors: command mode). */
+void outputs_set_start(struct run_outputs *os, const struct stream_view *v,
+		       const struct pl_trace_info *info, bool prune,
+		       bool prune_ancestors);
+/* Whether one of them is a JSON Lines record (wants seeds and the
+ * end-of-trace accounting). */
+bool outputs_records(const struct run_outputs *os);
+/* A task running when the trace began; one alive at its end. */
+void outputs_seed(struct run_outputs *os, const struct pl_event *ev);
+void outputs_sched(struct run_outputs *os, const struct pl_event *ev);
+/* The records' last line: end, counts, the selected processes. */
+void outputs_end(struct run_outputs *os, const struct pl_trace_info *info,
+		 const uint32_t *selected, size_t n_selected);
 void outputs_event(struct run_outputs *os, const struct pl_event *ev);
 /* Write out what the live ones buffered. 0, or -errno of a first failure
  * (said on stderr). */

@@ -408,6 +408,13 @@ static void json_details(struct stream *s, const struct pl_event *ev)
 				json_str(j, pl_clone_flag_names[i].name);
 		json_arr_end(j);
 		json_kv_i64(j, "exit_signal", ev->fork->exit_signal);
+		if (s->record) {
+			json_key(j, "raw");
+			json_obj_begin(j);
+			json_kv_u64(j, "clone_flags", ev->fork->clone_flags);
+			json_kv_u64(j, "kind", ev->fork->kind);
+			json_obj_end(j);
+		}
 		break;
 	case PL_EV_EXEC:
 	case PL_EV_EXEC_FAIL:
@@ -446,6 +453,17 @@ static void json_details(struct stream *s, const struct pl_event *ev)
 		json_kv_u64(j, "task_start_ns", ev->exit->task_start_ns);
 		json_rusage(j, group_dead ? &ev->exit->proc : &ev->exit->task);
 		json_sched(j, group_dead ? &ev->exit->proc_sched : &ev->exit->sched);
+		if (s->record) {
+			json_key(j, "raw");
+			json_obj_begin(j);
+			json_kv_u64(j, "exit_code", ev->exit->exit_code);
+			json_kv_u64(j, "flags", ev->exit->flags);
+			json_kv_i64(j, "exit_signal", ev->exit->exit_signal);
+			json_kv_u64(j, "nr_threads", ev->exit->nr_threads);
+			json_rusage(j, &ev->exit->task);
+			json_sched(j, &ev->exit->sched);	/* the thread's */
+			json_obj_end(j);
+		}
 		break;
 	}
 	case PL_EV_REPARENT:
@@ -456,6 +474,12 @@ static void json_details(struct stream *s, const struct pl_event *ev)
 	case PL_EV_STATE:
 		json_kv_str(j, "state", tl_state_name(ev->state->state));
 		json_kv_i64(j, "cpu", ev->state->cpu);
+		if (s->record) {
+			json_key(j, "raw");
+			json_obj_begin(j);
+			json_kv_u64(j, "start_ns", ev->h->start_ns);
+			json_obj_end(j);
+		}
 		break;
 	case PL_EV_LOST:
 		json_kv_u64(j, "count", ev->lost->count);
@@ -496,6 +520,13 @@ static void json_reap(struct stream *s, const struct pl_event *ev,
 	}
 	json_kv_u64(j, "exit_ns", exit_ns);
 	json_kv_u64(j, "zombie_ns", ev->h->ts_ns - exit_ns);
+	if (s->record && ev->type == PL_EV_REAP) {
+		json_key(j, "raw");
+		json_obj_begin(j);
+		json_kv_u64(j, "source", ev->reap->source);
+		json_kv_u64(j, "status", ev->reap->status);
+		json_obj_end(j);
+	}
 	json_obj_end(j);
 	outbuf_putc(&s->ob, '\n');
 }

@@ -23,6 +23,9 @@ struct stream {
 	/* reparented processes awaiting their reap: to tell "how" */
 	struct stream_reparent *reparented;
 	struct stream_view view;	/* every event, by default */
+	/* a JSON Lines record (-o x.jsonl): "raw" fields that the readable
+	 * ones lose, so proclife report can rebuild the trace exactly */
+	bool record;
 };
 
 /* Returns 0 or -ENOMEM. The fd stays the caller's. */

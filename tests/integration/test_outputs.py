@@ -45,7 +45,13 @@ class Outputs(TracerTest):
         with open(self.path("t.svg")) as f:
             self.assertIn("<svg ", f.read()[:200])
         with open(self.path("t.jsonl")) as f:
-            events = [json.loads(l) for l in f]
+            lines = [json.loads(l) for l in f]
+        # a record: its header, the running tasks, the events, the end
+        events = [e for e in lines if "event" in e]
+        self.assertEqual(lines[0]["record"], "header")
+        self.assertEqual(lines[-1]["record"], "end")
+        self.assertEqual({e.get("record") for e in lines if "event" not in e},
+                         {"header", "seed", "sched", "end"})
         with open(self.path("t.txt")) as f:
             text = f.read().splitlines()
         self.assertTrue(text[0].startswith("TIME "))

@@ -260,9 +260,13 @@ class OutputToStdout(TracerTest):
         p = subprocess.run([PROCLIFE_BIN, "-o", "-", "-F", "jsonl", "--tree", "--",
                             "/bin/true", "plx-dash2"], capture_output=True, text=True, timeout=60)
         self.assertEqual(p.returncode, 0, p.stderr)
-        events = [json.loads(l) for l in p.stdout.splitlines()]
+        lines = [json.loads(l) for l in p.stdout.splitlines()]
+        # a JSON Lines record: events, and its header, seed, sched and end lines
+        events = [e for e in lines if "event" in e]
         self.assertTrue(events)
-        self.assertTrue(all("event" in e and "t_ns" in e for e in events))
+        self.assertTrue(all("t_ns" in e for e in events))
+        self.assertTrue(all(e["record"] in ("header", "seed", "sched", "end")
+                            for e in lines if "event" not in e))
         self.assertIn(["/bin/true", "plx-dash2"], [e.get("argv") for e in events])
         self.assertIn("true", p.stderr, "the tree goes to stderr, beside the document")
 
