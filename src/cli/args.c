@@ -32,7 +32,14 @@ enum {
 	OPT_FAILED,
 	OPT_SHOW_USER,
 	OPT_TIME,
+	OPT_SERVICE,
+	OPT_ROTATE_SIZE,
+	OPT_ROTATE_AGE,
+	OPT_ROTATE_KEEP,
 };
+
+#define ROTATE_KEEP_DEFAULT	10
+#define ROTATE_KEEP_MAX		10000
 
 #define OUTPUT_MODE_DEFAULT 0600	/* as perf.data: command lines are private */
 
@@ -84,6 +91,14 @@ static const char usage_text[] =
 "      --keep-root         run CMD as root and keep the files root's\n"
 "\n"
 "Control:\n"
+"      --service           long-running: SIGHUP reopens the live files\n"
+"                          (logrotate) instead of ending the trace; only\n"
+"                          live files (jsonl, text), no document\n"
+"      --rotate-size SIZE  rotate each live file past SIZE (K/M/G suffix):\n"
+"                          FILE -> FILE.1 -> FILE.2 ...; implies --service\n"
+"      --rotate-age SEC    rotate each live file every SEC seconds; implies\n"
+"                          --service\n"
+"      --rotate-keep N     rotated files kept (default 10)\n"
 "  -d, --duration SEC      stop after SEC seconds; with CMD, as timeout(1):\n"
 "                          CMD gets SIGTERM (SIGKILL 5 s later) and its end\n"
 "                          is traced\n"
@@ -322,6 +337,41 @@ static void format_from_name(struct pl_output *out)
 		out->format = fmt;
 }
 
+/*
+ * Long-running mode writes live files only: a document, --tree and
+ * --summary come at the end and would hold every process in memory until
+ * then (render them later from the record: proclife report).
+ */
+static int check_service(const struct pl_options *o, char *err, size_t size)
+{
+	bool live_file = false;
+
+	if (o->command) {
+		set_err(err, size, "--service and --rotate-* are for a live trace, not a command");
+		return -1;
+	}
+	for (unsigned int i = 0; i < o->nr_outputs; i++) {
+		if (!pl_format_live(o->outputs[i].format)) {
+			set_err(err, size,
+				"--service: '%s' is a document, written at the end: record JSON Lines and render it with proclife report",
+				o->outputs[i].path);
+			return -1;
+		}
+		live_file |= strcmp(o->outputs[i].path, "-") != 0;
+	}
+	if (o->tree || o->summary) {
+		set_err(err, size,
+			"--service: --tree and --summary come at the end: render them from the record with proclife report");
+		return -1;
+	}
+	if (!live_file) {
+		set_err(err, size,
+			"--service and --rotate-* need a live file: -o FILE.jsonl or -o FILE.txt");
+		return -1;
+	}
+	return 0;
+}
+
 /* -o FILE: a new output; a -F given before any -o is its format. */
 static int add_output(struct pl_options *o, const char *path,
 		      const struct pl_output *pending, char *err, size_t size)
@@ -374,6 +424,10 @@ static const struct option long_opts[] = {
 	{ "failed", no_argument, NULL, OPT_FAILED },
 	{ "show-user", no_argument, NULL, OPT_SHOW_USER },
 	{ "time", required_argument, NULL, OPT_TIME },
+	{ "service", no_argument, NULL, OPT_SERVICE },
+	{ "rotate-size", required_argument, NULL, OPT_ROTATE_SIZE },
+	{ "rotate-age", required_argument, NULL, OPT_ROTATE_AGE },
+	{ "rotate-keep", required_argument, NULL, OPT_ROTATE_KEEP },
 	{ "ringbuf-size", required_argument, NULL, OPT_RINGBUF },
 	{ "argv-bytes", required_argument, NULL, OPT_ARGV_BYTES },
 	{ "btf", required_argument, NULL, OPT_BTF },
@@ -395,6 +449,7 @@ enum pl_parse_result pl_parse_args(int argc, char **argv,
 	o->argv_bytes = PL_ARGV_DEFAULT;
 	o->output_mode = OUTPUT_MODE_DEFAULT;
 	stream_view_default(&o->view);
+	o->rotate_keep = ROTATE_KEEP_DEFAULT;
 	err[0] = '\0';
 
 	optind = 0;	/* full reset: parse may run more than once */
@@ -515,6 +570,38 @@ enum pl_parse_result pl_parse_args(int argc, char **argv,
 				o->threads = true;
 			break;
 		}
+		case OPT_SERVICE: o->service = true; break;
+		case OPT_ROTATE_SIZE:
+			if (parse_size(optarg, &o->rotate_size) ||
+			    o->rotate_size < 4096) {
+				set_err(err, size,
+					"--rotate-size: '%s' is not a size of 4K or more (K/M/G suffix)",
+					optarg);
+				return PL_PARSE_ERROR;
+			}
+			o->service = true;
+			break;
+		case OPT_ROTATE_AGE:
+			errno = 0;
+			o->rotate_age = strtod(optarg, &end);
+			if (errno || end == optarg || *end || !(o->rotate_age >= 1) ||
+			    o->rotate_age > 1e9) {
+				set_err(err, size,
+					"--rotate-age: '%s' is not a number of seconds from 1",
+					optarg);
+				return PL_PARSE_ERROR;
+			}
+			o->service = true;
+			break;
+		case OPT_ROTATE_KEEP:
+			if (!parse_u64(optarg, &n) || n < 1 || n > ROTATE_KEEP_MAX) {
+				set_err(err, size,
+					"--rotate-keep: '%s' is not a number from 1 to %d",
+					optarg, ROTATE_KEEP_MAX);
+				return PL_PARSE_ERROR;
+			}
+			o->rotate_keep = (unsigned int)n;
+			break;
 		case OPT_FAILED: o->view.failed_only = true; break;
 		case OPT_SHOW_USER: o->view.show_user = true; break;
 		case OPT_TIME:
@@ -595,6 +682,8 @@ enum pl_parse_result pl_parse_args(int argc, char **argv,
 		}
 		o->quiet = true;
 	}
+	if (o->service && check_service(o, err, size))
+		return PL_PARSE_ERROR;
 	if (o->run_user && !o->command) {
 		set_err(err, size, "-U needs a command (-- CMD)");
 		return PL_PARSE_ERROR;

@@ -56,6 +56,10 @@ struct pl_options {
 	struct pl_output outputs[PL_MAX_OUTPUTS];	/* -o, in order */
 	unsigned int nr_outputs;
 	unsigned int output_mode;	/* of every file written (0600) */
+	bool service;			/* long-running: SIGHUP reopens */
+	uint64_t rotate_size;		/* bytes, 0: no rotation by size */
+	double rotate_age;		/* seconds, 0: no rotation by age */
+	unsigned int rotate_keep;	/* rotated pieces kept */
 	double duration;		/* seconds, 0: until stopped */
 	uint64_t ringbuf_size;		/* bytes, power of two */
 	uint32_t argv_bytes;

@@ -57,6 +57,7 @@ struct app {
 	int child_status;
 	bool child_done;
 	bool cmd_not_started;	/* a stop signal came first */
+	sig_atomic_t hangups_seen;	/* SIGHUPs acted on (--service) */
 	int deadline_signal;	/* -d with CMD: the last signal -d sent it */
 	bool stream_closed;	/* stdout went away (EPIPE): stop streaming */
 	int failed;		/* a runtime error ended the trace */
@@ -246,6 +247,15 @@ static bool time_to_stop(void *ctx)
 {
 	struct app *app = ctx;
 
+	/* --service: SIGHUP, the live files again by their names */
+	if (app->hangups_seen != run_signals.hangups) {
+		app->hangups_seen = run_signals.hangups;
+		if (outputs_reopen(&app->outs)) {
+			app->failed = 1;
+			return true;
+		}
+	}
+
 	if (app->stream_closed && !app->outs.n && !app->opts.tree)
 		return true;
 	if (app->child)
@@ -376,6 +386,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "proclife: out of memory\n");
 		goto cleanup;
 	}
+	signals_hup_reopens(app.opts.service);
 	signals_install();
 	if (tracer_open(&app.tracer, &app.opts, pump_on_record, &app.pump))
 		goto cleanup;

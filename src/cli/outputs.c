@@ -1,17 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/outputs.h"
 #include "sinks/output.h"
 #include "sinks/record.h"
+#include "util/timefmt.h"
 
 int outputs_open(struct run_outputs *os, const struct pl_options *o,
 		 const struct run_as *ra, char *err, size_t err_size)
 {
 	memset(os, 0, sizeof(*os));
+	os->rotate_size = o->rotate_size;
+	os->rotate_age_ns = (uint64_t)(o->rotate_age * 1e9);
+	os->rotate_keep = o->rotate_keep;
 	for (unsigned int i = 0; i < o->nr_outputs; i++) {
 		struct run_output *r = &os->v[os->n];
 		const struct pl_output *spec = &o->outputs[i];
@@ -89,10 +95,19 @@ void outputs_set_start(struct run_outputs *os, const struct stream_view *v,
 
 		if (!r->stream_on)
 			continue;
-		if (r->stream.record)
-			record_header(&r->stream, info, prune, prune_ancestors);
-		else
+		r->opened_ns = pl_now_boot_ns();
+		if (!r->stream.record) {
 			stream_set_view(&r->stream, v);
+			continue;
+		}
+		/* nothing written before it: the buffer is the header line,
+		 * kept to begin each later piece of a rotated record */
+		record_header(&r->stream, info, prune, prune_ancestors);
+		r->header = malloc(r->stream.ob.len);
+		if (r->header) {
+			memcpy(r->header, r->stream.ob.buf, r->stream.ob.len);
+			r->header_len = r->stream.ob.len;
+		}
 	}
 }
 
@@ -141,6 +156,42 @@ static int fail(struct run_output *r, int err)
 	return err;
 }
 
+/* A new piece of a live file begins with its header line. */
+static void begin_piece(struct run_output *r)
+{
+	r->opened_ns = pl_now_boot_ns();
+	if (r->stream.record && r->header)
+		outbuf_put(&r->stream.ob, r->header, r->header_len);
+	else if (!r->stream.record)
+		stream_header(&r->stream);
+}
+
+static bool due(const struct run_outputs *os, const struct run_output *r)
+{
+	struct stat st;
+
+	if (os->rotate_age_ns && pl_now_boot_ns() - r->opened_ns >= os->rotate_age_ns)
+		return true;
+	return os->rotate_size && !fstat(r->file.fd, &st) &&
+	       (uint64_t)st.st_size >= os->rotate_size;
+}
+
+static int rotate(struct run_outputs *os, struct run_output *r)
+{
+	int fd = out_file_rotate(&r->file, os->rotate_keep);
+
+	if (fd < 0) {
+		fprintf(stderr, "proclife: cannot rotate %s: %s\n", r->spec->path,
+			strerror(-fd));
+		r->failed = true;
+		return fd;
+	}
+	stream_set_fd(&r->stream, fd);
+	r->rotations++;
+	begin_piece(r);
+	return 0;
+}
+
 int outputs_flush(struct run_outputs *os)
 {
 	int first = 0;
@@ -152,9 +203,11 @@ int outputs_flush(struct run_outputs *os)
 		if (!r->stream_on || r->failed)
 			continue;
 		err = stream_flush(&r->stream);
+		if (!err && !r->file.to_stdout && due(os, r))
+			err = rotate(os, r);
 		if (err && !first)
-			first = fail(r, err);
-		else if (err)
+			first = r->failed ? err : fail(r, err);
+		else if (err && !r->failed)
 			fail(r, err);
 	}
 	return first;
@@ -184,8 +237,9 @@ int outputs_reopen(struct run_outputs *os)
 			continue;
 		}
 		stream_set_fd(&r->stream, fd);
-		if (r->spec->format == PL_FMT_TEXT)
-			stream_header(&r->stream);
+		/* moved away (logrotate): the new file begins a piece */
+		if (lseek(fd, 0, SEEK_END) == 0)
+			begin_piece(r);
 	}
 	return first;
 }
@@ -233,6 +287,8 @@ void outputs_free(struct run_outputs *os)
 			out_file_abort(&r->file);
 		if (r->stream_on)
 			stream_free(&r->stream);
+		free(r->header);
+		r->header = NULL;
 		r->open = r->stream_on = false;
 	}
 }

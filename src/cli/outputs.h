@@ -26,11 +26,18 @@ struct run_output {
 	struct stream stream;	/* live formats */
 	bool stream_on;
 	bool failed;		/* a write failed: said once, not kept */
+	char *header;		/* a record's header line, for each new piece */
+	size_t header_len;
+	uint64_t opened_ns;	/* when the current piece began */
+	uint64_t rotations;
 };
 
 struct run_outputs {
 	struct run_output v[PL_MAX_OUTPUTS];
 	unsigned int n;
+	uint64_t rotate_size;	/* bytes, 0: never */
+	uint64_t rotate_age_ns;	/* 0: never */
+	unsigned int rotate_keep;
 };
 
 /* Open every -o. 0, or -1 with err filled with one line (usage error). */
@@ -58,8 +65,9 @@ void outputs_sched(struct run_outputs *os, const struct pl_event *ev);
 void outputs_end(struct run_outputs *os, const struct pl_trace_info *info,
 		 const uint32_t *selected, size_t n_selected);
 void outputs_event(struct run_outputs *os, const struct pl_event *ev);
-/* Write out what the live ones buffered. 0, or -errno of a first failure
- * (said on stderr). */
+/* Write out what the live ones buffered, then rotate those past
+ * --rotate-size or --rotate-age (between two events: none is cut, lost or
+ * written twice). 0, or -errno of a first failure (said on stderr). */
 int outputs_flush(struct run_outputs *os);
 /* SIGHUP: the live files again by their names (logrotate). 0 or -errno
  * (said on stderr). */

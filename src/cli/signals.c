@@ -12,9 +12,19 @@ static const int handled[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD };
 static sigset_t start_mask;		/* the mask proclife was started with */
 static sigset_t wait_mask;		/* start_mask with ours let through */
 static bool ignored_at_start[N_HANDLED];
+static volatile sig_atomic_t hup_reopens;
+
+void signals_hup_reopens(bool on)
+{
+	hup_reopens = on;
+}
 
 static void on_stop(int sig)
 {
+	if (sig == SIGHUP && hup_reopens) {
+		run_signals.hangups++;
+		return;
+	}
 	run_signals.stops++;
 	run_signals.last = sig;
 	if (sig == SIGHUP)

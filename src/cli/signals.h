@@ -28,6 +28,8 @@ extern struct run_signals run_signals;
 void signals_block(void);
 /* Catch them (they stay blocked until signals_wait_mask lets them in). */
 void signals_install(void);
+/* Long-running mode: SIGHUP asks for a reopen (hangups) and ends nothing. */
+void signals_hup_reopens(bool on);
 /* Take the handlers' note of any signal pending now. */
 void signals_deliver_pending(void);
 /* The mask to wait with: the signals above let through. */

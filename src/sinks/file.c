@@ -126,6 +126,59 @@ int out_file_reopen(struct out_file *f)
 	return fd;
 }
 
+static int rename_numbered(const char *path, unsigned int from, unsigned int to)
+{
+	char *a = NULL, *b = NULL;
+	int ret = 0;
+
+	if ((from ? asprintf(&a, "%s.%u", path, from) : asprintf(&a, "%s", path)) < 0 ||
+	    asprintf(&b, "%s.%u", path, to) < 0) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	if (rename(a, b) && errno != ENOENT)
+		ret = -errno;
+out:
+	free(a);
+	free(b);
+	return ret;
+}
+
+int out_file_rotate(struct out_file *f, unsigned int keep)
+{
+	char *oldest = NULL;
+	int fd, ret;
+
+	if (f->to_stdout || !f->live || !keep)
+		return -EINVAL;
+	if (fsync(f->fd) && errno != EINVAL)
+		return -errno;
+	if (asprintf(&oldest, "%s.%u", f->path, keep) < 0)
+		return -ENOMEM;
+	unlink(oldest);
+	free(oldest);
+	for (unsigned int i = keep - 1; i >= 1; i--) {
+		ret = rename_numbered(f->path, i, i + 1);
+		if (ret)
+			return ret;
+	}
+	ret = rename_numbered(f->path, 0, 1);
+	if (ret)
+		return ret;
+	fd = open(f->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, f->mode);
+	if (fd < 0)
+		return -errno;
+	if (fchmod(fd, f->mode) ||
+	    (f->chown && fchown(fd, f->owner_uid, f->owner_gid))) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
+	close(f->fd);
+	f->fd = fd;
+	return fd;
+}
+
 int out_file_chown(struct out_file *f, uid_t uid, gid_t gid)
 {
 	if (f->to_stdout || f->fd < 0)

@@ -42,6 +42,12 @@ int out_file_open_live(struct out_file *f, const char *path, unsigned int mode,
 /* A live file again by its name, appended to or created (after logrotate
  * renamed it): the new fd, 0 or -errno; the old one is closed. */
 int out_file_reopen(struct out_file *f);
+/*
+ * Rotate a live file as logrotate numbers them: FILE.keep dropped,
+ * FILE.(keep-1) -> FILE.keep, ..., FILE -> FILE.1, then a new empty FILE
+ * (keep >= 1). The new fd, or -errno.
+ */
+int out_file_rotate(struct out_file *f, unsigned int keep);
 /* Hand the file to uid:gid (a no-op for standard output); a live file's
  * later reopens too. 0 or -errno. */
 int out_file_chown(struct out_file *f, uid_t uid, gid_t gid);
