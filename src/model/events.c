@@ -50,7 +50,9 @@ static struct tl_exec *new_exec(struct timeline *tl, const struct pl_event *ev)
 {
 	size_t flen = ev->filename ? ev->filename_len : 0;
 	size_t alen = ev->argv ? ev->argv_len : 0;
-	struct tl_exec *e = malloc(sizeof(*e) + flen + 1 + alen);
+	char cwd[PL_CWD_PATH_MAX];
+	size_t clen = pl_cwd_path(ev, cwd, sizeof(cwd));
+	struct tl_exec *e = malloc(sizeof(*e) + flen + 1 + alen + clen + 1);
 
 	if (!e) {
 		tl->st.alloc_failures++;
@@ -67,6 +69,9 @@ static struct tl_exec *new_exec(struct timeline *tl, const struct pl_event *ev)
 	e->data[flen] = '\0';
 	if (alen)
 		memcpy(e->data + flen + 1, ev->argv, alen);
+	e->cwd_len = (uint32_t)clen;
+	memcpy(e->data + flen + 1 + alen, cwd, clen);
+	e->data[flen + 1 + alen + clen] = '\0';
 	return e;
 }
 

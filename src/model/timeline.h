@@ -75,8 +75,16 @@ struct tl_exec {
 	uint32_t old_tid;	/* tid of the thread that called exec */
 	uint32_t filename_len;	/* without the NUL that follows it in data */
 	uint32_t argv_len;	/* NUL-terminated strings: use pl_argv_next() */
-	char data[];		/* filename, NUL, argv */
+	uint32_t cwd_len;	/* 0: none (a failed exec) */
+	char data[];		/* filename, NUL, argv, cwd path, NUL */
 };
+
+/* The working directory at a successful exec ("/a/b", ".../b" when cut),
+ * NULL for a failed one. */
+static inline const char *tl_exec_cwd(const struct tl_exec *e)
+{
+	return e->cwd_len ? e->data + e->filename_len + 1 + e->argv_len : NULL;
+}
 
 static inline const char *tl_exec_filename(const struct tl_exec *e)
 {

@@ -115,9 +115,41 @@ static ssize_t strings(const struct jv *o, char *out, size_t room,
 	return (ssize_t)used;
 }
 
+/* "/a/b/c" (or ".../b/c" when cut) back to the record's "c\0b\0a\0". */
+static ssize_t cwd_names(const char *path, char *out, size_t room)
+{
+	size_t len, used = 0;
+	const char *end;
+
+	if (!path)
+		return 0;
+	if (!strncmp(path, "...", 3))
+		path += 3;
+	len = strlen(path);
+	end = path + len;
+	while (end > path) {
+		const char *slash = end;
+		size_t n;
+
+		while (slash > path && slash[-1] != '/')
+			slash--;
+		n = (size_t)(end - slash);
+		if (n) {
+			if (used + n + 1 > room)
+				return -1;
+			memcpy(out + used, slash, n);
+			used += n;
+			out[used++] = '\0';
+		}
+		end = slash > path ? slash - 1 : path;
+	}
+	return (ssize_t)used;
+}
+
 static uint32_t exec_flags(const struct jv *o)
 {
 	return (jv_bool(o, "execveat", false) ? PL_EXEC_AT : 0) |
+	       (jv_bool(o, "cwd_truncated", false) ? PL_EXEC_CWD_TRUNC : 0) |
 	       (jv_bool(o, "filename_truncated", false) ? PL_EXEC_FILENAME_TRUNC : 0) |
 	       (jv_bool(o, "argv_truncated", false) ? PL_EXEC_ARGV_TRUNC : 0);
 }
@@ -145,7 +177,13 @@ static ssize_t exec_record(const struct jv *o, void *buf, size_t size)
 		e->argv_len = alen;
 	} else {
 		struct pl_exec *e = buf;
+		ssize_t c = cwd_names(jv_str(o, "cwd", NULL), (char *)buf + fixed + n,
+				      size - fixed - (size_t)n);
 
+		if (c < 0)
+			return -1;
+		n += c;
+		e->cwd_len = (uint32_t)c;
 		header(&e->h, o, PL_EV_EXEC, fixed + n);
 		e->old_tid = (uint32_t)jv_u64(o, "old_tid", e->h.tid);
 		e->flags = exec_flags(o);

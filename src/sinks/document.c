@@ -181,6 +181,10 @@ static void write_execs(struct json *j, const struct tl_process *p)
 		}
 		if (e->old_tid && e->old_tid != p->pid)
 			json_kv_u64(j, "old_tid", e->old_tid);
+		if (tl_exec_cwd(e))
+			json_kv_strn(j, "cwd", tl_exec_cwd(e), e->cwd_len);
+		if (e->flags & PL_EXEC_CWD_TRUNC)
+			json_kv_bool(j, "cwd_truncated", true);
 		if (e->flags & PL_EXEC_FILENAME_TRUNC)
 			json_kv_bool(j, "filename_truncated", true);
 		if (e->flags & PL_EXEC_ARGV_TRUNC)

@@ -421,10 +421,19 @@ static void json_details(struct stream *s, const struct pl_event *ev)
 		json_kv_strn(j, "filename", ev->filename, ev->filename_len);
 		json_argv(j, ev);
 		if (ev->type == PL_EV_EXEC) {
+			char cwd[PL_CWD_PATH_MAX];
+			size_t n = pl_cwd_path(ev, cwd, sizeof(cwd));
+
 			json_kv_i64(j, "ret", 0);
 			if (ev->exec->old_tid != ev->h->tid)
 				json_kv_u64(j, "old_tid", ev->exec->old_tid);
 			json_kv_u64(j, "argc", ev->exec->argc);
+			if (n)
+				json_kv_strn(j, "cwd", cwd, n);
+			else
+				json_kv_null(j, "cwd");
+			if (ev->exec_flags & PL_EXEC_CWD_TRUNC)
+				json_kv_bool(j, "cwd_truncated", true);
 		} else {
 			const char *name = pl_errno_name(-ev->exec_fail->ret);
 
