@@ -313,3 +313,25 @@ class OutputMode(TracerTest):
         self.assertEqual(p.returncode, 2)
         self.assertIn("--output-mode", p.stderr)
         self.assertFalse(os.path.exists("/tmp/plx-never.json"))
+
+
+class ChartFolding(TracerTest):
+    def test_identical_children_share_a_row(self):
+        """300 identical children of a storm: one row with the count and the
+        spread of their lifetimes, not 300 rows."""
+        fd, svg = tempfile.mkstemp(suffix=".svg")
+        os.close(fd)
+        try:
+            p = run(["-q", "-o", svg, "--", fixture("storm"), "-n", "300", "-j", "1"])
+            self.assertEqual(p.returncode, 0, p.stderr)
+            with open(svg) as f:
+                text = f.read()
+        finally:
+            os.unlink(svg)
+        rows = re.findall(r'<g class="r">.*?</g>', text)
+        self.assertLessEqual(len(rows), 3, "%d rows" % len(rows))
+        folded = [r for r in rows if re.search(r"<title>\d+ \u00d7 storm", r)]
+        self.assertEqual(len(folded), 1, rows[:3])
+        self.assertRegex(folded[0], r"<title>300 \u00d7 storm \(pids \d+\u2026\d+\)")
+        self.assertRegex(folded[0], r"&#10;lifetime \S+ \u2026 \S+, median \S+")
+        self.assertEqual(folded[0].count('<circle class="s0"'), 300, "a mark per exit still")

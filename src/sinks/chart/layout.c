@@ -27,7 +27,8 @@ static unsigned int label_chars(const struct chart_row *r)
 {
 	unsigned int n = (unsigned int)strnlen(r->p->comm, PL_COMM_LEN) + 1;
 
-	return n + (r->count > 1 ? 2 + digits(r->count) : digits(r->p->pid));
+	return n + (r->count > 1 ? 2 + digits(r->count) + (r->descendants ? 1 : 0) :
+		    digits(r->p->pid));
 }
 
 /* Deep trees saturate their indent rather than push labels off the column. */
