@@ -9,6 +9,7 @@
 #include "common.bpf.h"
 #include "select.bpf.h"
 #include "exec.bpf.h"
+#include "cwd.bpf.h"
 
 /* ---- birth ------------------------------------------------------------ */
 
@@ -96,7 +97,7 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid,
 	struct scratch *s;
 	struct pl_exec *e;
 	bool trunc = false;
-	__u32 fname_len;
+	__u32 fname_len, cwd_len;
 	__u64 size;
 
 	struct exec_args *a = bpf_map_lookup_elem(&exec_args, &old_tid);
@@ -115,7 +116,7 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid,
 	e->old_tid = old_tid;
 	e->flags = at;
 	e->argc = bprm->argc;
-	e->pad = 0;
+	e->cwd_len = 0;
 
 	fname_len = read_filename(s->buf + sizeof(*e), bprm->filename, false,
 				  &trunc);
@@ -137,7 +138,15 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid,
 		len = 0;
 	e->argv_len = len;
 
-	size = sizeof(*e) + fname_len + len;
+	/* fname_len < PL_FILENAME_MAX and len <= PL_ARGV_MAX: in bounds */
+	cwd_len = read_cwd(task, s->buf + sizeof(*e) +
+			   (fname_len & (PL_FILENAME_MAX - 1)) +
+			   (len & (2 * PL_ARGV_MAX - 1)), &s->cwd);
+	e->cwd_len = cwd_len;
+	if (s->cwd.cut)
+		e->flags |= PL_EXEC_CWD_TRUNC;
+
+	size = sizeof(*e) + fname_len + len + cwd_len;
 	fill_header(&e->h, PL_EV_EXEC, size, task, ts);
 	if (size > SCRATCH_SIZE)
 		return 0;

@@ -27,8 +27,11 @@ PL_SHARED const volatile bool filter_active PL_INIT(false);	/* any of -p, -c, -u
 PL_SHARED const volatile bool filter_pids PL_INIT(false);	/* -p or command mode */
 PL_SHARED const volatile bool filter_comm PL_INIT(false);
 PL_SHARED const volatile bool filter_uid PL_INIT(false);
-PL_SHARED const volatile __u32 target_uid PL_INIT(0);
-PL_SHARED const volatile char target_comm[PL_COMM_LEN] PL_INIT({});
+/* -c and -u: a task matches any of the names, and any of the users */
+PL_SHARED const volatile __u32 nr_target_uids PL_INIT(0);
+PL_SHARED const volatile __u32 target_uids[PL_MAX_UIDS] PL_INIT({});
+PL_SHARED const volatile __u32 nr_target_comms PL_INIT(0);
+PL_SHARED const volatile char target_comms[PL_MAX_COMMS][PL_COMM_LEN] PL_INIT({});
 PL_SHARED const volatile bool trace_kthreads PL_INIT(false);
 PL_SHARED const volatile __u32 argv_limit PL_INIT(PL_ARGV_DEFAULT);
 /* Pending bytes past which a submit wakes the loader; below it the loader
@@ -85,10 +88,23 @@ PL_SHARED struct {
 	__type(value, struct exec_args);
 } exec_args SEC(".maps");
 
-#define SCRATCH_SIZE (sizeof(struct pl_exec) + PL_FILENAME_MAX + PL_ARGV_MAX)
+#define SCRATCH_SIZE (sizeof(struct pl_exec) + PL_FILENAME_MAX + PL_ARGV_MAX + \
+		      PL_CWD_MAX + PL_CWD_NAME_MAX)
+
+/*
+ * The cwd walk's position and cut flag (cwd.bpf.h) live in map memory, not
+ * in registers: the verifier then sees an unknown, masked position at each
+ * turn of the loop and prunes its states, instead of following every path
+ * through every turn.
+ */
+struct cwd_walk {
+	__u32 pos;
+	__u32 cut;
+};
 
 struct scratch {
 	char buf[SCRATCH_SIZE];
+	struct cwd_walk cwd;
 };
 
 /* Where exec records (variable size) are built. */

@@ -23,6 +23,8 @@
 #define PL_FAILED_ARG_LEN	128	/* bytes read per argument of a failed exec */
 #define PL_REPARENT_MAX		128	/* children reported per exiting parent */
 #define PL_PID_FILTER_MAX	1024
+#define PL_MAX_COMMS		8	/* names one run filters on (-c) */
+#define PL_MAX_UIDS		8	/* users one run filters on (-u) */
 #define PL_MAX_PROCS		65536	/* live selected processes tracked in maps */
 
 enum pl_event_type {
@@ -64,6 +66,13 @@ enum pl_reparent_reason {
 #define PL_EXEC_FILENAME_TRUNC	(1U << 0)
 #define PL_EXEC_ARGV_TRUNC	(1U << 1)
 #define PL_EXEC_AT		(1U << 2)	/* execveat */
+#define PL_EXEC_CWD_TRUNC	(1U << 3)	/* cwd cut: too deep or too long */
+
+/* The working directory at exec: at most PL_CWD_DEPTH names (the deepest
+ * kept) and PL_CWD_MAX bytes, each name read up to PL_CWD_NAME_MAX. */
+#define PL_CWD_MAX		1024
+#define PL_CWD_DEPTH		32
+#define PL_CWD_NAME_MAX		256
 
 /* pl_exit.flags */
 #define PL_EXIT_GROUP_DEAD	(1U << 0)	/* last thread: the process ended */
@@ -100,8 +109,9 @@ struct pl_exec {
 	__u32 argc;
 	__u32 filename_len;	/* bytes of filename, without NUL */
 	__u32 argv_len;		/* bytes of argv: NUL-terminated strings */
-	__u32 pad;
-	/* then: filename bytes, argv bytes */
+	__u32 cwd_len;		/* bytes of cwd: its names from the directory
+				 * up to the root, each NUL-terminated */
+	/* then: filename bytes, argv bytes, cwd bytes */
 };
 
 struct pl_exec_fail {

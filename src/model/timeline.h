@@ -75,8 +75,16 @@ struct tl_exec {
 	uint32_t old_tid;	/* tid of the thread that called exec */
 	uint32_t filename_len;	/* without the NUL that follows it in data */
 	uint32_t argv_len;	/* NUL-terminated strings: use pl_argv_next() */
-	char data[];		/* filename, NUL, argv */
+	uint32_t cwd_len;	/* 0: none (a failed exec) */
+	char data[];		/* filename, NUL, argv, cwd path, NUL */
 };
+
+/* The working directory at a successful exec ("/a/b", ".../b" when cut),
+ * NULL for a failed one. */
+static inline const char *tl_exec_cwd(const struct tl_exec *e)
+{
+	return e->cwd_len ? e->data + e->filename_len + 1 + e->argv_len : NULL;
+}
 
 static inline const char *tl_exec_filename(const struct tl_exec *e)
 {
@@ -228,6 +236,14 @@ int timeline_add(struct timeline *tl, const struct pl_event *ev);
  * pre-existing processes outside the selection are dropped at the end.
  */
 void timeline_prune_untraced(struct timeline *tl, bool prune);
+/*
+ * With pruning on, drop the ancestors of traced processes too (command
+ * mode: CMD's ancestors are proclife and its shell, not the trace's).
+ */
+void timeline_prune_ancestors(struct timeline *tl, bool prune);
+/* The pre-existing process holding pid was selected (-p, -c, -u): part of
+ * the trace even if it had no event, not context to prune. */
+void timeline_mark_selected(struct timeline *tl, uint32_t pid);
 /* The trace ended: sort for reading. No timeline_add() after this. */
 void timeline_finish(struct timeline *tl, uint64_t end_ns);
 

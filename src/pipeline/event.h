@@ -46,7 +46,16 @@ struct pl_event {
 	const char *argv;	/* NUL-terminated strings, back to back */
 	size_t argv_len;
 	uint32_t exec_flags;
+	/* exec only: the working directory's names from it up (cwd_path()) */
+	const char *cwd;
+	size_t cwd_len;
 };
+
+/* The working directory of a successful exec as a path into buf ("/":
+ * no names, the root); its length, or 0 for another record. A cut path
+ * (PL_EXEC_CWD_TRUNC) begins with ".../" instead of "/". */
+size_t pl_cwd_path(const struct pl_event *ev, char *buf, size_t size);
+#define PL_CWD_PATH_MAX	(PL_CWD_MAX + PL_CWD_NAME_MAX + 8)
 
 /* Decode size bytes at data. Returns 0, or -EINVAL for a malformed record. */
 int pl_event_decode(const void *data, size_t size, struct pl_event *ev);

@@ -172,13 +172,16 @@ static inline int ev_reap(struct timeline *tl, uint64_t ts, struct who w,
 		   uint32_t reaper, uint32_t source, uint32_t status)
 {
 	struct pl_reap *r = (struct pl_reap *)tl_rec;
+	const struct tl_process *by = timeline_live(tl, reaper);
 
 	tl_hdr(&r->h, PL_EV_REAP, sizeof(*r), ts, w);
 	r->reaper_pid = reaper;
 	r->reaper_tid = reaper;
 	r->source = source;
 	r->status = status;
-	snprintf(r->reaper_comm, sizeof(r->reaper_comm), "reaper");
+	/* the kernel gives the reaper's name as it is then */
+	snprintf(r->reaper_comm, sizeof(r->reaper_comm), "%.15s",
+		 by ? by->comm : "reaper");
 	return tl_feed(tl, sizeof(*r));
 }
 
