@@ -126,6 +126,15 @@ static int take_header(struct replay *r, const struct jv *o)
 	f->kthreads = jv_bool(o, "kthreads", false);
 	timeline_prune_untraced(r->tl, jv_bool(o, "prune", false));
 	timeline_prune_ancestors(r->tl, jv_bool(o, "prune_ancestors", false));
+	/* a text output's times: the recorded run's clock */
+	for (unsigned int i = 0; i < r->outs->n; i++) {
+		struct stream *s = &r->outs->v[i].stream;
+
+		if (!r->outs->v[i].stream_on)
+			continue;
+		s->boot_offset_ns = r->info.boot_offset_ns;
+		s->view.start_ns = r->info.start_ns;
+	}
 	return 0;
 }
 
@@ -323,10 +332,6 @@ int report_main(int argc, char **argv)
 			argv[1]);
 		take_end(r, &(struct jv){ .type = JV_OBJ });
 	}
-	for (unsigned int i = 0; i < outs.n; i++)
-		if (outs.v[i].stream_on)
-			stream_set_view(&outs.v[i].stream, &(struct stream_view){
-				.events = SV_ALL, .start_ns = r->info.start_ns });
 	for (size_t i = 0; i < r->n_selected; i++)
 		timeline_mark_selected(r->tl, r->selected[i]);
 	timeline_finish(r->tl, r->info.end_ns);
