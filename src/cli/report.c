@@ -124,6 +124,7 @@ static int take_header(struct replay *r, const struct jv *o)
 	f->kthreads = jv_bool(o, "kthreads", false);
 	timeline_prune_untraced(r->tl, jv_bool(o, "prune", false));
 	timeline_prune_ancestors(r->tl, jv_bool(o, "prune_ancestors", false));
+	/* a text output's times: the recorded run's clock */
 	sink_set_begin(r->sinks, &r->info);
 	return 0;
 }

@@ -140,3 +140,21 @@ class Report(TracerTest):
             r = subprocess.run([PROCLIFE] + args, capture_output=True, text=True)
             self.assertEqual(r.returncode, 2, args)
             self.assertIn(word, r.stderr, args)
+
+    def test_text_stream_replayed(self):
+        """The text stream a live run wrote to a file, and the one report
+        writes from the record: the same bytes (times from the record's clock)."""
+        os.makedirs(self.p("live"))
+        os.makedirs(self.p("report"))
+        p = subprocess.run([PROCLIFE, "-q", "-o", self.p("rec.jsonl"), "-o",
+                            self.p("live", "t.txt"), "--", fixture("orphan_subreaper")],
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        r = subprocess.run([PROCLIFE, "report", self.p("rec.jsonl"), "-o",
+                            self.p("report", "t.txt")], capture_output=True, text=True,
+                           timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(self.p("live", "t.txt")) as a, open(self.p("report", "t.txt")) as b:
+            live, rep = a.read(), b.read()
+        self.assertIn(" reparent ", live)
+        self.assertEqual(live, rep)
