@@ -161,7 +161,11 @@ class Filters(TracerTest):
         self.assertEqual(t.status, 0, t.stderr)
         pid = json.loads(out.stdout)["pid"]
         self.assertTrue(t.events, "nothing traced")
-        self.assertEqual({e["pid"] for e in t.events}, {pid}, dump(t.events))
+        # only tasks named renamed-2: ours, and any other run of the same
+        # fixture by a test running alongside (never anything else)
+        self.assertEqual({e["comm"] for e in t.events}, {"renamed-2"}, dump(t.events))
+        self.assertEqual({e["pid"] for e in t.events if e["ppid"] == os.getpid()}, {pid},
+                         dump(t.events))
         c = t.one(event="comm", pid=pid)
         self.assertEqual((c["old_comm"], c["comm"]), ("renamed-1", "renamed-2"))
         self.assertEqual(t.find(event="exec", pid=pid), [], "before the rename it was not selected")
