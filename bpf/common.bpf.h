@@ -32,6 +32,7 @@
 #define WNOWAIT			0x01000000
 #define CLD_EXITED		1
 #define CLD_DUMPED		3
+#define PF_EXITING		0x00000004
 
 static __always_inline void count_lost(__u32 type)
 {
@@ -41,6 +42,12 @@ static __always_inline void count_lost(__u32 type)
 		(*n)++;		/* per-CPU slot: no atomics needed */
 	/* tells the loader to read the slots (tracer_lost) */
 	__sync_fetch_and_add(&lost_generation, 1);
+}
+
+/* A loss other than a full ring buffer (enum pl_loss_kind). */
+static __always_inline void count_loss(__u32 kind)
+{
+	count_lost(PL_LOST_KIND_BASE + kind);
 }
 
 static __always_inline __u64 submit_flags(void)

@@ -115,4 +115,17 @@ static __always_inline bool task_in_execve(struct task_struct *task,
 	return BPF_CORE_READ_BITFIELD_PROBED(t, in_execve);
 }
 
+/*
+ * bpf_get_current_task_btf (5.11): a task pointer the verifier trusts, as
+ * syscall tracepoints need to use the helpers written for tp_btf
+ * programs. NULL before (the caller then does without).
+ */
+static __always_inline struct task_struct *current_task_trusted(void)
+{
+	if (!bpf_core_enum_value_exists(enum bpf_func_id,
+					BPF_FUNC_get_current_task_btf))
+		return NULL;
+	return bpf_get_current_task_btf();
+}
+
 #endif /* PL_CORE_FIXES_BPF_H */

@@ -2,18 +2,20 @@
 /*
  * Exec records built by both hook variants: the failed exec (from the
  * syscall tracepoints' stash, or from the syscall's own registers at
- * fexit) and the helpers of the successful one.
+ * fexit), the caller's argv[0] kept at the call, and the helpers of the
+ * successful one.
  */
 #ifndef PL_EXEC_BPF_H
 #define PL_EXEC_BPF_H
 
 #include "common.bpf.h"
+#include "select.bpf.h"
 
 static __always_inline struct scratch *get_scratch(void)
 {
-	__u32 zero = 0;
+	__u32 cpu = bpf_get_smp_processor_id();
 
-	return bpf_map_lookup_elem(&scratch, &zero);
+	return bpf_map_lookup_elem(&scratch, &cpu);
 }
 
 /* Read the filename (kernel or user string) into dst. Returns its length
@@ -46,10 +48,37 @@ static __always_inline bool exec_mm_fresh(struct task_struct *task)
 	return mm && BPF_CORE_READ(mm, arg_start) == 0;
 }
 
-#define FAILED_ARGV_SPACE (PL_FAILED_ARGS_MAX * PL_FAILED_ARG_LEN)
-_Static_assert(PL_FAILED_ARG_LEN == 128, "cut detection uses n >> 7");
-_Static_assert(PL_FILENAME_MAX + FAILED_ARGV_SPACE + PL_FAILED_ARG_LEN <= PL_ARGV_MAX,
-	       "failed-exec argv fits the scratch buffer");
+/* An exec call of a selected process: what its success or failure will
+ * need, by thread. The caller's argv[0] is read now: a #! script's new
+ * image does not keep it. */
+static __always_inline void stash_exec(__u64 filename, __u64 argv, __u32 flags)
+{
+	__u64 cur = bpf_get_current_pid_tgid();
+	struct exec_args a = { .filename = filename, .argv = argv, .flags = flags };
+	__u32 tid = (__u32)cur;
+	const char *arg0 = NULL;
+	long n;
+
+	if (!is_selected(cur >> 32))
+		return;
+	if (!bpf_probe_read_user(&arg0, sizeof(arg0), (void *)argv) && arg0) {
+		n = bpf_probe_read_user_str(a.argv0, PL_ARGV0_MAX, arg0);
+		a.argv0_len = n > 0 ? n - 1 : 0;
+	}
+	bpf_map_update_elem(&exec_args, &tid, &a, BPF_ANY);
+}
+
+/* Arguments of a failed exec: read one by one from the caller's memory,
+ * within --argv-bytes like a successful exec's, and counted past it as
+ * the kernel's count() does, up to FAILED_ARGS (argc is then a lower
+ * bound, flagged). The walk's state is in the scratch map (s->av). */
+#define FAILED_ARGS		1024
+#define FAILED_ARGV_AT		(sizeof(struct pl_exec_fail) + PL_FILENAME_MAX)
+
+/* One argument (lifecycle.bpf.c): a global function, verified once, not
+ * once per argument. Returns 1 at the end of argv (or at an unreadable
+ * pointer). */
+long pl_argv_step(__u32 i);
 
 /* A failed exec changes nothing, so its arguments are still in the
  * caller's memory: read them now that the error is known. */
@@ -58,53 +87,46 @@ static __always_inline void emit_exec_fail(long ret, __u64 filename,
 {
 	__u64 ts = bpf_ktime_get_boot_ns();
 	struct task_struct *cur;
+	struct argv_state *w;
 	struct pl_exec_fail *e;
 	struct scratch *s;
 	bool trunc = false;
-	__u32 fname_len, off = 0, argc = 0, cut = 0;
-	char *args;
-	__u64 size;
+	__u32 fname_len;
+	__u64 off, size;
 
 	s = get_scratch();
 	if (!s)
 		return;
 	e = (void *)s->buf;
 	e->ret = ret;
-	e->flags = flags;
-	e->pad = 0;
 	fname_len = read_filename(s->buf + sizeof(*e), (const char *)filename,
 				  true, &trunc);
-	if (trunc)
-		e->flags |= PL_EXEC_FILENAME_TRUNC;
 	e->filename_len = fname_len;
-	args = s->buf + sizeof(*e) + PL_FILENAME_MAX;
-
-	for (int i = 0; i < PL_FAILED_ARGS_MAX; i++) {
-		const char *p = NULL;
-		long n;
-
-		if (bpf_probe_read_user(&p, sizeof(p),
-					(void *)(argv + i * sizeof(p))) || !p)
+	w = &s->av;
+	w->argv = argv;
+	w->off = 0;
+	w->limit = argv_limit > PL_ARGV_MAX ? PL_ARGV_MAX : argv_limit;
+	w->argc = 0;
+	w->cut_index = 0;
+	w->flags = flags | (trunc ? PL_EXEC_FILENAME_TRUNC : 0);
+	w->end = 0;
+	for (__u32 i = 0; i < FAILED_ARGS; i++)
+		if (pl_argv_step(i))
 			break;
-		/* the mask bounds the write; the region has LEN bytes of slack */
-		n = bpf_probe_read_user_str(args + (off & (FAILED_ARGV_SPACE - 1)),
-					    PL_FAILED_ARG_LEN, p);
-		if (n <= 0)
-			break;
-		cut |= n >> 7;	/* n == PL_FAILED_ARG_LEN: the arg was cut */
-		off += n;
-		argc++;
-		if (off >= FAILED_ARGV_SPACE)
-			break;
-	}
-	if (cut || argc == PL_FAILED_ARGS_MAX || off > FAILED_ARGV_SPACE)
-		e->flags |= PL_EXEC_ARGV_TRUNC;
+	if (!w->end)
+		w->flags |= PL_EXEC_ARGV_TRUNC;	/* argc is a lower bound */
+	if (w->flags & PL_EXEC_ARGV_UNREADABLE)
+		count_loss(PL_LOSS_ARGV_UNREADABLE);
+	e->flags = w->flags;
+	e->cut_index = w->cut_index;
+	off = w->off;
+	if (off > PL_ARGV_MAX)
+		off = PL_ARGV_MAX;
 	/* close the gap so argv follows the filename directly */
-	if (off > FAILED_ARGV_SPACE)
-		off = FAILED_ARGV_SPACE;
 	if (off)
-		bpf_probe_read_kernel(s->buf + sizeof(*e) + fname_len, off, args);
-	e->argc = argc;
+		bpf_probe_read_kernel(s->buf + sizeof(*e) + fname_len, off,
+				      s->buf + FAILED_ARGV_AT);
+	e->argc = w->argc;
 	e->argv_len = off;
 	size = sizeof(*e) + fname_len + off;
 	cur = (void *)bpf_get_current_task();

@@ -8,6 +8,7 @@
 #include "common.bpf.h"
 #include "select.bpf.h"
 #include "sched_account.bpf.h"
+#include "zombie.bpf.h"
 
 /* Threads that ended: their time, summed per process until it ends. */
 struct {
@@ -62,7 +63,8 @@ static __always_inline void read_proc_rusage(struct pl_rusage *r,
 }
 
 /* Will exit_notify() release the process at once? Mirrors
- * do_notify_parent(): the parent ignores SIGCHLD or set SA_NOCLDWAIT. */
+ * do_notify_parent(): the parent ignores SIGCHLD or set SA_NOCLDWAIT (as
+ * an exiting namespace init does, to release what it leaves). */
 static __always_inline bool will_autoreap(struct task_struct *task,
 					  struct signal_struct *sig)
 {
@@ -119,68 +121,115 @@ static __always_inline struct task_struct *new_reaper(struct task_struct *father
 	return ns ? BPF_CORE_READ(ns, child_reaper) : NULL;
 }
 
+/* Is task its pid namespace's init (the namespace's child reaper)? */
+static __always_inline bool is_ns_init(struct task_struct *task)
+{
+	struct pid *pid = BPF_CORE_READ(task, thread_pid);
+	unsigned int level = BPF_CORE_READ(pid, level);
+	struct pid_namespace *ns = NULL;
+
+	if (level > 31)
+		return false;
+	bpf_core_read(&ns, sizeof(ns), &pid->numbers[level].ns);
+	return ns && BPF_CORE_READ(ns, child_reaper, tgid) ==
+		     BPF_CORE_READ(task, tgid);
+}
+
+/* A live child given to a new parent: its reap will say so. */
+static __always_inline void note_moved(struct task_struct *child, __u32 tgid,
+				       __u32 reason, __u32 new_ppid)
+{
+	struct moved m = {
+		.start_ns = BPF_CORE_READ(child, start_boottime),
+		.reason = reason,
+	};
+	struct pl_zombie *z = bpf_map_lookup_elem(&zombies, &tgid);
+
+	/* a zombie child now waits for its new parent */
+	if (z && z->start_ns == m.start_ns) {
+		z->reparent = reason;
+		z->ppid = new_ppid;
+		return;
+	}
+	if (bpf_map_update_elem(&moved, &tgid, &m, BPF_ANY))
+		count_loss(PL_LOSS_REPARENT_LIMIT);
+}
+
+/*
+ * One child of a dying process: report its move, or (past
+ * PL_REPARENT_MAX, report 0) count it. A global function: the verifier
+ * checks it once, not once per child of the walk. Arguments are scalars
+ * (all a global function may take on 5.10): pos is the child's sibling
+ * list node, head the parent's list, ppids the new parent << 32 | the
+ * dying one. Returns the next node, 0 at the end of the list.
+ */
+__noinline long pl_reparent_step(__u64 pos, __u64 head, __u64 ts, __u64 ppids,
+				 __u32 reason_report)
+{
+	__u32 off = bpf_core_field_offset(struct task_struct, sibling);
+	__u32 reason = reason_report & 0xffff;
+	struct task_struct *child;
+	struct pl_reparent *e;
+	__u64 next;
+	__u32 tgid;
+
+	if (!pos || pos == head)
+		return 0;
+	child = (void *)(pos - off);
+	next = (__u64)BPF_CORE_READ(child, sibling.next);
+	tgid = BPF_CORE_READ(child, tgid);
+	if (!is_selected(tgid))
+		return next;
+	note_moved(child, tgid, reason, ppids >> 32);
+	if (!(reason_report >> 16)) {
+		count_loss(PL_LOSS_REPARENT_LIMIT);
+		return next;
+	}
+	e = reserve(sizeof(*e), PL_EV_REPARENT);
+	if (!e)
+		return next;
+	fill_header_probe(&e->h, PL_EV_REPARENT, sizeof(*e), child, ts);
+	e->h.ppid = ppids >> 32;
+	e->old_ppid = (__u32)ppids;
+	e->reason = reason;
+	submit(e);
+	return next;
+}
+
 /* The children of a dying process move to a new parent in exit_notify(),
- * right after this tracepoint: report each move now, with the new parent. */
+ * right after this tracepoint: report each move now, with the new parent.
+ * When the dying process is its namespace's init, nothing moves: the
+ * kernel kills and releases them (zap_pid_ns_processes). Past
+ * PL_REPARENT_MAX children, moves are counted as lost records (and still
+ * decide their reap's "how"), up to PL_REPARENT_MORE more; one more is
+ * counted when any is left after that. */
 static __always_inline void report_reparents(struct task_struct *father,
 					     __u64 ts)
 {
-	struct list_head *head = &father->children;
-	struct list_head *pos = BPF_CORE_READ(father, children.next);
-	__u32 off = bpf_core_field_offset(struct task_struct, sibling);
+	struct list_head *first = BPF_CORE_READ(father, children.next);
 	__u32 father_tgid = BPF_CORE_READ(father, tgid);
 	struct task_struct *reaper;
 	__u32 reason = 0, new_ppid = 0;
+	__u64 pos, head, ppids;
 
-	if (!pos || pos == head)
+	if (!first || first == &father->children)
 		return;		/* no children: the common case */
+	/* the list head's address as a plain number, as the first node
+	 * points back to it (a pointer may not be passed as one) */
+	pos = (__u64)first;
+	head = (__u64)BPF_CORE_READ(first, prev);
 	reaper = new_reaper(father, &reason);
 	if (reaper)
 		new_ppid = BPF_CORE_READ(reaper, tgid);
-
-	for (int i = 0; i < PL_REPARENT_MAX; i++) {
-		struct task_struct *child;
-		struct pl_reparent *e;
-		struct pl_zombie *z;
-		__u32 tgid;
-
-		if (!pos || pos == head)
-			break;
-		child = (void *)pos - off;
-		pos = BPF_CORE_READ(child, sibling.next);
-		tgid = BPF_CORE_READ(child, tgid);
-		if (!is_selected(tgid))
-			continue;
-		/* a zombie child now waits for its new parent */
-		z = bpf_map_lookup_elem(&zombies, &tgid);
-		if (z)
-			z->ppid = new_ppid;
-		e = reserve(sizeof(*e), PL_EV_REPARENT);
-		if (!e)
-			continue;
-		fill_header_probe(&e->h, PL_EV_REPARENT, sizeof(*e), child, ts);
-		e->h.ppid = new_ppid;
-		e->old_ppid = father_tgid;
-		e->reason = reason;
-		submit(e);
-	}
-}
-
-/* A process whose exit record is lost still gets its reap and its
- * children's reparents: each record is lost or delivered on its own. */
-static __always_inline void remember_zombie(struct task_struct *task,
-					    __u32 tgid, __u64 ts)
-{
-	struct pl_zombie z = {
-		.start_ns = task->group_leader->start_boottime,
-		.exit_ns = ts,
-		.ppid = task->real_parent->tgid,
-		.uid = task->real_cred->uid.val,
-		.ptraced = task->group_leader->ptrace != 0,
-	};
-
-	__builtin_memcpy(z.comm, task->group_leader->comm, PL_COMM_LEN);
-	if (bpf_map_update_elem(&zombies, &tgid, &z, BPF_ANY))
-		count_lost(PL_EV_REAP);	/* its reap cannot be seen */
+	if (new_ppid == father_tgid)
+		return;		/* an init: its namespace is torn down */
+	ppids = (__u64)new_ppid << 32 | father_tgid;
+	for (int i = 0; i < PL_REPARENT_MAX && pos; i++)
+		pos = pl_reparent_step(pos, head, ts, ppids, reason | 1 << 16);
+	for (int i = 0; i < PL_REPARENT_MORE && pos; i++)
+		pos = pl_reparent_step(pos, head, ts, ppids, reason);
+	if (pos && pos != head)
+		count_loss(PL_LOSS_REPARENT_LIMIT);	/* at least one more */
 }
 
 /* The exiting task is on its CPU: count its last slice up to now, and
@@ -245,6 +294,32 @@ static __always_inline void sched_at_exit(struct task_struct *task,
 	}
 }
 
+/* Released in exit_notify(), just after: the reap is exact, and its
+ * reaper the parent that let the kernel do it (or the exiting namespace
+ * init that tears its namespace down). */
+static __always_inline void send_autoreap(struct task_struct *task, __u32 tgid,
+					  __u32 status, __u64 ts)
+{
+	struct task_struct *leader = task->group_leader;
+	struct task_struct *parent = leader->real_parent;
+	struct pl_zombie z = {
+		.start_ns = leader->start_boottime,
+		.exit_ns = ts,
+		.ppid = parent->tgid,
+		.uid = task->real_cred->uid.val,
+		.status = status,
+	};
+	__u32 how = PL_REAP_AUTOREAP;
+
+	__builtin_memcpy(z.comm, leader->comm, PL_COMM_LEN);
+	if ((parent->flags & PF_EXITING) && is_ns_init(parent))
+		how = PL_REAP_NS_TEARDOWN;
+	send_reap(tgid, &z, how, parent->tgid, 0, parent->comm, PL_REAP_EXACT,
+		  ts);
+	forget_moved(tgid, z.start_ns);
+	forget_task(tgid, z.start_ns);
+}
+
 static __always_inline int on_exit(__u64 *ctx, bool storage)
 {
 	struct task_struct *task = (void *)ctx[0];
@@ -252,7 +327,7 @@ static __always_inline int on_exit(__u64 *ctx, bool storage)
 	struct signal_struct *sig = task->signal;
 	__u32 tgid = task->tgid;
 	bool group_dead, autoreap = false;
-	__u32 live;
+	__u32 live, status;
 	struct pl_exit *e;
 
 	if (!trace_kthreads && is_kthread(task))
@@ -262,10 +337,11 @@ static __always_inline int on_exit(__u64 *ctx, bool storage)
 	/* signal->live was decremented just before the tracepoint */
 	live = sig->live.counter;
 	group_dead = exit_group_dead(ctx, sig, live);
+	status = exit_status(task, sig, group_dead);
 	if (group_dead) {
 		autoreap = will_autoreap(task, sig);
 		if (!autoreap)
-			remember_zombie(task, tgid, ts);
+			remember_zombie(task, tgid, ts, status);
 	}
 
 	e = reserve(sizeof(*e), PL_EV_EXIT);
@@ -281,12 +357,7 @@ static __always_inline int on_exit(__u64 *ctx, bool storage)
 		if (task->group_leader == task)
 			e->flags |= PL_EXIT_LEADER;
 		e->exit_signal = task->group_leader->exit_signal;
-		if (signal_group_exiting(sig))
-			e->exit_code = sig->group_exit_code;
-		else if (group_dead)
-			e->exit_code = task->group_leader->exit_code;
-		else
-			e->exit_code = task->exit_code;
+		e->exit_code = status;
 		read_task_rusage(&e->task, task);
 		if (group_dead)
 			read_proc_rusage(&e->proc, &e->task, task, sig);
@@ -298,6 +369,8 @@ static __always_inline int on_exit(__u64 *ctx, bool storage)
 	}
 	if (group_dead)
 		report_reparents(task, ts);
+	if (autoreap)
+		send_autoreap(task, tgid, status, ts);
 	return 0;
 }
 

@@ -5,12 +5,13 @@
  * the seven syscalls: tracepoints, which put every system call of every
  * task on the slow path while they are attached:
  *
- *   release_task       the reap itself, at its exact moment, with the
- *                      reaper (the current task), including releases no
- *                      wait syscall shows;
+ *   release_task       the reap itself, at its exact moment, with its
+ *                      reaper, including releases no wait syscall shows
+ *                      and waits in any pid namespace;
  *   fexit of execve(at)  failed execs, their arguments read from the
  *                      registers the syscall wrapper received;
- *   fentry of execveat the flag of a successful execveat (rare).
+ *   fentry of execve(at) for a selected caller: the flag of a successful
+ *                      execveat and the caller's argv[0] (#! scripts).
  *
  * The loader loads either these or the tracepoint programs (tracer.c).
  */
@@ -61,18 +62,25 @@ static __always_inline struct pt_regs *syscall_regs(long nr)
 
 /*
  * release_task() runs for every task that goes away: a thread (by itself),
- * a process reaped by a wait (in the waiter), autoreaped (by itself, in
- * exit_notify(): no zombie was remembered then), released by a dying
- * parent or the last thread of its group (zap_leader: that release is
- * inside this call and is caught at sched_process_free instead), a ptrace
- * detach, and the old leader of a de_thread() (a pid that is not the tgid
- * by then). Only a remembered zombie, same pid and start, is a reap.
+ * a process reaped by a wait (in the waiter, in-kernel waits included),
+ * autoreaped (by itself, in exit_notify(): no zombie was remembered, its
+ * exit sent the reap), released by a dying parent or the last thread of
+ * its group (zap_leader: that release is inside this call and is caught
+ * at sched_process_free instead), a ptrace detach, and the old leader of
+ * a de_thread() (a pid that is not the tgid by then). Only a remembered
+ * zombie, same pid and start, is a reap; its time is exact. The reaper is
+ * the parent at release, as in the tracepoint variant, named down to the
+ * thread when that parent is the one releasing it; p is the global pid,
+ * whatever namespace the waiter sees it in.
  */
 SEC("fentry/release_task")
 int BPF_PROG(handle_release, struct task_struct *p)
 {
+	__u64 ts = bpf_ktime_get_boot_ns();
 	__u32 pid = p->pid;
+	struct task_struct *parent;
 	struct pl_zombie *z;
+	char comm[PL_COMM_LEN];
 	__u64 cur;
 
 	if (pid != p->tgid)
@@ -80,11 +88,16 @@ int BPF_PROG(handle_release, struct task_struct *p)
 	z = bpf_map_lookup_elem(&zombies, &pid);
 	if (!z || z->start_ns != p->start_boottime)
 		return 0;
+	parent = p->real_parent;
 	cur = bpf_get_current_pid_tgid();
-	/* the parent (or a thread of it) releasing it: its wait; anyone
-	 * else: the kernel released it (a reaper that ignores SIGCHLD) */
-	emit_reap(pid, (cur >> 32) == z->ppid ? PL_REAP_WAIT : PL_REAP_RELEASE,
-		  bpf_ktime_get_boot_ns());
+	if ((cur >> 32) == parent->tgid) {
+		bpf_get_current_comm(comm, PL_COMM_LEN);
+		emit_reap(pid, z, cur >> 32, (__u32)cur, comm, PL_REAP_EXACT,
+			  ts);
+	} else {
+		emit_reap(pid, z, parent->tgid, 0, parent->comm, PL_REAP_EXACT,
+			  ts);
+	}
 	return 0;
 }
 
@@ -116,25 +129,49 @@ static __always_inline int exec_returned(long ret, long nr, int argi,
 	return 0;
 }
 
+/* The stash tells handle_exec that a success came from execveat, and
+ * keeps the caller's argv[0] (exec.bpf.h); a failure is read from the
+ * registers at fexit. */
+static __always_inline int exec_called(long nr, int argi, __u32 flags)
+{
+	struct pt_regs *regs;
+
+	if (!is_selected(bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	regs = syscall_regs(nr);
+	if (!regs)
+		return 0;	/* only argv[0] of a #! script is not known */
+	if (argi == 0)
+		stash_exec(PT_REGS_PARM1_CORE_SYSCALL(regs),
+			   PT_REGS_PARM2_CORE_SYSCALL(regs), flags);
+	else
+		stash_exec(PT_REGS_PARM2_CORE_SYSCALL(regs),
+			   PT_REGS_PARM3_CORE_SYSCALL(regs), flags);
+	return 0;
+}
+
+SEC("fentry/" SYSCALL(execve))
+int handle_execve_entry(__u64 *ctx)
+{
+	return exec_called(NR_EXECVE, 0, 0);
+}
+
 /* ctx[0] is the wrapper's pt_regs (unread, see syscall_regs), ctx[1] what
  * it returned. */
 SEC("fexit/" SYSCALL(execve))
 int handle_execve_ret(__u64 *ctx)
 {
+	__u32 tid = bpf_get_current_pid_tgid();
+
+	/* a success consumed the stash already (handle_exec) */
+	bpf_map_delete_elem(&exec_args, &tid);
 	return exec_returned((long)ctx[1], NR_EXECVE, 0, 0);
 }
 
-/* The stash only tells handle_exec that a success came from execveat. */
 SEC("fentry/" SYSCALL(execveat))
 int handle_execveat_entry(__u64 *ctx)
 {
-	struct exec_args a = { .flags = PL_EXEC_AT };
-	__u64 cur = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)cur;
-
-	if (is_selected(cur >> 32))
-		bpf_map_update_elem(&exec_args, &tid, &a, BPF_ANY);
-	return 0;
+	return exec_called(NR_EXECVEAT, 1, PL_EXEC_AT);
 }
 
 SEC("fexit/" SYSCALL(execveat))
@@ -142,7 +179,6 @@ int handle_execveat_ret(__u64 *ctx)
 {
 	__u32 tid = bpf_get_current_pid_tgid();
 
-	/* a success consumed the stash already (handle_exec) */
 	bpf_map_delete_elem(&exec_args, &tid);
 	return exec_returned((long)ctx[1], NR_EXECVEAT, 1, PL_EXEC_AT);
 }

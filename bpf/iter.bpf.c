@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Task iterators the loader runs itself: at the start, every task already
- * there (the seed); at the end, the scheduler accounting of every task
- * still alive.
+ * there (the seed; a zombie among them is recorded for its reap); at the
+ * end, the zombies that still are (the others were released with no
+ * record yet) and the scheduler accounting of every task still alive.
  */
 #include "common.bpf.h"
 #include "sched_account.bpf.h"
+#include "zombie.bpf.h"
 
 /* ---- seed: tasks already running at start ------------------------------ */
 
@@ -24,9 +26,37 @@ int seed_tasks(struct bpf_iter__task *ctx)
 		rec.flags |= PL_SEED_KTHREAD;
 	if (task->group_leader != task)
 		rec.flags |= PL_SEED_THREAD;
-	if (task->exit_state)
+	if (task->exit_state && task->group_leader == task &&
+	    !(task->flags & PF_KTHREAD)) {
+		/* a zombie already: its reap is still to come; exit_ns 0
+		 * says its exit was not seen */
 		rec.flags |= PL_SEED_ZOMBIE;
+		rec.exit_code = exit_status(task, task->signal, true);
+		remember_zombie(task, task->tgid, 0, rec.exit_code);
+	} else if (task->exit_state) {
+		rec.flags |= PL_SEED_ZOMBIE;
+	}
 	bpf_seq_write(seq, &rec, sizeof(rec));
+	return 0;
+}
+
+/* ---- the end: zombies released with no record ---------------------------- */
+
+/* Marks every zombie still a zombie task; the loader then reports the
+ * others as released before the end, at a bounded time. */
+SEC("iter/task")
+int zombies_at_end(struct bpf_iter__task *ctx)
+{
+	struct task_struct *task = ctx->task;
+	struct pl_zombie *z;
+	__u32 tgid;
+
+	if (!task || !task->exit_state || task->group_leader != task)
+		return 0;
+	tgid = task->tgid;
+	z = bpf_map_lookup_elem(&zombies, &tgid);
+	if (z && z->start_ns == task->start_boottime)
+		z->seen_at_end = 1;
 	return 0;
 }
 

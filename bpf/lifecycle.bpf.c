@@ -2,14 +2,13 @@
 /*
  * A process's life up to its exit: birth (task_newtask), exec
  * (sched_process_exec, and the execve/execveat syscalls for the execs
- * that fail) and rename (task_rename). Each handler decides selection
+ * that fail), rename (task_rename) and, for -u, setuid (the syscalls). Each handler decides selection
  * first and reserves ring-buffer space only for records that will be
  * delivered.
  */
 #include "common.bpf.h"
 #include "select.bpf.h"
 #include "exec.bpf.h"
-#include "cwd.bpf.h"
 
 /* ---- birth ------------------------------------------------------------ */
 
@@ -32,16 +31,20 @@ static __always_inline __u32 birth_kind(struct task_struct *task, __u64 flags)
 static __always_inline bool select_child(struct task_struct *child,
 					 __u32 parent_tgid, __u32 tgid)
 {
-	__u8 *bits, val;
+	struct pl_track *t, val = { .start_ns = child->start_boottime };
 
 	if (!filter_active)
 		return true;
-	bits = bpf_map_lookup_elem(&tracked, &parent_tgid);
-	if (bits && *bits) {
-		val = *bits;
-		bpf_map_update_elem(&tracked, &tgid, &val, BPF_ANY);
-		if (val & TRACK_SELECTED)
+	t = bpf_map_lookup_elem(&tracked, &parent_tgid);
+	if (t && t->bits) {
+		val.bits = t->bits;
+		if (!track(tgid, &val))
+			return false;
+		if (val.bits & TRACK_SELECTED)
 			return true;
+	} else {
+		/* a stale entry of an earlier life of this pid */
+		bpf_map_delete_elem(&tracked, &tgid);
 	}
 	return select_task(child, tgid, NULL);
 }
@@ -75,16 +78,134 @@ int BPF_PROG(handle_newtask, struct task_struct *task, u64 clone_flags)
 	e->parent_tid = (__u32)cur;
 	e->kind = birth_kind(task, clone_flags);
 	e->exit_signal = task->exit_signal;
-	e->pad = 0;
+	e->creator_pid = cur >> 32;
 	submit(e);
 	return 0;
 }
 
 /* ---- exec ------------------------------------------------------------- */
 
+#define PATH_COMPONENTS		64	/* path components walked at most */
+
+/* A path walk goes one component a step, its state in this CPU's scratch
+ * (s->walk). A global function: the verifier checks it once, not once per
+ * component. Returns 1 at the root (or when the buffer is full). */
+__noinline long pl_path_step(void)
+{
+	struct scratch *s = get_scratch();
+	struct path_state *st;
+
+	if (!s)
+		return 1;
+	st = &s->walk;
+	{
+	/* locals: a CO-RE read must not relocate our own struct's fields */
+	struct dentry *dentry = st->dentry;
+	struct vfsmount *vfsmnt = st->vfsmnt;
+	struct mount *mnt = st->mnt;
+	struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
+	struct dentry *root = BPF_CORE_READ(vfsmnt, mnt_root);
+	__u32 pos = st->pos & (PL_FILENAME_MAX - 1);
+	struct qstr name;
+	__u32 n;
+
+	if (dentry == root) {
+		struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
+
+		if (up == mnt)
+			return 1;	/* the root of everything */
+		st->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
+		st->mnt = up;
+		st->vfsmnt = &up->mnt;
+		return 0;
+	}
+	if (dentry == parent)
+		return 1;		/* the root of a detached tree */
+	name = BPF_CORE_READ(dentry, d_name);
+	n = name.len & NAME_MAX_READ;
+	if (n + 1 > pos) {
+		st->trunc = 1;
+		return 1;
+	}
+	pos -= n + 1;
+	bpf_probe_read_kernel(s->path + ((pos + 1) & (PL_FILENAME_MAX - 1)), n,
+			      name.name);
+	s->path[pos & (PL_FILENAME_MAX - 1)] = '/';
+	st->pos = pos;
+	st->dentry = parent;
+	return 0;
+	}
+}
+
+/*
+ * A path (an open file's, the working directory) into s->path, built from its dentries up to
+ * the root, crossing mounts (no bpf_d_path on tracepoints), backwards;
+ * returns the offset of the first byte and sets *len; *trunc when it did
+ * not fit (or had more than PATH_COMPONENTS components).
+ */
+static __always_inline __u32 path_walk(struct scratch *s,
+				       struct vfsmount *vfsmnt,
+				       struct dentry *dentry,
+				       __u32 *len, bool *trunc)
+{
+	struct path_state *st = &s->walk;
+	__u32 pos;
+
+	st->vfsmnt = vfsmnt;
+	st->dentry = dentry;
+	st->mnt = container_of(st->vfsmnt, struct mount, mnt);
+	st->pos = PL_FILENAME_MAX - 1;
+	st->trunc = 0;
+	s->path[PL_FILENAME_MAX - 1] = '\0';
+	for (int i = 0; i < PATH_COMPONENTS; i++) {
+		if (pl_path_step())
+			break;
+		if (i == PATH_COMPONENTS - 1)
+			st->trunc = 1;
+	}
+	pos = st->pos & (PL_FILENAME_MAX - 1);
+	if (pos == PL_FILENAME_MAX - 1) {	/* the root itself */
+		pos--;
+		s->path[pos] = '/';
+	}
+	*trunc = st->trunc;
+	*len = PL_FILENAME_MAX - 1 - pos;
+	return pos;
+}
+
+static __always_inline __u32 file_path(struct scratch *s, struct file *file,
+				       __u32 *len, bool *trunc)
+{
+	return path_walk(s, BPF_CORE_READ(file, f_path.mnt),
+			 BPF_CORE_READ(file, f_path.dentry), len, trunc);
+}
+
+/* Append len bytes (< PL_FILENAME_MAX) of src to the record at *off.
+ * Branch-free on purpose: every branch here would multiply the states
+ * the verifier walks through the whole exec handler. */
+#define RECORD_OFF_MASK	32767
+_Static_assert(SCRATCH_SIZE >= RECORD_OFF_MASK + PL_FILENAME_MAX,
+	       "an append at any masked offset fits the scratch buffer");
+
+static __always_inline __u32 append(struct scratch *s, __u32 *off,
+				    const char *src, __u32 len)
+{
+	__u64 n = len, at = *off;
+
+	/* keep the masks: the verifier needs them, the compiler would drop them */
+	asm volatile("" : "+r"(n), "+r"(at));
+	n &= PL_FILENAME_MAX - 1;
+	at &= RECORD_OFF_MASK;
+	bpf_probe_read_kernel(s->buf + at, n, src);
+	*off = at + n;
+	return n;
+}
+
 /*
  * argv is read from the new image's own stack, where the kernel has just
- * copied it: what the program really got, boundaries and all.
+ * copied it: what the program really got, boundaries and all. The real
+ * executable is the new image's file (the interpreter of a #! script);
+ * the name the caller gave is bprm->filename, the script's name.
  */
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid,
@@ -94,20 +215,28 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid,
 	__u32 tgid = task->tgid;
 	__u32 old_tid = old_pid;
 	unsigned long arg_start, arg_end, len;
+	char argv0[PL_ARGV0_MAX];
+	__u32 fname_len, at = 0, off, n, argv0_len = 0;
+	struct exec_args *a;
 	struct scratch *s;
 	struct pl_exec *e;
 	bool trunc = false;
-	__u32 fname_len, cwd_len;
+	char *pathbuf;
+	struct fs_struct *fs;
 	__u64 size;
 
-	struct exec_args *a = bpf_map_lookup_elem(&exec_args, &old_tid);
-	__u32 at = a ? a->flags & PL_EXEC_AT : 0;
-
-	if (a)
+	a = bpf_map_lookup_elem(&exec_args, &old_tid);
+	if (a) {
+		at = a->flags & PL_EXEC_AT;
+		argv0_len = a->argv0_len;
+		if (argv0_len > PL_ARGV0_MAX)
+			argv0_len = PL_ARGV0_MAX;
+		__builtin_memcpy(argv0, a->argv0, PL_ARGV0_MAX);
 		bpf_map_delete_elem(&exec_args, &old_tid);
+	}
 	if (!trace_kthreads && is_kthread(task))
 		return 0;
-	if (!select_task(task, tgid, NULL))
+	if (!select_task_why(task, tgid, NULL, PL_SELECT_EXEC))
 		return 0;
 	s = get_scratch();
 	if (!s)
@@ -116,6 +245,7 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid,
 	e->old_tid = old_tid;
 	e->flags = at;
 	e->argc = bprm->argc;
+	e->cut_index = 0;
 	e->cwd_len = 0;
 
 	fname_len = read_filename(s->buf + sizeof(*e), bprm->filename, false,
@@ -134,19 +264,49 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid,
 	if (len > PL_ARGV_MAX)
 		len = PL_ARGV_MAX;
 	if (len && bpf_probe_read_user(s->buf + sizeof(*e) + fname_len, len,
-				       (void *)arg_start))
+				       (void *)arg_start)) {
 		len = 0;
+		e->flags |= PL_EXEC_ARGV_UNREADABLE;
+		count_loss(PL_LOSS_ARGV_UNREADABLE);
+	}
 	e->argv_len = len;
+	off = sizeof(*e) + fname_len + len;
 
-	/* fname_len < PL_FILENAME_MAX and len <= PL_ARGV_MAX: in bounds */
-	cwd_len = read_cwd(task, s->buf + sizeof(*e) +
-			   (fname_len & (PL_FILENAME_MAX - 1)) +
-			   (len & (2 * PL_ARGV_MAX - 1)), &s->cwd);
-	e->cwd_len = cwd_len;
-	if (s->cwd.cut)
-		e->flags |= PL_EXEC_CWD_TRUNC;
+	/* the real executable, then the script's interpreter line */
+	pathbuf = s->path;
+	{
+		__u32 plen = 0, start;
+		bool ptrunc;
 
-	size = sizeof(*e) + fname_len + len + cwd_len;
+		start = file_path(s, bprm->file, &plen, &ptrunc);
+		if (ptrunc)
+			e->flags |= PL_EXEC_EXE_TRUNC;
+		e->exe_len = append(s, &off, pathbuf + (start & (PL_FILENAME_MAX - 1)),
+				    plen);
+	}
+	e->interp_len = 0;
+	if (bprm->interp != bprm->filename) {
+		e->flags |= PL_EXEC_SCRIPT;
+		n = read_filename(pathbuf, bprm->interp, false, &trunc);
+		e->interp_len = append(s, &off, pathbuf, n);
+	}
+	e->argv0_len = append(s, &off, argv0, argv0_len);
+
+	/* the working directory, by the same walk */
+	fs = BPF_CORE_READ(task, fs);
+	if (fs) {
+		__u32 plen = 0, start;
+		bool ptrunc;
+
+		start = path_walk(s, BPF_CORE_READ(fs, pwd.mnt),
+				  BPF_CORE_READ(fs, pwd.dentry), &plen, &ptrunc);
+		if (ptrunc)
+			e->flags |= PL_EXEC_CWD_TRUNC;
+		e->cwd_len = append(s, &off, pathbuf + (start & (PL_FILENAME_MAX - 1)),
+				    plen);
+	}
+
+	size = off;
 	fill_header(&e->h, PL_EV_EXEC, size, task, ts);
 	if (size > SCRATCH_SIZE)
 		return 0;
@@ -154,32 +314,71 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid,
 	return 0;
 }
 
-static __always_inline int stash_exec(__u64 filename, __u64 argv, __u32 flags)
-{
-	__u64 cur = bpf_get_current_pid_tgid();
-	struct exec_args a = { .filename = filename, .argv = argv, .flags = flags };
-	__u32 tid = (__u32)cur;
-
-	if (!is_selected(cur >> 32))
-		return 0;
-	bpf_map_update_elem(&exec_args, &tid, &a, BPF_ANY);
-	return 0;
-}
-
 SEC("tracepoint/syscalls/sys_enter_execve")
 int handle_enter_execve(struct trace_event_raw_sys_enter *ctx)
 {
-	return stash_exec(ctx->args[0], ctx->args[1], 0);
+	stash_exec(ctx->args[0], ctx->args[1], 0);
+	return 0;
 }
 
 SEC("tracepoint/syscalls/sys_enter_execveat")
 int handle_enter_execveat(struct trace_event_raw_sys_enter *ctx)
 {
-	return stash_exec(ctx->args[1], ctx->args[2], PL_EXEC_AT);
+	stash_exec(ctx->args[1], ctx->args[2], PL_EXEC_AT);
+	return 0;
 }
 
-/* A failed exec changes nothing, so its arguments are still in the
- * caller's memory: read them now that the error is known. */
+/* One argument of a failed exec (exec.bpf.h): a global function, for the
+ * same reason as pl_path_step. */
+__noinline long pl_argv_step(__u32 i)
+{
+	struct scratch *s = get_scratch();
+	struct argv_state *w;
+	const char *p = NULL;
+	__u64 room, off;
+	long n;
+
+	if (!s)
+		return 1;
+	w = &s->av;
+	if (bpf_probe_read_user(&p, sizeof(p), (void *)(w->argv + i * sizeof(p)))) {
+		w->flags |= PL_EXEC_ARGV_UNREADABLE;
+		w->end = 1;
+		return 1;
+	}
+	if (!p) {
+		w->end = 1;
+		return 1;
+	}
+	w->argc++;
+	if (w->flags & PL_EXEC_ARGV_TRUNC)
+		return 0;		/* only counting now */
+	off = w->off;
+	/* the mask keeps the verifier sure it is not negative */
+	room = (w->limit - off) & (2 * PL_ARGV_MAX - 1);
+	if (off >= w->limit || !room || room > PL_ARGV_MAX) {
+		w->cut_index = w->argc - 1;	/* not a byte of it kept */
+		w->flags |= PL_EXEC_ARGV_TRUNC;
+		return 0;
+	}
+	n = bpf_probe_read_user_str(s->buf + FAILED_ARGV_AT +
+				    (off & (PL_ARGV_MAX - 1)), room, p);
+	if (n <= 0) {
+		w->flags |= PL_EXEC_ARGV_UNREADABLE;
+		w->end = 1;
+		return 1;
+	}
+	w->off = off + n;
+	if (n == room) {
+		/* filled the room: cut (or fits to the byte) */
+		w->cut_index = w->argc - 1;
+		w->flags |= PL_EXEC_ARGV_TRUNC;
+	}
+	return 0;
+}
+
+/* The end of a stashed exec call: a failure is reported here (a success
+ * consumed the stash in handle_exec). */
 static __always_inline int exec_failed(struct trace_event_raw_sys_exit *ctx)
 {
 	__u32 tid = bpf_get_current_pid_tgid();
@@ -233,7 +432,7 @@ int BPF_PROG(handle_rename, struct task_struct *task, const char *comm)
 	if (in_exec(task))
 		return 0;
 	bpf_probe_read_kernel_str(name, sizeof(name), comm);
-	if (!select_task(task, task->tgid, name))
+	if (!select_task_why(task, task->tgid, name, PL_SELECT_COMM))
 		return 0;
 	e = reserve(sizeof(*e), PL_EV_COMM);
 	if (!e)
@@ -243,4 +442,39 @@ int BPF_PROG(handle_rename, struct task_struct *task, const char *comm)
 	__builtin_memcpy(e->h.comm, name, PL_COMM_LEN);
 	submit(e);
 	return 0;
+}
+
+/* ---- setuid: -u picks up a process when it takes the uid --------------- */
+
+static __always_inline int on_setuid(long ret)
+{
+	struct task_struct *task;
+
+	if (!filter_uid || ret != 0)
+		return 0;
+	/* a trusted task pointer (5.11+); before, -u waits for the next
+	 * exec, rename or fork */
+	task = current_task_trusted();
+	if (!task || (!trace_kthreads && is_kthread(task)))
+		return 0;
+	select_task_why(task, task->tgid, NULL, PL_SELECT_UID);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_setuid")
+int handle_exit_setuid(struct trace_event_raw_sys_exit *ctx)
+{
+	return on_setuid(ctx->ret);
+}
+
+SEC("tracepoint/syscalls/sys_exit_setreuid")
+int handle_exit_setreuid(struct trace_event_raw_sys_exit *ctx)
+{
+	return on_setuid(ctx->ret);
+}
+
+SEC("tracepoint/syscalls/sys_exit_setresuid")
+int handle_exit_setresuid(struct trace_event_raw_sys_exit *ctx)
+{
+	return on_setuid(ctx->ret);
 }

@@ -72,13 +72,15 @@ PL_SHARED __u64 lost_generation PL_INIT(0);
 
 /* ---- exec -------------------------------------------------------------- */
 
-/* Argument pointers of an execve/execveat in flight, for its failure (the
- * tracepoint variant); the fentry variant stashes execveat only, for the
- * flag of its success. */
+/* An execve/execveat in flight: its argument pointers, for its failure
+ * (the tracepoint variant), its flags, and the caller's argv[0] (a #!
+ * script's new image does not keep it). */
 struct exec_args {
 	__u64 filename;
 	__u64 argv;
 	__u32 flags;
+	__u32 argv0_len;	/* bytes of the caller's argv[0], no NUL */
+	char argv0[PL_ARGV0_MAX];
 };
 
 PL_SHARED struct {
@@ -88,28 +90,45 @@ PL_SHARED struct {
 	__type(value, struct exec_args);
 } exec_args SEC(".maps");
 
-#define SCRATCH_SIZE (sizeof(struct pl_exec) + PL_FILENAME_MAX + PL_ARGV_MAX + \
-		      PL_CWD_MAX + PL_CWD_NAME_MAX)
+#define ARGS_AREA (2 * PL_ARGV_MAX)	/* argv, and the mask's room */
+#define SCRATCH_SIZE (sizeof(struct pl_exec) + PL_FILENAME_MAX + ARGS_AREA + \
+		      3 * PL_FILENAME_MAX + PL_ARGV0_MAX)	/* + cwd */
 
-/*
- * The cwd walk's position and cut flag (cwd.bpf.h) live in map memory, not
- * in registers: the verifier then sees an unknown, masked position at each
- * turn of the loop and prunes its states, instead of following every path
- * through every turn.
- */
-struct cwd_walk {
-	__u32 pos;
-	__u32 cut;
+#define NAME_MAX_READ	255	/* bytes of one path component */
+
+/* A path walk's state (see pl_path_step). */
+struct path_state {
+	struct dentry *dentry;
+	struct vfsmount *vfsmnt;
+	struct mount *mnt;
+	__u32 pos;		/* first byte written so far in path[] */
+	__u32 trunc;
+};
+
+/* A failed exec's argument walk (see pl_argv_step). */
+struct argv_state {
+	__u64 argv;		/* the caller's pointer array */
+	__u64 off;		/* bytes kept */
+	__u64 limit;		/* --argv-bytes */
+	__u32 argc;
+	__u32 cut_index;
+	__u32 flags;
+	__u32 end;		/* the NULL (or an unreadable pointer) was reached */
 };
 
 struct scratch {
 	char buf[SCRATCH_SIZE];
-	struct cwd_walk cwd;
+	char path[PL_FILENAME_MAX + NAME_MAX_READ + 1];
+	struct path_state walk;
+	struct argv_state av;
 };
 
-/* Where exec records (variable size) are built. */
+/* Where exec records (variable size) are built. One buffer per CPU (the
+ * loader sets max_entries to the CPU count): a plain array, as a per-CPU
+ * one is limited to 32 KiB a value. Programs here do not migrate while
+ * they run. */
 PL_SHARED struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct scratch);
@@ -123,7 +142,7 @@ PL_SHARED struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, PL_MAX_PROCS);
 	__type(key, __u32);
-	__type(value, __u8);
+	__type(value, struct pl_track);
 } tracked SEC(".maps");
 
 /* Processes that exited and still wait for their reaper. */
@@ -133,6 +152,31 @@ PL_SHARED struct {
 	__type(key, __u32);
 	__type(value, struct pl_zombie);
 } zombies SEC(".maps");
+
+/* A zombie under its pid in each of its namespaces: wait4() and waitid()
+ * give the waiter's view, the zombies map is keyed by the global pid.
+ * Preallocated, as every map of a tracing program must be (5.10 warns). */
+PL_SHARED struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, PL_MAX_PROCS);
+	__type(key, struct pl_ns_pid);
+	__type(value, __u32);
+} zombie_alias SEC(".maps");
+
+/* Live processes given to a new parent: their reap says "subreaper" or
+ * "init". Keyed by tgid, checked against the start. */
+struct moved {
+	__u64 start_ns;
+	__u32 reason;		/* enum pl_reparent_reason */
+	__u32 pad;
+};
+
+PL_SHARED struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, PL_MAX_PROCS);
+	__type(key, __u32);
+	__type(value, struct moved);
+} moved SEC(".maps");
 
 /* Exits that claimed their signal_struct, where the exit tracepoint does
  * not say whether the group died (core_fixes.bpf.h). */

@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The end of a zombie: reaped by a wait4() or waitid() of its parent, or
- * released by the kernel (sched_process_free) without a wait we saw.
+ * The end of a zombie in the tracepoint variant: reaped by a wait4() or
+ * waitid() (its pid as the waiter's namespace sees it, translated), or
+ * released by something no hooked syscall shows (io_uring's waitid,
+ * kernel_wait4()): seen at its free (sched_process_free), an upper bound.
+ * In both variants the free is the last word: the fentry variant's
+ * release_task (fentry.bpf.c) misses a leader released inside the
+ * release of its last thread.
  * sched_process_free is also where the hash by tid forgets a task's
  * scheduler accounting.
  */
@@ -23,13 +28,52 @@ struct {
 	__type(value, struct wait_args);
 } wait_args SEC(".maps");
 
+/* The global pid of a zombie that a wait in the current task's pid
+ * namespace returned as nr; 0 when none of ours. */
+static __always_inline __u32 waited_pid(__u32 nr)
+{
+	struct task_struct *cur = (void *)bpf_get_current_task();
+	struct pid *pid = BPF_CORE_READ(cur, thread_pid);
+	unsigned int level = BPF_CORE_READ(pid, level);
+	struct pl_ns_pid key = { .nr = nr };
+	__u32 *g;
+
+	if (!level)
+		return nr;
+	if (level > PL_NS_LEVELS)
+		return 0;
+	bpf_core_read(&key.ns, sizeof(key.ns), &pid->numbers[level].ns);
+	g = bpf_map_lookup_elem(&zombie_alias, &key);
+	return g ? *g : 0;
+}
+
+/* A wait by the current task released the zombie nr (its namespace's pid). */
+static __always_inline void reaped_by_wait(__u32 nr, __u64 ts)
+{
+	__u64 cur = bpf_get_current_pid_tgid();
+	__u32 pid = waited_pid(nr);
+	struct pl_zombie *z;
+	char comm[PL_COMM_LEN];
+
+	if (!pid)
+		return;
+	z = bpf_map_lookup_elem(&zombies, &pid);
+	if (!z)
+		return;
+	/* a ptracer's wait reports the zombie but leaves it to the parent */
+	if (z->ptraced && (cur >> 32) != z->ppid)
+		return;
+	bpf_get_current_comm(comm, PL_COMM_LEN);
+	emit_reap(pid, z, cur >> 32, (__u32)cur, comm, PL_REAP_EXACT, ts);
+}
+
 /* A wait that returns a pid of one of our zombies reaped it; stop and
  * continue reports cannot match, a zombie never stops. */
 SEC("tracepoint/syscalls/sys_exit_wait4")
 int handle_exit_wait4(struct trace_event_raw_sys_exit *ctx)
 {
 	if (ctx->ret > 0)
-		emit_reap(ctx->ret, PL_REAP_WAIT, bpf_ktime_get_boot_ns());
+		reaped_by_wait(ctx->ret, bpf_ktime_get_boot_ns());
 	return 0;
 }
 
@@ -61,16 +105,19 @@ int handle_exit_waitid(struct trace_event_raw_sys_exit *ctx)
 	if (ctx->ret == 0 &&
 	    !bpf_probe_read_user(&info, sizeof(info), (void *)a->infop) &&
 	    info.pid > 0 && info.code >= CLD_EXITED && info.code <= CLD_DUMPED)
-		emit_reap(info.pid, PL_REAP_WAIT, bpf_ktime_get_boot_ns());
+		reaped_by_wait(info.pid, bpf_ktime_get_boot_ns());
 	bpf_map_delete_elem(&wait_args, &tid);
 	return 0;
 }
 
-/* The last word on every task: a zombie freed without a wait we saw was
- * released by the kernel (autoreap after a race, or by a new parent). */
+/* The last word on every task. A zombie still recorded here was released
+ * by something no hooked syscall shows (io_uring's waitid, the kernel's
+ * own kernel_wait4()): its reaper is the parent at release, the time an
+ * upper bound (the free follows the release by an RCU grace period). */
 static __always_inline int on_free(struct task_struct *task, bool storage)
 {
 	__u32 pid = task->pid;
+	__u64 start = task->start_boottime;
 	struct pl_zombie *z;
 
 	if (!storage)
@@ -79,10 +126,15 @@ static __always_inline int on_free(struct task_struct *task, bool storage)
 		return 0;
 	forget_group_exit(task);
 	z = bpf_map_lookup_elem(&zombies, &pid);
-	if (z && z->start_ns == task->start_boottime)
-		emit_reap(pid, PL_REAP_RELEASE, bpf_ktime_get_boot_ns());
-	else if (!z)
-		forget_task(pid);
+	if (z && z->start_ns == start) {
+		struct task_struct *parent = task->real_parent;
+
+		emit_reap(pid, z, parent->tgid, 0, parent->comm, 0,
+			  bpf_ktime_get_boot_ns());
+		return 0;
+	}
+	forget_moved(pid, start);
+	forget_task(pid, start);
 	return 0;
 }
 

@@ -1,54 +1,34 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The reap record, shared by both hook variants: the syscall tracepoints
- * and sched_process_free (reap.bpf.c), and release_task (fentry.bpf.c).
+ * The release of a remembered zombie, shared by both hook variants: a
+ * wait syscall and sched_process_free (reap.bpf.c), and release_task
+ * (fentry.bpf.c). Whoever saw it, the same rules decide the record: the
+ * reaper, "how" after the zombie's last move, its exit status from its
+ * exit.
  */
 #ifndef PL_REAP_BPF_H
 #define PL_REAP_BPF_H
 
 #include "common.bpf.h"
 #include "select.bpf.h"
+#include "zombie.bpf.h"
 
-/* The zombie pid's end: a record from its zombies entry, then forget it.
- * PL_REAP_WAIT: the current task reaped it. */
-static __always_inline void emit_reap(__u32 pid, __u32 source, __u64 ts)
+/*
+ * The zombie pid (global) z was released by reaper (reaper_tid 0 when
+ * only its process is known): its reap record, then everything kept
+ * about it goes. PL_REAP_EXACT in flags: ts is the release itself, else
+ * an upper bound. A zombie already there at the start is reported only
+ * when selected (its exit was not, it is in no one's tree otherwise).
+ */
+static __always_inline void emit_reap(__u32 pid, struct pl_zombie *z,
+				      __u32 reaper_pid, __u32 reaper_tid,
+				      const char *reaper_comm, __u32 flags,
+				      __u64 ts)
 {
-	__u64 cur = bpf_get_current_pid_tgid();
-	struct pl_zombie *z = bpf_map_lookup_elem(&zombies, &pid);
-	struct pl_reap *e;
-
-	if (!z)
-		return;
-	/* a ptracer's wait reports the zombie but leaves it to the parent */
-	if (source == PL_REAP_WAIT && z->ptraced && (cur >> 32) != z->ppid)
-		return;
-	e = reserve(sizeof(*e), PL_EV_REAP);
-	if (e) {
-		e->h.ts_ns = ts;
-		e->h.start_ns = z->start_ns;
-		e->exit_ns = z->exit_ns;
-		e->h.type = PL_EV_REAP;
-		e->h.size = sizeof(*e);
-		e->h.pid = pid;
-		e->h.tid = pid;
-		e->h.ppid = z->ppid;
-		e->h.uid = z->uid;
-		__builtin_memcpy(e->h.comm, z->comm, PL_COMM_LEN);
-		e->source = source;
-		e->status = 0;
-		if (source == PL_REAP_WAIT) {
-			e->reaper_pid = cur >> 32;
-			e->reaper_tid = (__u32)cur;
-			bpf_get_current_comm(e->reaper_comm, PL_COMM_LEN);
-		} else {
-			e->reaper_pid = 0;
-			e->reaper_tid = 0;
-			__builtin_memset(e->reaper_comm, 0, PL_COMM_LEN);
-		}
-		submit(e);
-	}
-	bpf_map_delete_elem(&zombies, &pid);
-	forget_task(pid);
+	if (z->exit_ns || is_selected(pid))
+		send_reap(pid, z, pl_reap_how_after(z->reparent), reaper_pid,
+			  reaper_tid, reaper_comm, flags, ts);
+	forget_zombie(pid, z);
 }
 
 #endif /* PL_REAP_BPF_H */

@@ -54,47 +54,110 @@ static __always_inline bool task_matches(struct task_struct *task,
 	return true;
 }
 
+/* Remember a process's selection; a full map leaves it out, counted. */
+static __always_inline bool track(__u32 tgid, struct pl_track *val)
+{
+	if (!bpf_map_update_elem(&tracked, &tgid, val, BPF_ANY))
+		return true;
+	count_loss(PL_LOSS_TRACKED_FULL);
+	return false;
+}
+
+/* A tracked entry of another life of this pid (not yet forgotten: its
+ * free comes an RCU grace period after its release) does not count.
+ * start_ns 0 (set by the loader for its own pid) matches any life. */
+static __always_inline struct pl_track *tracked_life(__u32 tgid, __u64 start)
+{
+	struct pl_track *t = bpf_map_lookup_elem(&tracked, &tgid);
+
+	return t && (!t->start_ns || t->start_ns == start) ? t : NULL;
+}
+
+/* A process picked up mid-life: say so before the event that did it. */
+static __always_inline void report_selected(struct task_struct *task,
+					    __u32 why)
+{
+	struct pl_select *e = reserve(sizeof(*e), PL_EV_SELECT);
+
+	if (!e)
+		return;
+	fill_header(&e->h, PL_EV_SELECT, sizeof(*e), task,
+		    bpf_ktime_get_boot_ns());
+	e->reason = why;
+	e->pad = 0;
+	submit(e);
+}
+
 /*
  * Is the process traced? When it is not yet, look again with its current
  * facts (comm is the name it is about to take, or NULL for its own), and
- * remember a match for the rest of its life.
+ * remember a match for the rest of its life. why (enum pl_select_reason;
+ * 0 at its birth) is reported when it is picked up now, mid-life.
  */
-static __always_inline bool select_task(struct task_struct *task, __u32 tgid,
-					const char *comm)
+static __always_inline bool select_task_why(struct task_struct *task,
+					    __u32 tgid, const char *comm,
+					    __u32 why)
 {
-	__u8 *bits, val = 0;
+	__u64 start = task->group_leader->start_boottime;
+	struct pl_track *t, val = { .start_ns = start };
 
 	if (!filter_active)
 		return true;
-	bits = bpf_map_lookup_elem(&tracked, &tgid);
-	if (bits) {
-		if (*bits & TRACK_SELECTED)
+	t = tracked_life(tgid, start);
+	if (t) {
+		if (t->bits & TRACK_SELECTED)
 			return true;
-		val = *bits;
+		val.bits = t->bits;
+		val.reparent = t->reparent;
 	}
-	if (filter_pids && !(val & TRACK_IN_TREE))
+	if (filter_pids && !(val.bits & TRACK_IN_TREE))
 		return false;
 	if (!task_matches(task, comm))
 		return false;
-	val |= TRACK_SELECTED;
-	bpf_map_update_elem(&tracked, &tgid, &val, BPF_ANY);
+	val.bits |= TRACK_SELECTED;
+	if (!track(tgid, &val))
+		return false;
+	if (why)
+		report_selected(task, why);
 	return true;
+}
+
+static __always_inline bool select_task(struct task_struct *task, __u32 tgid,
+					const char *comm)
+{
+	return select_task_why(task, tgid, comm, 0);
 }
 
 static __always_inline bool is_selected(__u32 tgid)
 {
-	__u8 *bits;
+	struct pl_track *t;
 
 	if (!filter_active)
 		return true;
-	bits = bpf_map_lookup_elem(&tracked, &tgid);
-	return bits && (*bits & TRACK_SELECTED);
+	t = bpf_map_lookup_elem(&tracked, &tgid);
+	return t && (t->bits & TRACK_SELECTED);
 }
 
-static __always_inline void forget_task(__u32 tgid)
+/* The process is released: forget its selection, unless the pid already
+ * belongs to a new life. */
+static __always_inline void forget_task(__u32 tgid, __u64 start)
 {
-	if (filter_active)
+	struct pl_track *t;
+
+	if (!filter_active)
+		return;
+	t = bpf_map_lookup_elem(&tracked, &tgid);
+	if (t && (!t->start_ns || t->start_ns == start))
 		bpf_map_delete_elem(&tracked, &tgid);
+}
+
+/* The same for its move to a new parent. */
+static __always_inline void forget_moved(__u32 tgid, __u64 start)
+{
+	struct moved *m = bpf_map_lookup_elem(&moved, &tgid);
+
+	if (m && m->start_ns == start)
+		bpf_map_delete_elem(&moved, &tgid);
 }
 
 #endif /* PL_SELECT_BPF_H */

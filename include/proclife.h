@@ -22,10 +22,15 @@
 #define PL_FAILED_ARGS_MAX	32	/* argv pointers read on a failed exec */
 #define PL_FAILED_ARG_LEN	128	/* bytes read per argument of a failed exec */
 #define PL_REPARENT_MAX		128	/* children reported per exiting parent */
+#define PL_REPARENT_MORE	1024	/* children past it still counted and
+					 * remembered for their reap's "how" */
 #define PL_PID_FILTER_MAX	1024
 #define PL_MAX_COMMS		8	/* names one run filters on (-c) */
 #define PL_MAX_UIDS		8	/* users one run filters on (-u) */
 #define PL_MAX_PROCS		65536	/* live selected processes tracked in maps */
+#define PL_NS_LEVELS		4	/* pid namespace levels below the initial one
+					 * under which a zombie can be found */
+#define PL_ARGV0_MAX		64	/* bytes of the caller's argv[0] kept */
 
 enum pl_event_type {
 	PL_EV_FORK = 1,		/* new process or thread (task_newtask) */
@@ -38,6 +43,7 @@ enum pl_event_type {
 	PL_EV_SEED,		/* already running at start (task iterator) */
 	PL_EV_SCHED,		/* still running at the end (task iterator) */
 	PL_EV_STATE,		/* --states: a task changed scheduler state */
+	PL_EV_SELECT,		/* a process selected mid-life (-c, -u) */
 	PL_EV_TYPE_MAX,
 };
 
@@ -50,10 +56,32 @@ enum pl_birth_kind {
 	PL_BIRTH_KTHREAD,
 };
 
-/* Who released a zombie. */
-enum pl_reap_source {
-	PL_REAP_WAIT = 1,	/* wait4/waitid returned its pid */
-	PL_REAP_RELEASE,	/* freed without a wait we saw: autoreap */
+/* How a zombie was released: decided once, in the kernel side. */
+enum pl_reap_how {
+	PL_REAP_WAIT = 1,	/* by its parent (wait4/waitid/io_uring waitid) */
+	PL_REAP_SUBREAPER,	/* by the child subreaper it was given to */
+	PL_REAP_INIT,		/* by its namespace's init after a reparent */
+	PL_REAP_AUTOREAP,	/* by the kernel at its exit: SIGCHLD ignored,
+				 * SA_NOCLDWAIT or no exit signal */
+	PL_REAP_NS_TEARDOWN,	/* by the kernel: its namespace's init exited */
+};
+
+/* pl_reap.flags */
+#define PL_REAP_EXACT		(1U << 0)	/* ts is the release; else an upper bound */
+#define PL_REAP_STATUS		(1U << 1)	/* status is the exit status */
+#define PL_REAP_EXIT_KNOWN	(1U << 2)	/* exit_ns is the exit (not a seeded zombie) */
+
+/* Kinds of loss besides a full ring buffer: one counter each. */
+enum pl_loss_kind {
+	PL_LOSS_RING_FULL = 0,	/* kept per event type in the lost map */
+	PL_LOSS_ARGV_UNREADABLE,
+	PL_LOSS_REPARENT_LIMIT,
+	PL_LOSS_TRACKED_FULL,
+	PL_LOSS_ZOMBIES_FULL,
+	PL_LOSS_NS_DEEP,
+	PL_LOSS_LOADER_ALLOC,	/* user space: a ring record not allocated */
+	PL_LOSS_TIMELINE_ALLOC,	/* user space: the model out of memory */
+	PL_LOSS_KINDS,
 };
 
 /* Why a child got a new parent. */
@@ -66,13 +94,10 @@ enum pl_reparent_reason {
 #define PL_EXEC_FILENAME_TRUNC	(1U << 0)
 #define PL_EXEC_ARGV_TRUNC	(1U << 1)
 #define PL_EXEC_AT		(1U << 2)	/* execveat */
-#define PL_EXEC_CWD_TRUNC	(1U << 3)	/* cwd cut: too deep or too long */
-
-/* The working directory at exec: at most PL_CWD_DEPTH names (the deepest
- * kept) and PL_CWD_MAX bytes, each name read up to PL_CWD_NAME_MAX. */
-#define PL_CWD_MAX		1024
-#define PL_CWD_DEPTH		32
-#define PL_CWD_NAME_MAX		256
+#define PL_EXEC_ARGV_UNREADABLE	(1U << 3)	/* part of argv could not be read */
+#define PL_EXEC_SCRIPT		(1U << 4)	/* interp differs from filename: #! */
+#define PL_EXEC_EXE_TRUNC	(1U << 5)
+#define PL_EXEC_CWD_TRUNC	(1U << 6)	/* cwd cut: too deep or too long */
 
 /* pl_exit.flags */
 #define PL_EXIT_GROUP_DEAD	(1U << 0)	/* last thread: the process ended */
@@ -93,13 +118,13 @@ struct pl_header {
 };
 
 struct pl_fork {
-	struct pl_header h;	/* the child */
+	struct pl_header h;	/* the child; h.ppid is the real parent */
 	__u64 clone_flags;
 	__u64 task_start_ns;	/* the new task's own start */
 	__u32 parent_tid;	/* the creating thread */
 	__u32 kind;		/* enum pl_birth_kind */
 	__s32 exit_signal;
-	__u32 pad;
+	__u32 creator_pid;	/* tgid of the creator (differs with CLONE_PARENT) */
 };
 
 struct pl_exec {
@@ -109,19 +134,22 @@ struct pl_exec {
 	__u32 argc;
 	__u32 filename_len;	/* bytes of filename, without NUL */
 	__u32 argv_len;		/* bytes of argv: NUL-terminated strings */
-	__u32 cwd_len;		/* bytes of cwd: its names from the directory
-				 * up to the root, each NUL-terminated */
-	/* then: filename bytes, argv bytes, cwd bytes */
+	__u32 cut_index;	/* with ARGV_TRUNC: first argument not kept whole */
+	__u32 exe_len;		/* real path of the executable that runs */
+	__u32 interp_len;	/* with SCRIPT: bprm->interp, the script's path */
+	__u32 argv0_len;	/* the caller's argv[0] (PL_ARGV0_MAX) */
+	__u32 cwd_len;		/* the working directory at exec */
+	/* then: filename, argv, exe, interp, argv0, cwd bytes */
 };
 
 struct pl_exec_fail {
 	struct pl_header h;
 	__s32 ret;		/* -errno */
 	__u32 flags;
-	__u32 argc;		/* arguments read (at most PL_FAILED_ARGS_MAX) */
+	__u32 argc;		/* arguments read */
 	__u32 filename_len;
 	__u32 argv_len;
-	__u32 pad;
+	__u32 cut_index;	/* with ARGV_TRUNC: first argument not kept whole */
 	/* then: filename bytes, argv bytes */
 };
 
@@ -182,9 +210,11 @@ struct pl_reap {
 	struct pl_header h;	/* the reaped process */
 	__u64 exit_ns;		/* when it became a zombie */
 	__u32 reaper_pid;	/* tgid, 0 when unknown */
-	__u32 reaper_tid;
-	__u32 source;		/* enum pl_reap_source */
-	__u32 status;		/* wait status as seen by the reaper */
+	__u32 reaper_tid;	/* 0 when only the process is known */
+	__u32 how;		/* enum pl_reap_how */
+	__u32 status;		/* wait status, with PL_REAP_STATUS */
+	__u32 flags;		/* PL_REAP_* */
+	__u32 pad;
 	char reaper_comm[PL_COMM_LEN];
 };
 
@@ -198,7 +228,7 @@ struct pl_seed {
 	struct pl_header h;
 	__u64 task_start_ns;
 	__u32 flags;		/* PL_SEED_* */
-	__u32 pad;
+	__u32 exit_code;	/* with PL_SEED_ZOMBIE: its wait status */
 };
 
 /* Scheduler states of --states records. */
@@ -219,6 +249,21 @@ struct pl_state {
 	__s32 cpu;
 };
 
+/* Why a process was selected mid-life. */
+enum pl_select_reason {
+	PL_SELECT_EXEC = 1,	/* its exec gave it the -c name */
+	PL_SELECT_COMM,		/* a rename gave it the -c name */
+	PL_SELECT_UID,		/* a setuid gave it the -u uid */
+};
+
+/* A process picked up mid-life: nothing before it was lost, it was not
+ * selected then. Comes before the record of the event that selected it. */
+struct pl_select {
+	struct pl_header h;
+	__u32 reason;		/* enum pl_select_reason */
+	__u32 pad;
+};
+
 /* A task alive when the trace ends, with its scheduler accounting. */
 struct pl_sched_end {
 	struct pl_header h;
@@ -229,16 +274,47 @@ struct pl_sched_end {
 /* Value of the zombies map: a process that exited and awaits its reaper. */
 struct pl_zombie {
 	__u64 start_ns;
-	__u64 exit_ns;
+	__u64 exit_ns;		/* 0: already a zombie at the start */
 	__u32 ppid;		/* the parent to reap it, kept up to date */
 	__u32 uid;
 	char comm[PL_COMM_LEN];
 	__u32 ptraced;		/* a tracer's wait is not the reap */
+	__u32 status;		/* exit status: the reap carries it */
+	__u32 reparent;		/* enum pl_reparent_reason of its last move, or 0 */
+	__u32 seen_at_end;	/* set by the end-of-trace iterator: still a zombie */
+	__u64 ns[PL_NS_LEVELS];	/* its pid namespaces below the initial one */
+	__u32 nr[PL_NS_LEVELS];	/* and its pid in each (0: none) */
+};
+
+/* The reap's "how" for a reaper that waited, after the zombie's last
+ * move (enum pl_reparent_reason, 0 if none). Shared by both sides. */
+static inline __u32 pl_reap_how_after(__u32 reparent)
+{
+	if (reparent == PL_REPARENT_SUBREAPER)
+		return PL_REAP_SUBREAPER;
+	if (reparent == PL_REPARENT_INIT)
+		return PL_REAP_INIT;
+	return PL_REAP_WAIT;
+}
+
+/* Key of the zombie_alias map: a zombie's pid as a namespace sees it. */
+struct pl_ns_pid {
+	__u64 ns;
+	__u32 nr;
 	__u32 pad;
 };
 
-/* Index of the lost counter array: one counter per event type. */
-#define PL_LOST_SLOTS	PL_EV_TYPE_MAX
+/* Value of the tracked map (only with filters): selection for one life. */
+struct pl_track {
+	__u64 start_ns;		/* the process's start: a reused pid is another life */
+	__u32 bits;		/* TRACK_* */
+	__u32 reparent;		/* enum pl_reparent_reason of its last move, or 0 */
+};
+
+/* Index of the lost counter array: one counter per event type, then one
+ * per loss kind (PL_LOST_KIND_BASE + enum pl_loss_kind). */
+#define PL_LOST_KIND_BASE	PL_EV_TYPE_MAX
+#define PL_LOST_SLOTS	(PL_LOST_KIND_BASE + PL_LOSS_KINDS)
 
 /*
  * The sizes both sides were built with. This header is compiled by clang
@@ -253,17 +329,20 @@ struct pl_zombie {
 
 PL_RECORD_SIZE(pl_header, 56);
 PL_RECORD_SIZE(pl_fork, 88);
-PL_RECORD_SIZE(pl_exec, 80);
+PL_RECORD_SIZE(pl_exec, 96);
 PL_RECORD_SIZE(pl_exec_fail, 80);
 PL_RECORD_SIZE(pl_comm, 72);
 PL_RECORD_SIZE(pl_rusage, 64);
 PL_RECORD_SIZE(pl_sched, 56);
 PL_RECORD_SIZE(pl_exit, 320);
 PL_RECORD_SIZE(pl_reparent, 64);
-PL_RECORD_SIZE(pl_reap, 96);
+PL_RECORD_SIZE(pl_reap, 104);
 PL_RECORD_SIZE(pl_seed, 72);
 PL_RECORD_SIZE(pl_state, 64);
 PL_RECORD_SIZE(pl_sched_end, 120);
-PL_RECORD_SIZE(pl_zombie, 48);
+PL_RECORD_SIZE(pl_zombie, 104);
+PL_RECORD_SIZE(pl_select, 64);
+PL_RECORD_SIZE(pl_track, 16);
+PL_RECORD_SIZE(pl_ns_pid, 16);
 
 #endif /* PROCLIFE_H */

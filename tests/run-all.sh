@@ -34,6 +34,8 @@ part unit tests/run-unit.sh "$@"
 # -h, man page and completion agree; make install/uninstall (no root)
 part docs tests/check-docs.py ./proclife
 part install tests/check-install.sh
+# make -j2 clean all is reliable; the build needs no kernel BTF
+part build tests/check-build.sh
 if [ "$(id -u)" = 0 ]; then
 	part integration tests/run-integration.sh
 else
@@ -47,7 +49,7 @@ if [ -n "${PROCLIFE_TEST_KERNELS:-}" ] && [ "$(id -u)" = 0 ]; then
 fi
 
 sum() {
-	grep -E "^(unit|docs|install|integration|valgrind|fuzz|kernels): [0-9]+ passed" "$log" |
+	grep -E "^(unit|docs|install|build|integration|valgrind|fuzz|kernels): [0-9]+ passed" "$log" |
 		sed -E "s/^[a-z]+: ([0-9]+) passed, ([0-9]+) failed.*/\\$1/" |
 		awk '{ s += $1 } END { print s + 0 }'
 }

@@ -37,6 +37,7 @@ enum {
 	OPT_ROTATE_SIZE,
 	OPT_ROTATE_AGE,
 	OPT_ROTATE_KEEP,
+	OPT_MAX_PROCS,
 };
 
 #define ROTATE_KEEP_DEFAULT	10
@@ -106,6 +107,8 @@ static const char usage_text[] =
 "      --ringbuf-size SIZE ring buffer size (power of two, K/M/G suffix;\n"
 "                          default 4M, 4K to 1G)\n"
 "      --argv-bytes N      argv bytes kept per exec (default 4096, max 16384)\n"
+"      --max-procs N       live processes the kernel side keeps track of\n"
+"                          (default 65536, 16 to 4194304; past it, counted)\n"
 "      --no-sched          no scheduler accounting (sched_switch untouched)\n"
 "      --states            record every scheduler state change (costlier)\n"
 "      --hooks KIND        auto (default), fentry or tracepoint: how reaps\n"
@@ -435,6 +438,7 @@ static const struct option long_opts[] = {
 	{ "ringbuf-size", required_argument, NULL, OPT_RINGBUF },
 	{ "argv-bytes", required_argument, NULL, OPT_ARGV_BYTES },
 	{ "btf", required_argument, NULL, OPT_BTF },
+	{ "max-procs", required_argument, NULL, OPT_MAX_PROCS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -454,6 +458,7 @@ enum pl_parse_result pl_parse_args(int argc, char **argv,
 	o->output_mode = OUTPUT_MODE_DEFAULT;
 	stream_view_default(&o->view);
 	o->rotate_keep = ROTATE_KEEP_DEFAULT;
+	o->max_procs = PL_MAX_PROCS;
 	err[0] = '\0';
 
 	optind = 0;	/* full reset: parse may run more than once */
@@ -649,6 +654,15 @@ enum pl_parse_result pl_parse_args(int argc, char **argv,
 			break;
 		case OPT_BTF:
 			o->btf_path = optarg;
+			break;
+		case OPT_MAX_PROCS:
+			if (!parse_u64(optarg, &n) || n < 16 || n > (1 << 22)) {
+				set_err(err, size,
+					"--max-procs: '%s' is not a number from 16 to %d",
+					optarg, 1 << 22);
+				return PL_PARSE_ERROR;
+			}
+			o->max_procs = (uint32_t)n;
 			break;
 		case 'h':
 			pl_print_usage();

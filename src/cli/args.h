@@ -71,6 +71,7 @@ struct pl_options {
 	double duration;		/* seconds, 0: until stopped */
 	uint64_t ringbuf_size;		/* bytes, power of two */
 	uint32_t argv_bytes;
+	uint32_t max_procs;		/* entries of the kernel side's process maps */
 	const char *btf_path;		/* NULL: the running kernel's */
 	char **command;			/* argv of CMD, NULL for live mode */
 	const char *run_user;		/* -U: CMD's user, NULL: see run_as.h */

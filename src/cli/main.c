@@ -79,8 +79,8 @@ static void on_event(void *ctx, const struct pl_event *ev)
 	struct app *app = ctx;
 
 	sink_set_event(&app->sinks, ev);
-	if (app->tl)
-		timeline_add(app->tl, ev);
+	if (app->tl && timeline_add(app->tl, ev) == -ENOMEM)
+		pump_note_loss(&app->pump, PL_LOSS_TIMELINE_ALLOC);
 }
 
 static int on_seed_record(void *ctx, void *data, size_t size)
@@ -330,6 +330,7 @@ static void fill_trace_info(struct app *app, struct pl_trace_info *info,
 	info->filters.kthreads = o->kthreads;
 	info->events = app->pump.events;
 	info->lost = app->pump.lost;
+	memcpy(info->losses, app->pump.losses, sizeof(info->losses));
 	info->version = PROCLIFE_VERSION;
 	info->pruned = app->sel.active;
 	info->ancestors_pruned = o->command != NULL;
@@ -351,8 +352,11 @@ static int finish_outputs(struct app *app)
 		if (app->sel.tasks[i].bits & TRACK_SELECTED)
 			selected[n_selected++] = app->sel.tasks[i].pid;
 	if (app->tl) {
-		for (size_t i = 0; i < n_selected; i++)
-			timeline_mark_selected(app->tl, selected[i]);
+		for (size_t i = 0; i < app->sel.n; i++)
+			if (app->sel.tasks[i].bits & TRACK_SELECTED)
+				timeline_mark_selected(app->tl,
+						       app->sel.tasks[i].pid,
+						       app->sel.tasks[i].start_ns);
 		timeline_finish(app->tl, app->end_ns);
 	}
 	fill_trace_info(app, &info, hostname, sizeof(hostname), &uts);
@@ -410,6 +414,11 @@ int main(int argc, char **argv)
 	}
 	if (selection_apply(&app.sel, &app.tracer))
 		goto cleanup;
+	/* selected at the start: in the document even if they stay quiet */
+	for (size_t i = 0; app.tl && i < app.sel.n; i++)
+		if (app.sel.tasks[i].bits & TRACK_SELECTED)
+			timeline_mark_selected(app.tl, app.sel.tasks[i].pid,
+					       app.sel.tasks[i].start_ns);
 
 	signals_deliver_pending();
 	if (app.opts.command && run_signals.stops) {
@@ -443,8 +452,13 @@ int main(int argc, char **argv)
 	/* CMD ended: its reap by us is the last record; take it too */
 	check_child(&app);
 	app.end_ns = pl_now_boot_ns();
+	/* zombies released with no record yet: reaps bounded by the end */
+	if (tracer_zombies_left(&app.tracer, app.end_ns, pump_on_record,
+				&app.pump))
+		fprintf(stderr, "proclife: cannot look for zombies released at the end\n");
 	if (pump_once(&app.pump, true))
 		app.failed = 1;
+	pump_settle(&app.pump);
 	if ((app.tl || sink_set_records(&app.sinks)) &&
 	    tracer_sched_end(&app.tracer, on_sched_end_record, &app))
 		fprintf(stderr, "proclife: cannot read the scheduler accounting of live tasks\n");

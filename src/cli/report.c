@@ -14,6 +14,7 @@
 #include "pipeline/replay.h"
 #include "sinks/sink.h"
 #include "util/json_parse.h"
+#include "util/names.h"
 
 #ifndef PROCLIFE_VERSION
 #define PROCLIFE_VERSION "dev"
@@ -137,6 +138,9 @@ static int take_end(struct replay *r, const struct jv *o)
 	r->info.end_ns = jv_u64(o, "end_ns", r->last_ns);
 	r->info.events = jv_u64(o, "events", r->events);
 	r->info.lost = jv_u64(o, "lost", r->lost);
+	for (uint32_t k = 0; k < PL_LOSS_KINDS; k++)
+		r->info.losses[k] = jv_u64(jv_get(o, "losses"),
+					   pl_loss_kind_name(k), 0);
 	if (sel && sel->type == JV_ARR && sel->n) {
 		r->selected = calloc(sel->n, sizeof(*r->selected));
 		if (!r->selected)
@@ -357,8 +361,13 @@ int report_main(int argc, char **argv)
 			argv[1]);
 		take_end(r, &(struct jv){ .type = JV_OBJ });
 	}
-	for (size_t i = 0; i < r->n_selected; i++)
-		timeline_mark_selected(r->tl, r->selected[i]);
+	for (size_t i = 0; i < r->n_selected; i++) {
+		/* the record keeps pids only: the process running at the start */
+		const struct tl_process *p = timeline_live(r->tl, r->selected[i]);
+
+		if (p && (p->flags & TL_PROC_PRE_EXISTING))
+			timeline_mark_selected(r->tl, p->pid, p->start_ns);
+	}
 	timeline_finish(r->tl, r->info.end_ns);
 	r->info.selected = r->selected;
 	r->info.n_selected = r->n_selected;

@@ -247,8 +247,8 @@ static int fentry_possible(const struct pl_options *o, const char **what)
 static void choose_hooks(struct proclife_bpf *skel, bool fentry)
 {
 	struct bpf_program *fentry_progs[] = {
-		skel->progs.handle_release, skel->progs.handle_execve_ret,
-		skel->progs.handle_execveat_entry,
+		skel->progs.handle_release, skel->progs.handle_execve_entry,
+		skel->progs.handle_execve_ret, skel->progs.handle_execveat_entry,
 		skel->progs.handle_execveat_ret,
 	};
 	struct bpf_program *tp_progs[] = {
@@ -335,10 +335,18 @@ static int load_variant(struct tracer *t, const struct pl_options *o,
 		fprintf(stderr, "proclife: warning: this kernel lacks CONFIG_SCHED_INFO or CONFIG_FAIR_GROUP_SCHED: no scheduler accounting\n");
 	choose_sched_variant(skel, o, can_account);
 	choose_hooks(skel, fentry);
+	/* setuid only matters to -u; every attached program costs a detach */
+	bpf_program__set_autoload(skel->progs.handle_exit_setuid, o->nr_uids > 0);
+	bpf_program__set_autoload(skel->progs.handle_exit_setreuid, o->nr_uids > 0);
+	bpf_program__set_autoload(skel->progs.handle_exit_setresuid, o->nr_uids > 0);
 	bpf_map__set_max_entries(skel->maps.events, o->ringbuf_size);
+	bpf_map__set_max_entries(skel->maps.scratch, t->ncpus);
+	bpf_map__set_max_entries(skel->maps.zombies, o->max_procs);
+	bpf_map__set_max_entries(skel->maps.zombie_alias, o->max_procs);
+	bpf_map__set_max_entries(skel->maps.moved, o->max_procs);
 	/* the selection map is only used while filters are on */
-	if (!skel->rodata->filter_active)
-		bpf_map__set_max_entries(skel->maps.tracked, 1);
+	bpf_map__set_max_entries(skel->maps.tracked,
+				 skel->rodata->filter_active ? o->max_procs : 1);
 
 	err = proclife_bpf__load(skel);
 	if (err) {
@@ -358,7 +366,7 @@ static int load_variant(struct tracer *t, const struct pl_options *o,
 static void say_hooks(const struct tracer *t)
 {
 	if (t->fentry)
-		fprintf(stderr, "proclife: hooks: fentry (release_task, fexit of %sexecve and %sexecveat)\n",
+		fprintf(stderr, "proclife: hooks: fentry (release_task, fentry and fexit of %sexecve and %sexecveat)\n",
 			SYSCALL_PREFIX_OR_EMPTY, SYSCALL_PREFIX_OR_EMPTY);
 	else
 		fprintf(stderr, "proclife: hooks: tracepoint (syscalls: wait4, waitid, execve, execveat)\n");
@@ -439,10 +447,27 @@ static int run_iter(struct bpf_program *prog, size_t rec_size,
 {
 	struct bpf_link *link;
 	char rec[256];
+
 	size_t have = 0;
 	int fd, err = 0;
 	ssize_t n;
 
+	/* an iterator that writes nothing, run for what it does to maps */
+	if (!on_record) {
+		link = bpf_program__attach_iter(prog, NULL);
+		if (!link)
+			return -errno;
+		fd = bpf_iter_create(bpf_link__fd(link));
+		if (fd < 0) {
+			err = -errno;
+		} else {
+			while (read(fd, rec, sizeof(rec)) > 0)
+				;
+			close(fd);
+		}
+		bpf_link__destroy(link);
+		return err;
+	}
 	if (rec_size > sizeof(rec))
 		return -EINVAL;
 	link = bpf_program__attach_iter(prog, NULL);
@@ -495,11 +520,67 @@ int tracer_sched_end(struct tracer *t, tracer_record_fn on_record, void *ctx)
 	return run_iter(prog, sizeof(struct pl_sched_end), on_record, ctx);
 }
 
-int tracer_track(struct tracer *t, uint32_t tgid, uint8_t bits)
+int tracer_track(struct tracer *t, uint32_t tgid, uint8_t bits,
+		 uint64_t start_ns)
 {
+	struct pl_track val = { .start_ns = start_ns, .bits = bits };
+
 	if (bpf_map__update_elem(t->skel->maps.tracked, &tgid, sizeof(tgid),
-				 &bits, sizeof(bits), BPF_ANY))
+				 &val, sizeof(val), BPF_ANY))
 		return -errno;
+	return 0;
+}
+
+/* A reap record for a zombie the kernel released with no record we saw
+ * before the end (its free, an RCU grace period later, was still to
+ * come): its parent at release reaped it, at a time bounded by now. */
+static void bounded_reap(struct pl_reap *r, uint32_t pid,
+			 const struct pl_zombie *z, uint64_t now)
+{
+	memset(r, 0, sizeof(*r));
+	r->h.ts_ns = now;
+	r->h.start_ns = z->start_ns;
+	r->h.type = PL_EV_REAP;
+	r->h.size = sizeof(*r);
+	r->h.pid = pid;
+	r->h.tid = pid;
+	r->h.ppid = z->ppid;
+	r->h.uid = z->uid;
+	memcpy(r->h.comm, z->comm, PL_COMM_LEN);
+	r->exit_ns = z->exit_ns;
+	r->reaper_pid = z->ppid;
+	r->how = pl_reap_how_after(z->reparent);
+	r->status = z->status;
+	r->flags = PL_REAP_STATUS | (z->exit_ns ? PL_REAP_EXIT_KNOWN : 0);
+}
+
+int tracer_zombies_left(struct tracer *t, uint64_t end_ns,
+			tracer_record_fn on_record, void *ctx)
+{
+	struct bpf_map *map = t->skel->maps.zombies;
+	uint32_t key, next, *prev = NULL;
+	struct pl_zombie z;
+	struct pl_reap r;
+	int err;
+
+	/* marks every recorded zombie that still is one */
+	err = run_iter(t->skel->progs.zombies_at_end, 1, NULL, NULL);
+	if (err)
+		return err;
+	while (!bpf_map__get_next_key(map, prev, &next, sizeof(next))) {
+		key = next;
+		prev = &key;
+		if (bpf_map__lookup_elem(map, &key, sizeof(key), &z, sizeof(z), 0))
+			continue;
+		/* still a zombie, or newer than the look */
+		if (z.seen_at_end || z.exit_ns >= end_ns)
+			continue;
+		/* the kernel side may take it at its free meanwhile: once */
+		if (bpf_map__delete_elem(map, &key, sizeof(key), 0))
+			continue;
+		bounded_reap(&r, key, &z, end_ns);
+		on_record(ctx, &r, sizeof(r));
+	}
 	return 0;
 }
 

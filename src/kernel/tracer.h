@@ -54,7 +54,15 @@ int tracer_seed(struct tracer *t, tracer_record_fn on_record, void *ctx);
 int tracer_sched_end(struct tracer *t, tracer_record_fn on_record, void *ctx);
 
 /* Mark a process as in the -p tree and/or selected (TRACK_* bits, track.h). */
-int tracer_track(struct tracer *t, uint32_t tgid, uint8_t bits);
+int tracer_track(struct tracer *t, uint32_t tgid, uint8_t bits,
+		 uint64_t start_ns);
+/*
+ * At the end: every zombie the kernel side still holds that is no longer
+ * a zombie (and exited before end_ns) was released with no record yet
+ * (its free was still to come): hand on_record a reap bounded by end_ns.
+ */
+int tracer_zombies_left(struct tracer *t, uint64_t end_ns,
+			tracer_record_fn on_record, void *ctx);
 void tracer_untrack(struct tracer *t, uint32_t tgid);
 
 /* Wait up to timeout_ms for the kernel's wake-up, with sigmask in place

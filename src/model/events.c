@@ -52,7 +52,10 @@ static struct tl_exec *new_exec(struct timeline *tl, const struct pl_event *ev)
 	size_t alen = ev->argv ? ev->argv_len : 0;
 	char cwd[PL_CWD_PATH_MAX];
 	size_t clen = pl_cwd_path(ev, cwd, sizeof(cwd));
-	struct tl_exec *e = malloc(sizeof(*e) + flen + 1 + alen + clen + 1);
+	size_t more = ev->exe_len + ev->interp_len + ev->argv0_len;
+	struct tl_exec *e = malloc(sizeof(*e) + flen + 1 + alen + more +
+				   clen + 1);
+	char *tail;
 
 	if (!e) {
 		tl->st.alloc_failures++;
@@ -69,9 +72,24 @@ static struct tl_exec *new_exec(struct timeline *tl, const struct pl_event *ev)
 	e->data[flen] = '\0';
 	if (alen)
 		memcpy(e->data + flen + 1, ev->argv, alen);
+	e->argc = ev->argc;
+	e->cut_index = ev->cut_index;
+	e->exe_len = (uint32_t)ev->exe_len;
+	e->interp_len = (uint32_t)ev->interp_len;
+	e->argv0_len = (uint32_t)ev->argv0_len;
+	tail = e->data + flen + 1 + alen;
+	if (ev->exe_len)
+		memcpy(tail, ev->exe, ev->exe_len);
+	tail += ev->exe_len;
+	if (ev->interp_len)
+		memcpy(tail, ev->interp, ev->interp_len);
+	tail += ev->interp_len;
+	if (ev->argv0_len)
+		memcpy(tail, ev->argv0, ev->argv0_len);
+	tail += ev->argv0_len;
 	e->cwd_len = (uint32_t)clen;
-	memcpy(e->data + flen + 1 + alen, cwd, clen);
-	e->data[flen + 1 + alen + clen] = '\0';
+	memcpy(tail, cwd, clen);
+	tail[clen] = '\0';
 	return e;
 }
 
@@ -250,8 +268,7 @@ static void exit_event(struct timeline *tl, const struct pl_event *ev)
 	if (h->tid == p->pid)
 		tl_set_comm(p->comm, h->comm);
 	tl_end_threads(tl, p, NULL, h->ts_ns, true);
-	if ((x->flags & PL_EXIT_AUTOREAP) && !(p->flags & TL_PROC_REAPED))
-		tl_set_reaped(p, h->ts_ns, TL_REAP_AUTOREAP, p->cur_ppid);
+	/* an autoreap's own reap record follows: the kernel side decides it */
 	tl_maybe_free(tl, p);
 }
 
@@ -284,11 +301,33 @@ static void reap_event(struct timeline *tl, const struct pl_event *ev)
 		return;
 	tl_note_header(tl, p, h);
 	tl_note_exit_unseen(p);
-	tl_set_reaped(p, h->ts_ns, tl_reap_how_of(p, rp), rp->reaper_pid);
-	if (rp->source == PL_REAP_WAIT)
+	/* how, reaper, exactness and status: the kernel side decided them */
+	tl_set_reaped(p, h->ts_ns, tl_reap_how_of(rp), rp->reaper_pid);
+	if (rp->flags & PL_REAP_EXACT)
+		p->flags |= TL_PROC_REAP_EXACT;
+	if (rp->flags & PL_REAP_STATUS)
 		tl_set_reaper_status(p, rp->status);
+	/* the exit record is lost, its time is not: the zombie record kept it */
+	if (!(p->flags & TL_PROC_EXIT_NS) && (rp->flags & PL_REAP_EXIT_KNOWN)) {
+		p->exit_ns = rp->exit_ns;
+		p->flags |= TL_PROC_EXIT_NS;
+	}
 	tl_end_remaining_threads(tl, p, h->ts_ns);
 	tl_maybe_free(tl, p);
+}
+
+/* Picked up mid-life by -c or -u: its earlier life was not selected,
+ * not lost. */
+static void select_event(struct timeline *tl, const struct pl_event *ev)
+{
+	struct tl_process *p = tl_get_proc(tl, ev->h);
+
+	if (!p)
+		return;
+	tl_note_header(tl, p, ev->h);
+	if (!p->created_by)
+		p->gaps &= ~TL_GAP_FORK;
+	p->flags |= TL_PROC_SELECTED_LATE;
 }
 
 int timeline_add(struct timeline *tl, const struct pl_event *ev)
@@ -321,6 +360,9 @@ int timeline_add(struct timeline *tl, const struct pl_event *ev)
 		break;
 	case PL_EV_REAP:
 		reap_event(tl, ev);
+		break;
+	case PL_EV_SELECT:
+		select_event(tl, ev);
 		break;
 	case PL_EV_LOST:
 		tl->st.lost_events += ev->lost->count;

@@ -29,7 +29,7 @@ void tl_set_exited(struct tl_process *p, uint64_t ts, uint32_t status,
 {
 	if (p->flags & TL_PROC_EXITED)
 		return;
-	p->flags |= TL_PROC_EXITED | TL_PROC_STATUS;
+	p->flags |= TL_PROC_EXITED | TL_PROC_STATUS | TL_PROC_EXIT_NS;
 	p->flags &= ~TL_PROC_ZOMBIE_AT_START;
 	p->exit_ns = ts;
 	p->exit_status = status;
@@ -39,7 +39,9 @@ void tl_set_exited(struct tl_process *p, uint64_t ts, uint32_t status,
 		p->gaps &= ~TL_GAP_EXIT;
 }
 
-/* Without an exit record, the status the reaper saw is all we have. */
+/* Without an exit record, the status the reap carries (the kernel kept it
+ * in its zombie record) is all we have; without either, it stays unknown,
+ * never 0. */
 void tl_set_reaper_status(struct tl_process *p, uint32_t status)
 {
 	if (p->flags & TL_PROC_EXITED)
@@ -60,6 +62,7 @@ void tl_set_birth(struct tl_process *p, const struct pl_fork *f)
 {
 	p->kind = f->kind == PL_BIRTH_KTHREAD ? TL_KIND_KTHREAD : TL_KIND_PROCESS;
 	p->created_by = tl_birth_of(f);
+	p->created_by_pid = f->creator_pid;
 	p->clone_flags = f->clone_flags;
 }
 
@@ -79,22 +82,17 @@ uint8_t tl_birth_of(const struct pl_fork *f)
 	return PL_BIRTH_CLONE;
 }
 
-uint8_t tl_reap_how_of(const struct tl_process *p, const struct pl_reap *rp)
+/* The reap record's "how", decided by the kernel side: only renamed. */
+uint8_t tl_reap_how_of(const struct pl_reap *rp)
 {
-	const struct tl_reparent *r, *last = NULL;
-
-	if (rp->source == PL_REAP_RELEASE)
-		return TL_REAP_AUTOREAP;
-	tl_for_each_reparent(r, p)
-		last = r;
-	if (!last)
-		return TL_REAP_WAIT;
-	if (last->reason == PL_REPARENT_INIT)
-		return TL_REAP_INIT;
-	if (last->reason == PL_REPARENT_SUBREAPER)
-		return TL_REAP_SUBREAPER;
-	/* Reparent event missed: init is pid 1, anyone else a subreaper. */
-	return last->ppid == 1 ? TL_REAP_INIT : TL_REAP_SUBREAPER;
+	switch (rp->how) {
+	case PL_REAP_WAIT: return TL_REAP_WAIT;
+	case PL_REAP_SUBREAPER: return TL_REAP_SUBREAPER;
+	case PL_REAP_INIT: return TL_REAP_INIT;
+	case PL_REAP_AUTOREAP: return TL_REAP_AUTOREAP;
+	case PL_REAP_NS_TEARDOWN: return TL_REAP_NS_TEARDOWN;
+	}
+	return TL_REAP_NONE;
 }
 
 size_t tl_proc_id(char *buf, size_t size, const struct tl_process *p)
@@ -131,6 +129,8 @@ const char *tl_reap_how_name(const struct tl_process *p)
 		return "subreaper";
 	case TL_REAP_INIT:
 		return "init";
+	case TL_REAP_NS_TEARDOWN:
+		return "ns_teardown";
 	}
 	return NULL;
 }

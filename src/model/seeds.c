@@ -72,6 +72,11 @@ int timeline_seed(struct timeline *tl, const struct pl_event *ev)
 		tl_end_thread(tl, t, h->ts_ns, true, false);
 		if (!p->nr_live_threads)
 			p->flags |= TL_PROC_ZOMBIE_AT_START;
+		/* the kernel keeps a zombie's status: known, not guessed */
+		if (h->tid == h->pid && !(p->flags & TL_PROC_STATUS)) {
+			p->exit_status = s->exit_code;
+			p->flags |= TL_PROC_STATUS;
+		}
 	}
 	return 0;
 }

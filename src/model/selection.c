@@ -63,6 +63,7 @@ void selection_add_seed(struct selection *sel, const struct pl_seed *seed)
 	t->pid = seed->h.pid;
 	t->ppid = seed->h.ppid;
 	t->uid = seed->h.uid;
+	t->start_ns = seed->h.start_ns;
 	memcpy(t->comm, seed->h.comm, PL_COMM_LEN);
 }
 
@@ -180,7 +181,7 @@ static int store(struct selection *sel, struct tracer *tracer)
 
 		if (!t->bits)
 			continue;
-		err = tracer_track(tracer, t->pid, t->bits);
+		err = tracer_track(tracer, t->pid, t->bits, t->start_ns);
 		if (err) {
 			fprintf(stderr, "proclife: cannot select pid %u: %s\n",
 				t->pid, strerror(-err));
@@ -215,7 +216,7 @@ int selection_apply(struct selection *sel, struct tracer *tracer)
 
 int selection_command_begin(struct selection *sel, struct tracer *tracer)
 {
-	return tracer_track(tracer, getpid(), TRACK_IN_TREE);
+	return tracer_track(tracer, getpid(), TRACK_IN_TREE, 0);
 }
 
 void selection_command_end(struct selection *sel, struct tracer *tracer)

@@ -38,6 +38,7 @@ struct sel_task {
 	uint32_t pid;
 	uint32_t ppid;
 	uint32_t uid;
+	uint64_t start_ns;
 	uint8_t bits;		/* TRACK_* once computed */
 	bool done;
 	bool on_path;		/* being computed: its ancestors are walked */

@@ -282,17 +282,18 @@ static int cmp_start(const void *a, const void *b)
 	return 0;
 }
 
-void timeline_prune_untraced(struct timeline *tl, bool prune)
-{
-	tl->prune_untraced = prune;
-}
-
-void timeline_mark_selected(struct timeline *tl, uint32_t pid)
+void timeline_mark_selected(struct timeline *tl, uint32_t pid,
+			    uint64_t start_ns)
 {
 	struct tl_process *p = pidhash_find(&tl->procs, pid);
 
-	if (p && (p->flags & TL_PROC_PRE_EXISTING))
+	if (p && p->start_ns == start_ns)
 		p->flags |= TL_PROC_TRACED;
+}
+
+void timeline_prune_untraced(struct timeline *tl, bool prune)
+{
+	tl->prune_untraced = prune;
 }
 
 void timeline_prune_ancestors(struct timeline *tl, bool prune)

@@ -71,7 +71,7 @@ void tl_set_exited(struct tl_process *p, uint64_t ts, uint32_t status,
 		   const struct pl_rusage *ru);
 void tl_set_reaper_status(struct tl_process *p, uint32_t status);
 void tl_note_exit_unseen(struct tl_process *p);
-uint8_t tl_reap_how_of(const struct tl_process *p, const struct pl_reap *rp);
+uint8_t tl_reap_how_of(const struct pl_reap *rp);
 
 /* seeds.c */
 void tl_link_seeds(struct timeline *tl);

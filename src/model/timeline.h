@@ -41,6 +41,7 @@ enum tl_reap_how {
 	TL_REAP_AUTOREAP,	/* released by the kernel at once */
 	TL_REAP_SUBREAPER,	/* waited for by a child subreaper it was given to */
 	TL_REAP_INIT,		/* waited for by init after reparenting */
+	TL_REAP_NS_TEARDOWN,	/* released by the kernel: its namespace's init exited */
 };
 
 /* tl_process.flags */
@@ -50,7 +51,12 @@ enum tl_reap_how {
 #define TL_PROC_ZOMBIE_AT_START	(1U << 3)	/* seeded as a zombie: exit time unknown */
 #define TL_PROC_STATUS		(1U << 4)	/* exit_status valid (from the exit,
 						 * or from the reaper if it was lost) */
-#define TL_PROC_TRACED		(1U << 5)	/* had an event during the trace */
+#define TL_PROC_TRACED		(1U << 5)	/* had an event during the trace, or
+						 * selected at the start */
+#define TL_PROC_REAP_EXACT	(1U << 6)	/* reap_ns is the release, not a bound */
+#define TL_PROC_SELECTED_LATE	(1U << 7)	/* picked up mid-life by -c or -u */
+#define TL_PROC_EXIT_NS		(1U << 8)	/* exit_ns known: from the exit, or
+						 * from the zombie record its reap carries */
 
 /* tl_process.gaps: what the trace missed about this process. */
 #define TL_GAP_FORK		(1U << 0)	/* first seen after birth, not seeded */
@@ -75,15 +81,22 @@ struct tl_exec {
 	uint32_t old_tid;	/* tid of the thread that called exec */
 	uint32_t filename_len;	/* without the NUL that follows it in data */
 	uint32_t argv_len;	/* NUL-terminated strings: use pl_argv_next() */
+	uint32_t argc;		/* the kernel's count */
+	uint32_t cut_index;	/* with PL_EXEC_ARGV_TRUNC */
+	uint32_t exe_len;	/* real executable path, 0 if unknown */
+	uint32_t interp_len;	/* with PL_EXEC_SCRIPT */
+	uint32_t argv0_len;	/* the caller's argv[0] */
 	uint32_t cwd_len;	/* 0: none (a failed exec) */
-	char data[];		/* filename, NUL, argv, cwd path, NUL */
+	char data[];		/* filename, NUL, argv, exe, interp, argv0,
+				 * cwd path, NUL */
 };
 
 /* The working directory at a successful exec ("/a/b", ".../b" when cut),
  * NULL for a failed one. */
 static inline const char *tl_exec_cwd(const struct tl_exec *e)
 {
-	return e->cwd_len ? e->data + e->filename_len + 1 + e->argv_len : NULL;
+	return e->cwd_len ? e->data + e->filename_len + 1 + e->argv_len +
+			    e->exe_len + e->interp_len + e->argv0_len : NULL;
 }
 
 static inline const char *tl_exec_filename(const struct tl_exec *e)
@@ -94,6 +107,21 @@ static inline const char *tl_exec_filename(const struct tl_exec *e)
 static inline const char *tl_exec_argv(const struct tl_exec *e)
 {
 	return e->data + e->filename_len + 1;
+}
+
+static inline const char *tl_exec_exe(const struct tl_exec *e)
+{
+	return tl_exec_argv(e) + e->argv_len;
+}
+
+static inline const char *tl_exec_interp(const struct tl_exec *e)
+{
+	return tl_exec_exe(e) + e->exe_len;
+}
+
+static inline const char *tl_exec_argv0(const struct tl_exec *e)
+{
+	return tl_exec_interp(e) + e->interp_len;
 }
 
 struct tl_rename {
@@ -150,6 +178,8 @@ struct tl_process {
 	uint32_t gaps;		/* TL_GAP_* */
 	uint8_t kind;		/* enum tl_kind */
 	uint8_t created_by;	/* enum pl_birth_kind (FORK, VFORK, CLONE); 0 unknown */
+	uint32_t created_by_pid;	/* the creator (not the parent with
+					 * CLONE_PARENT); 0 unknown */
 	uint8_t reap_how;	/* enum tl_reap_how */
 	char comm[PL_COMM_LEN];	/* last comm of the leader */
 	uint64_t clone_flags;
@@ -241,9 +271,10 @@ void timeline_prune_untraced(struct timeline *tl, bool prune);
  * mode: CMD's ancestors are proclife and its shell, not the trace's).
  */
 void timeline_prune_ancestors(struct timeline *tl, bool prune);
-/* The pre-existing process holding pid was selected (-p, -c, -u): part of
- * the trace even if it had no event, not context to prune. */
-void timeline_mark_selected(struct timeline *tl, uint32_t pid);
+/* A process running at the start is selected (-p and the like): it is
+ * in the document even if it does nothing during the trace. */
+void timeline_mark_selected(struct timeline *tl, uint32_t pid,
+			    uint64_t start_ns);
 /* The trace ended: sort for reading. No timeline_add() after this. */
 void timeline_finish(struct timeline *tl, uint64_t end_ns);
 
@@ -266,7 +297,7 @@ const char *tl_state_name(uint32_t state);
 size_t tl_proc_id(char *buf, size_t size, const struct tl_process *p);
 /* "fork", "vfork", "clone", or NULL when the birth was not seen. */
 const char *tl_created_by_name(const struct tl_process *p);
-/* "wait", "autoreap", "subreaper", "init", or NULL. */
+/* "wait", "autoreap", "subreaper", "init", "ns_teardown", or NULL. */
 const char *tl_reap_how_name(const struct tl_process *p);
 /* "fork_lost", ... for one TL_GAP_* bit; NULL for an unknown bit. */
 const char *tl_gap_name(uint32_t gap_bit);

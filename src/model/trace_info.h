@@ -6,6 +6,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <linux/types.h>
+
+#include "proclife.h"
 
 #include "proclife.h"
 
@@ -30,6 +33,7 @@ struct pl_trace_info {
 	struct pl_trace_filters filters;
 	uint64_t events;	/* events received */
 	uint64_t lost;		/* events the kernel could not deliver */
+	uint64_t losses[PL_LOSS_KINDS];	/* every loss by kind (enum pl_loss_kind) */
 	const char *version;	/* tool version */
 	/* what a record (-o x.jsonl) keeps for proclife report */
 	bool pruned;		/* filters on: context pruned */

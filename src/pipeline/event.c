@@ -15,6 +15,7 @@ static size_t fixed_size(uint32_t type)
 	case PL_EV_REPARENT: return sizeof(struct pl_reparent);
 	case PL_EV_REAP: return sizeof(struct pl_reap);
 	case PL_EV_SEED: return sizeof(struct pl_seed);
+	case PL_EV_SELECT: return sizeof(struct pl_select);
 	case PL_EV_SCHED: return sizeof(struct pl_sched_end);
 	case PL_EV_STATE: return sizeof(struct pl_state);
 	case PL_EV_LOST: return sizeof(struct pl_lost);
@@ -24,55 +25,72 @@ static size_t fixed_size(uint32_t type)
 
 /* Variable parts: the lengths in the fixed part must add up to the size. */
 static int decode_strings(struct pl_event *ev, const char *tail, size_t avail,
-			  uint32_t fname_len, uint32_t argv_len, uint32_t cwd_len,
-			  uint32_t flags)
+			  uint32_t fname_len, uint32_t argv_len, uint32_t flags)
 {
-	if ((uint64_t)fname_len + argv_len + cwd_len != avail ||
-	    cwd_len > PL_CWD_MAX + PL_CWD_NAME_MAX)
+	if ((uint64_t)fname_len + argv_len != avail)
 		return -EINVAL;
 	ev->filename = tail;
 	ev->filename_len = fname_len;
 	ev->argv = tail + fname_len;
 	ev->argv_len = argv_len;
-	ev->cwd = cwd_len ? tail + fname_len + argv_len : NULL;
-	ev->cwd_len = cwd_len;
 	ev->exec_flags = flags;
 	return 0;
 }
 
 size_t pl_cwd_path(const struct pl_event *ev, char *buf, size_t size)
 {
-	size_t ends[PL_CWD_DEPTH * 2], n = 0, len = 0, i;
-	const char *p = ev->cwd;
+	size_t len = 0;
 
-	/* no names: the root itself */
-	if (ev->type != PL_EV_EXEC || !size)
+	if (ev->type != PL_EV_EXEC || !ev->cwd_len || size < 5)
 		return 0;
-	/* the names, from the directory up */
-	for (i = 0; p && i < ev->cwd_len && n < sizeof(ends) / sizeof(ends[0]); i++)
-		if (!p[i])
-			ends[n++] = i;
-	if (size < 5)
-		return 0;
+	/* the kernel kept the deepest part of a cut path */
 	if (ev->exec_flags & PL_EXEC_CWD_TRUNC) {
 		memcpy(buf, "...", 3);
 		len = 3;
-	} else if (!n) {
-		memcpy(buf, "/", 2);
-		return 1;
 	}
-	while (n--) {
-		size_t start = n ? ends[n - 1] + 1 : 0;
-		size_t nlen = ends[n] - start;
-
-		if (len + 1 + nlen >= size)
-			return 0;
-		buf[len++] = '/';
-		memcpy(buf + len, p + start, nlen);
-		len += nlen;
-	}
+	if (len + ev->cwd_len >= size)
+		return 0;
+	memcpy(buf + len, ev->cwd, ev->cwd_len);
+	len += ev->cwd_len;
 	buf[len] = '\0';
 	return len;
+}
+
+/* The argument a cut argv ends in: the complete strings before it. */
+static uint32_t count_complete(const char *argv, size_t len)
+{
+	uint32_t n = 0;
+
+	for (size_t i = 0; i < len; i++)
+		n += argv[i] == '\0';
+	return n;
+}
+
+static int decode_exec(struct pl_event *ev, const char *tail, size_t avail)
+{
+	const struct pl_exec *x = ev->exec;
+	uint64_t sum = (uint64_t)x->filename_len + x->argv_len + x->exe_len +
+		       x->interp_len + x->argv0_len + x->cwd_len;
+
+	if (sum != avail)
+		return -EINVAL;
+	ev->filename = tail;
+	ev->filename_len = x->filename_len;
+	ev->argv = tail + x->filename_len;
+	ev->argv_len = x->argv_len;
+	ev->exe = ev->argv + x->argv_len;
+	ev->exe_len = x->exe_len;
+	ev->interp = ev->exe + x->exe_len;
+	ev->interp_len = x->interp_len;
+	ev->argv0 = ev->interp + x->interp_len;
+	ev->argv0_len = x->argv0_len;
+	ev->cwd = x->cwd_len ? ev->argv0 + x->argv0_len : NULL;
+	ev->cwd_len = x->cwd_len;
+	ev->exec_flags = x->flags;
+	ev->argc = x->argc;
+	if (x->flags & PL_EXEC_ARGV_TRUNC)
+		ev->cut_index = count_complete(ev->argv, ev->argv_len);
+	return 0;
 }
 
 int pl_event_decode(const void *data, size_t size, struct pl_event *ev)
@@ -92,14 +110,13 @@ int pl_event_decode(const void *data, size_t size, struct pl_event *ev)
 
 	switch (h->type) {
 	case PL_EV_EXEC:
-		return decode_strings(ev, (const char *)data + fixed,
-				      size - fixed, ev->exec->filename_len,
-				      ev->exec->argv_len, ev->exec->cwd_len,
-				      ev->exec->flags);
+		return decode_exec(ev, (const char *)data + fixed, size - fixed);
 	case PL_EV_EXEC_FAIL:
+		ev->argc = ev->exec_fail->argc;
+		ev->cut_index = ev->exec_fail->cut_index;
 		return decode_strings(ev, (const char *)data + fixed,
 				      size - fixed, ev->exec_fail->filename_len,
-				      ev->exec_fail->argv_len, 0,
+				      ev->exec_fail->argv_len,
 				      ev->exec_fail->flags);
 	default:
 		return size == fixed ? 0 : -EINVAL;
@@ -119,6 +136,7 @@ const char *pl_event_name(const struct pl_event *ev)
 	case PL_EV_REPARENT: return "reparent";
 	case PL_EV_REAP: return "reap";
 	case PL_EV_SEED: return "seed";
+	case PL_EV_SELECT: return "selected";
 	case PL_EV_SCHED: return "sched";
 	case PL_EV_STATE: return "state";
 	case PL_EV_LOST: return "lost";

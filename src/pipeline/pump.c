@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "pipeline/pump.h"
+#include "util/names.h"
 #include "util/timefmt.h"
 
 /* How long a record waits for older ones from other CPUs. */
@@ -37,7 +38,7 @@ int pump_on_record(void *ctx, void *data, size_t size)
 		return 0;
 	}
 	if (reorder_push(&p->reorder, h->ts_ns, data, size))
-		p->lost++;	/* out of memory: counted, never silent */
+		pump_note_loss(p, PL_LOSS_LOADER_ALLOC);	/* never silent */
 	return 0;
 }
 
@@ -50,26 +51,55 @@ static int emit_record(const void *rec, size_t size, void *ctx)
 		p->malformed++;
 		return 0;
 	}
-	if (ev.type == PL_EV_LOST)
+	if (ev.type == PL_EV_LOST) {
 		p->lost += ev.lost->count;
-	else
+		for (uint32_t k = 0; k < PL_LOSS_KINDS; k++)
+			p->losses[k] += pl_lost_kind(ev.lost, k);
+	} else {
 		p->events++;
+	}
 	p->on_event(p->ctx, &ev);
 	return 0;
 }
 
-/* The kernel's new losses become a PL_EV_LOST record in the stream. */
+void pump_note_loss(struct pump *p, uint32_t kind)
+{
+	if (kind < PL_LOSS_KINDS)
+		p->pending[kind]++;
+}
+
+void pump_settle(struct pump *p)
+{
+	for (uint32_t k = 0; k < PL_LOSS_KINDS; k++) {
+		p->losses[k] += p->pending[k];
+		p->lost += p->pending[k];
+		p->pending[k] = 0;
+	}
+}
+
+/* The kernel's new losses and ours become one PL_EV_LOST record. */
 static void check_lost(struct pump *p, bool final)
 {
 	struct pl_lost rec;
 
-	if (!tracer_lost(p->tracer, &rec, final))
+	tracer_lost(p->tracer, &rec, final);
+	for (uint32_t k = 0; k < PL_LOSS_KINDS; k++) {
+		rec.by_type[PL_LOST_KIND_BASE + k] += p->pending[k];
+		rec.count += p->pending[k];
+		p->pending[k] = 0;
+	}
+	if (!rec.count)
 		return;
 	rec.h.ts_ns = pl_now_boot_ns();
 	rec.h.type = PL_EV_LOST;
 	rec.h.size = sizeof(rec);
-	if (reorder_push(&p->reorder, rec.h.ts_ns, &rec, sizeof(rec)))
-		p->lost += rec.count;
+	if (reorder_push(&p->reorder, rec.h.ts_ns, &rec, sizeof(rec))) {
+		/* not even this record: the totals still say it */
+		p->lost += rec.count + 1;
+		for (uint32_t k = 0; k < PL_LOSS_KINDS; k++)
+			p->losses[k] += pl_lost_kind(&rec, k);
+		p->losses[PL_LOSS_LOADER_ALLOC]++;
+	}
 }
 
 int pump_once(struct pump *p, bool final)
@@ -137,8 +167,19 @@ int pump_loop(struct pump *p, pump_stop_fn stop, const uint64_t *deadline,
 
 void pump_print_totals(const struct pump *p)
 {
+	const char *sep = " (";
+
 	fprintf(stderr, "proclife: %llu events, %llu lost",
 		(unsigned long long)p->events, (unsigned long long)p->lost);
+	for (uint32_t k = 0; k < PL_LOSS_KINDS; k++) {
+		if (!p->losses[k])
+			continue;
+		fprintf(stderr, "%s%s %llu", sep, pl_loss_kind_name(k),
+			(unsigned long long)p->losses[k]);
+		sep = ", ";
+	}
+	if (sep[0] == ',')
+		fputc(')', stderr);
 	if (p->malformed)
 		fprintf(stderr, ", %llu malformed",
 			(unsigned long long)p->malformed);

@@ -32,6 +32,8 @@ struct pump {
 	void *ctx;
 	uint64_t events;	/* events handed to the sinks */
 	uint64_t lost;		/* the kernel's losses, plus our allocation failures */
+	uint64_t losses[PL_LOSS_KINDS];	/* the same by kind (enum pl_loss_kind) */
+	uint64_t pending[PL_LOSS_KINDS];	/* ours, not yet in a lost record */
 	uint64_t malformed;	/* records that failed to decode */
 };
 
@@ -50,7 +52,14 @@ int pump_once(struct pump *p, bool final);
  * place during each wait only (see cli/signals.h). */
 int pump_loop(struct pump *p, pump_stop_fn stop, const uint64_t *deadline,
 	      const sigset_t *sigmask);
-/* "proclife: N events, N lost[, N malformed][, N out of order]" on stderr. */
+/* A loss in user space (enum pl_loss_kind: loader or timeline memory):
+ * reported in the next lost record, like the kernel's. */
+void pump_note_loss(struct pump *p, uint32_t kind);
+/* The trace is over: losses noted after the last lost record go into the
+ * totals (and the document) all the same. */
+void pump_settle(struct pump *p);
+/* "proclife: N events, N lost[ (KIND N, ...)][, N malformed][, N out of
+ * order]" on stderr. */
 void pump_print_totals(const struct pump *p);
 
 #endif

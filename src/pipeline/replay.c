@@ -115,35 +115,35 @@ static ssize_t strings(const struct jv *o, char *out, size_t room,
 	return (ssize_t)used;
 }
 
-/* "/a/b/c" (or ".../b/c" when cut) back to the record's "c\0b\0a\0". */
-static ssize_t cwd_names(const char *path, char *out, size_t room)
+/* The path as the kernel gave it ("..." of a cut one is ours). */
+static ssize_t cwd_path(const char *path, char *out, size_t room)
 {
-	size_t len, used = 0;
-	const char *end;
+	size_t len;
 
 	if (!path)
 		return 0;
 	if (!strncmp(path, "...", 3))
 		path += 3;
 	len = strlen(path);
-	end = path + len;
-	while (end > path) {
-		const char *slash = end;
-		size_t n;
+	if (len > room)
+		return -1;
+	memcpy(out, path, len);
+	return (ssize_t)len;
+}
 
-		while (slash > path && slash[-1] != '/')
-			slash--;
-		n = (size_t)(end - slash);
-		if (n) {
-			if (used + n + 1 > room)
-				return -1;
-			memcpy(out + used, slash, n);
-			used += n;
-			out[used++] = '\0';
-		}
-		end = slash > path ? slash - 1 : path;
-	}
-	return (ssize_t)used;
+/* A raw string of an exec record appended at *used; its length, or -1. */
+static ssize_t raw_str(const struct jv *raw, const char *key, char *out,
+		       size_t room)
+{
+	size_t len = 0;
+	const char *s = jv_str(raw, key, &len);
+
+	if (!s)
+		return 0;
+	if (len > room)
+		return -1;
+	memcpy(out, s, len);
+	return (ssize_t)len;
 }
 
 static uint32_t exec_flags(const struct jv *o)
@@ -156,6 +156,7 @@ static uint32_t exec_flags(const struct jv *o)
 
 static ssize_t exec_record(const struct jv *o, void *buf, size_t size)
 {
+	const struct jv *raw = jv_get(o, "raw");
 	int64_t ret = jv_i64(o, "ret", 0);
 	size_t fixed = ret ? sizeof(struct pl_exec_fail) : sizeof(struct pl_exec);
 	uint32_t flen, alen, argc;
@@ -171,23 +172,38 @@ static ssize_t exec_record(const struct jv *o, void *buf, size_t size)
 
 		header(&e->h, o, PL_EV_EXEC_FAIL, fixed + n);
 		e->ret = (int32_t)ret;
-		e->flags = exec_flags(o);
-		e->argc = argc;
+		e->flags = (uint32_t)jv_u64(raw, "flags", exec_flags(o));
+		e->argc = (uint32_t)jv_u64(raw, "argc", argc);
+		e->cut_index = (uint32_t)jv_u64(raw, "cut_index", 0);
 		e->filename_len = flen;
 		e->argv_len = alen;
 	} else {
 		struct pl_exec *e = buf;
-		ssize_t c = cwd_names(jv_str(o, "cwd", NULL), (char *)buf + fixed + n,
-				      size - fixed - (size_t)n);
+		char *out = (char *)buf + fixed;
+		size_t room = size - fixed;
+		ssize_t x = 0, i = 0, a0 = 0, c = 0;
 
-		if (c < 0)
+		x = raw_str(raw, "exe", out + n, room - (size_t)n);
+		if (x >= 0)
+			i = raw_str(raw, "interp", out + n + x, room - (size_t)(n + x));
+		if (x >= 0 && i >= 0)
+			a0 = raw_str(raw, "argv0", out + n + x + i,
+				     room - (size_t)(n + x + i));
+		if (x >= 0 && i >= 0 && a0 >= 0)
+			c = cwd_path(jv_str(o, "cwd", NULL), out + n + x + i + a0,
+				     room - (size_t)(n + x + i + a0));
+		if (x < 0 || i < 0 || a0 < 0 || c < 0)
 			return -1;
-		n += c;
+		e->exe_len = (uint32_t)x;
+		e->interp_len = (uint32_t)i;
+		e->argv0_len = (uint32_t)a0;
 		e->cwd_len = (uint32_t)c;
+		n += x + i + a0 + c;
 		header(&e->h, o, PL_EV_EXEC, fixed + n);
 		e->old_tid = (uint32_t)jv_u64(o, "old_tid", e->h.tid);
-		e->flags = exec_flags(o);
-		e->argc = (uint32_t)jv_u64(o, "argc", argc);
+		e->flags = (uint32_t)jv_u64(raw, "flags", exec_flags(o));
+		e->argc = (uint32_t)jv_u64(raw, "argc", jv_u64(o, "argc", argc));
+		e->cut_index = (uint32_t)jv_u64(raw, "cut_index", 0);
 		e->filename_len = flen;
 		e->argv_len = alen;
 	}
@@ -230,15 +246,13 @@ static ssize_t reap_record(const struct jv *o, struct pl_reap *r)
 	size_t len = 0;
 	const char *comm;
 
-	/* a stream writes a reap line for an autoreaping exit: the exit
-	 * record holds it already */
-	if (!raw && how && !strcmp(how, "autoreap"))
-		return 0;
 	header(&r->h, o, PL_EV_REAP, sizeof(*r));
-	r->exit_ns = jv_u64(o, "exit_ns", r->h.ts_ns);
-	r->source = (uint32_t)jv_u64(raw, "source", how && !strcmp(how, "autoreap") ?
-				     PL_REAP_RELEASE : PL_REAP_WAIT);
+	r->exit_ns = jv_u64(raw, "exit_ns", jv_u64(o, "exit_ns", r->h.ts_ns));
+	r->how = (uint32_t)jv_u64(raw, "how", how && !strcmp(how, "autoreap") ?
+				  PL_REAP_AUTOREAP : PL_REAP_WAIT);
 	r->status = (uint32_t)jv_u64(raw, "status", 0);
+	r->flags = (uint32_t)jv_u64(raw, "flags", PL_REAP_EXIT_KNOWN |
+				    (jv_bool(o, "exact", false) ? PL_REAP_EXACT : 0));
 	if (by && by->type == JV_OBJ) {
 		r->reaper_pid = (uint32_t)jv_u64(by, "pid", 0);
 		r->reaper_tid = (uint32_t)jv_u64(by, "tid", r->reaper_pid);
@@ -251,6 +265,7 @@ static ssize_t reap_record(const struct jv *o, struct pl_reap *r)
 static ssize_t lost_record(const struct jv *o, struct pl_lost *l)
 {
 	const struct jv *by = jv_get(o, "by_event");
+	const struct jv *kinds = jv_get(o, "by_kind");
 
 	header(&l->h, o, PL_EV_LOST, sizeof(*l));
 	l->count = jv_u64(o, "count", 0);
@@ -279,6 +294,15 @@ static ssize_t lost_record(const struct jv *o, struct pl_lost *l)
 		if (m->type == JV_NUM && !m->neg)
 			l->by_type[t] = m->u;
 	}
+	for (size_t i = 0; kinds && kinds->type == JV_OBJ && i < kinds->n; i++) {
+		const struct jv *m = &kinds->items[i];
+
+		/* a full ring is the sum of by_event: no slot of its own */
+		for (uint32_t k = 1; k < PL_LOSS_KINDS; k++)
+			if (!strcmp(m->key, pl_loss_kind_name(k)) &&
+			    m->type == JV_NUM && !m->neg)
+				l->by_type[PL_LOST_KIND_BASE + k] = m->u;
+	}
 	return sizeof(*l);
 }
 
@@ -296,6 +320,14 @@ ssize_t replay_record(const struct jv *o, void *buf, size_t size)
 		header(&s->h, o, PL_EV_SEED, sizeof(*s));
 		s->task_start_ns = jv_u64(o, "task_start_ns", s->h.start_ns);
 		s->flags = (uint32_t)jv_u64(o, "flags", 0);
+		s->exit_code = (uint32_t)jv_u64(o, "exit_code", 0);
+		return sizeof(*s);
+	}
+	if (rec && !strcmp(rec, "select")) {
+		struct pl_select *s = buf;
+
+		header(&s->h, o, PL_EV_SELECT, sizeof(*s));
+		s->reason = (uint32_t)jv_u64(o, "reason", 0);
 		return sizeof(*s);
 	}
 	if (rec && !strcmp(rec, "sched")) {
@@ -318,6 +350,8 @@ ssize_t replay_record(const struct jv *o, void *buf, size_t size)
 		header(&f->h, o, PL_EV_FORK, sizeof(*f));
 		f->kind = (uint32_t)jv_u64(raw, "kind", kind ? kind : PL_BIRTH_FORK);
 		f->clone_flags = jv_u64(raw, "clone_flags", 0);
+		f->creator_pid = (uint32_t)jv_u64(raw, "creator_pid",
+						  jv_u64(o, "created_by_pid", f->h.ppid));
 		f->task_start_ns = jv_u64(o, "task_start_ns", f->h.start_ns);
 		f->parent_tid = (uint32_t)jv_u64(o, "parent_tid", 0);
 		f->exit_signal = (int32_t)jv_i64(o, "exit_signal", 0);

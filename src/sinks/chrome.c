@@ -319,8 +319,11 @@ static void exec_instant(struct chrome *c, const struct tl_process *p,
 		.argv = tl_exec_argv(e), .argv_len = e->argv_len,
 		.ret = e->ret,
 		.old_tid = e->old_tid != e->tid && !e->ret ? e->old_tid : 0,
+		.argc = e->argc, .flags = e->flags, .cut_index = e->cut_index,
+		.exe = tl_exec_exe(e), .exe_len = e->exe_len,
+		.interp = tl_exec_interp(e), .interp_len = e->interp_len,
+		.argv0 = tl_exec_argv0(e), .argv0_len = e->argv0_len,
 	});
-	json_exec_truncation(j, e->flags);
 	json_obj_end(j);
 	json_obj_end(j);
 }

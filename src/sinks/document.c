@@ -121,6 +121,11 @@ static void write_trace(struct json *j, const struct pl_trace_info *info)
 		json_null(j);
 	}
 	write_filters(j, &info->filters);
+	json_key(j, "losses");
+	json_obj_begin(j);
+	for (uint32_t k = 0; k < PL_LOSS_KINDS; k++)
+		json_kv_u64(j, pl_loss_kind_name(k), info->losses[k]);
+	json_obj_end(j);
 	json_kv_u64(j, "events", info->events);
 	json_kv_u64(j, "lost_events", info->lost);
 	json_obj_end(j);
@@ -166,12 +171,16 @@ static void write_execs(struct json *j, const struct tl_process *p)
 			.argv = tl_exec_argv(e), .argv_len = e->argv_len,
 			.ret = e->ret,
 			.old_tid = e->old_tid != p->pid ? e->old_tid : 0,
+			.argc = e->argc, .flags = e->flags,
+			.cut_index = e->cut_index,
+			.exe = tl_exec_exe(e), .exe_len = e->exe_len,
+			.interp = tl_exec_interp(e), .interp_len = e->interp_len,
+			.argv0 = tl_exec_argv0(e), .argv0_len = e->argv0_len,
 		});
 		if (tl_exec_cwd(e))
 			json_kv_strn(j, "cwd", tl_exec_cwd(e), e->cwd_len);
 		if (e->flags & PL_EXEC_CWD_TRUNC)
 			json_kv_bool(j, "cwd_truncated", true);
-		json_exec_truncation(j, e->flags);
 		json_obj_end(j);
 	}
 	json_arr_end(j);
@@ -312,7 +321,7 @@ static void write_gaps(struct json *j, const struct tl_process *p)
 
 static void write_process(struct json *j, const struct tl_process *p)
 {
-	bool exited = p->flags & TL_PROC_EXITED;
+	bool exited = p->flags & TL_PROC_EXIT_NS;
 	bool reaped = p->flags & TL_PROC_REAPED;
 
 	json_obj_begin(j);
@@ -328,6 +337,13 @@ static void write_process(struct json *j, const struct tl_process *p)
 	kv_opt_u64(j, "reap_ns", reaped, p->reap_ns);
 	json_kv_str(j, "comm", p->comm);
 	json_kv_u64(j, "uid", p->uid);
+	/* the process that called clone(): the parent unless CLONE_PARENT */
+	kv_opt_u64(j, "created_by_pid", p->created_by_pid != 0, p->created_by_pid);
+	if (reaped)
+		json_kv_bool(j, "reap_exact", p->flags & TL_PROC_REAP_EXACT);
+	else
+		json_kv_null(j, "reap_exact");
+	json_kv_bool(j, "selected_late", p->flags & TL_PROC_SELECTED_LATE);
 	write_execs(j, p);
 	write_renames(j, p);
 	write_exit(j, p);

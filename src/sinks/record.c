@@ -3,6 +3,7 @@
 
 #include "sinks/record.h"
 #include "util/json_fields.h"
+#include "util/names.h"
 
 static size_t comm_len(const char *comm)
 {
@@ -89,6 +90,15 @@ void record_seed(struct stream *s, const struct pl_event *ev)
 	task(&s->j, ev->h);
 	json_kv_u64(&s->j, "task_start_ns", ev->seed->task_start_ns);
 	json_kv_u64(&s->j, "flags", ev->seed->flags);
+	json_kv_u64(&s->j, "exit_code", ev->seed->exit_code);
+	end(s);
+}
+
+void record_select(struct stream *s, const struct pl_event *ev)
+{
+	begin(s, "select");
+	task(&s->j, ev->h);
+	json_kv_u64(&s->j, "reason", ev->select->reason);
 	end(s);
 }
 
@@ -108,6 +118,11 @@ void record_end(struct stream *s, const struct pl_trace_info *info,
 	json_kv_u64(&s->j, "end_ns", info->end_ns);
 	json_kv_u64(&s->j, "events", info->events);
 	json_kv_u64(&s->j, "lost", info->lost);
+	json_key(&s->j, "losses");
+	json_obj_begin(&s->j);
+	for (uint32_t k = 0; k < PL_LOSS_KINDS; k++)
+		json_kv_u64(&s->j, pl_loss_kind_name(k), info->losses[k]);
+	json_obj_end(&s->j);
 	u32_list(&s->j, "selected", selected, n_selected);
 	end(s);
 }

@@ -5,7 +5,8 @@
  *   {"record":"header", ...}  the trace's facts, first
  *   {"record":"seed", ...}    a task running when the trace began
  *   {"record":"sched", ...}   a task alive at the end, its accounting
- *   {"record":"end", ...}     end time, counts, the selected processes
+ *   {"record":"select", ...}  a process selected mid-life (-c, -u)
+ *   {"record":"end", ...}     end time, counts, losses, the selected processes
  * They have no "event" key: readers of the events skip them.
  */
 #ifndef PL_RECORD_H
@@ -26,6 +27,7 @@ void record_header(struct stream *s, const struct pl_trace_info *info,
 		   bool prune, bool prune_ancestors);
 void record_seed(struct stream *s, const struct pl_event *ev);
 void record_sched(struct stream *s, const struct pl_event *ev);
+void record_select(struct stream *s, const struct pl_event *ev);
 void record_end(struct stream *s, const struct pl_trace_info *info,
 		const uint32_t *selected, size_t n_selected);
 

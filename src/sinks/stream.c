@@ -14,14 +14,6 @@
 #include "util/timefmt.h"
 #include "model/timeline.h"
 
-/* A process given to a new parent: its reaper is then a subreaper or init. */
-struct stream_reparent {
-	struct stream_reparent *next;
-	uint64_t start_ns;
-	uint32_t pid;
-	uint32_t reason;
-};
-
 void stream_init(struct stream *s, struct outbuf *ob, bool json, bool threads,
 		 int64_t boot_offset_ns)
 {
@@ -41,64 +33,7 @@ void stream_set_view(struct stream *s, const struct stream_view *v)
 
 void stream_free(struct stream *s)
 {
-	struct stream_reparent *r, *next;
-
-	for (r = s->reparented; r; r = next) {
-		next = r->next;
-		free(r);
-	}
-	s->reparented = NULL;
-}
-
-/* ---- reparent bookkeeping (few entries: a list is enough) ------------- */
-
-static void note_reparent(struct stream *s, const struct pl_header *h,
-			  uint32_t reason)
-{
-	struct stream_reparent *r;
-
-	for (r = s->reparented; r; r = r->next) {
-		if (r->pid == h->pid && r->start_ns == h->start_ns) {
-			r->reason = reason;
-			return;
-		}
-	}
-	r = malloc(sizeof(*r));
-	if (!r)
-		return;		/* the reap then says "wait": the only loss */
-	r->pid = h->pid;
-	r->start_ns = h->start_ns;
-	r->reason = reason;
-	r->next = s->reparented;
-	s->reparented = r;
-}
-
-/* Forget the process and return its reparent reason, 0 if none. */
-static uint32_t take_reparent(struct stream *s, const struct pl_header *h)
-{
-	struct stream_reparent **pp, *r;
-	uint32_t reason;
-
-	for (pp = &s->reparented; (r = *pp); pp = &r->next) {
-		if (r->pid == h->pid && r->start_ns == h->start_ns) {
-			reason = r->reason;
-			*pp = r->next;
-			free(r);
-			return reason;
-		}
-	}
-	return 0;
-}
-
-static const char *reap_how(uint32_t source, uint32_t reparent_reason)
-{
-	if (source == PL_REAP_RELEASE)
-		return "autoreap";
-	if (reparent_reason == PL_REPARENT_SUBREAPER)
-		return "subreaper";
-	if (reparent_reason == PL_REPARENT_INIT)
-		return "init";
-	return "wait";
+	(void)s;	/* nothing of its own: the outbuf is the caller's */
 }
 
 /* Thread-level events are shown with -T only. */
@@ -252,7 +187,17 @@ static void text_details(struct stream *s, const struct pl_event *ev)
 		break;
 	case PL_EV_LOST:
 		outbuf_u64(ob, ev->lost->count);
-		outbuf_puts(ob, " events lost (ring buffer full)");
+		outbuf_puts(ob, " events lost");
+		for (uint32_t k = 0, n = 0; k < PL_LOSS_KINDS; k++) {
+			if (!pl_lost_kind(ev->lost, k))
+				continue;
+			outbuf_puts(ob, n++ ? ", " : " (");
+			outbuf_puts(ob, pl_loss_kind_name(k));
+			outbuf_putc(ob, ' ');
+			outbuf_u64(ob, pl_lost_kind(ev->lost, k));
+		}
+		if (ev->lost->count)
+			outbuf_putc(ob, ')');
 		break;
 	case PL_EV_STATE:
 		outbuf_puts(ob, tl_state_name(ev->state->state));
@@ -309,22 +254,30 @@ static void text_line(struct stream *s, const struct pl_event *ev,
 	outbuf_putc(ob, ' ');
 }
 
-static void text_reap(struct stream *s, const struct pl_event *ev,
-		      const char *how, uint32_t reaper, const char *reaper_comm,
-		      uint64_t zombie_ns)
+static void text_reap(struct stream *s, const struct pl_event *ev)
 {
+	const struct pl_reap *r = ev->reap;
+	const char *how = pl_reap_how_name(r->how);
 	struct outbuf *ob = s->ob;
 
 	text_line(s, ev, "reap");
-	outbuf_puts(ob, how);
-	if (reaper) {
+	outbuf_puts(ob, how ? how : "unknown");
+	if (r->reaper_pid) {
 		outbuf_puts(ob, " by ");
-		outbuf_u64(ob, reaper);
+		outbuf_u64(ob, r->reaper_pid);
 		outbuf_putc(ob, ' ');
-		text_comm(ob, reaper_comm);
+		text_comm(ob, r->reaper_comm);
 	}
-	outbuf_puts(ob, "  zombie ");
-	text_duration(ob, zombie_ns, PL_DUR_SHORT);
+	if (r->flags & PL_REAP_STATUS) {
+		outbuf_puts(ob, "  ");
+		text_status(ob, r->status);
+	}
+	if (r->flags & PL_REAP_EXIT_KNOWN) {
+		outbuf_puts(ob, "  zombie ");
+		if (!(r->flags & PL_REAP_EXACT))
+			outbuf_puts(ob, "<= ");
+		text_duration(ob, pl_reap_zombie_ns(r), PL_DUR_SHORT);
+	}
 	outbuf_putc(ob, '\n');
 }
 
@@ -390,11 +343,16 @@ static void json_details(struct stream *s, const struct pl_event *ev)
 				json_str(j, pl_clone_flag_names[i].name);
 		json_arr_end(j);
 		json_kv_i64(j, "exit_signal", ev->fork->exit_signal);
+		/* only when it is not the parent: CLONE_PARENT */
+		if (ev->fork->kind != PL_BIRTH_THREAD && ev->fork->creator_pid &&
+		    ev->fork->creator_pid != ev->h->ppid)
+			json_kv_u64(j, "created_by_pid", ev->fork->creator_pid);
 		if (s->record) {
 			json_key(j, "raw");
 			json_obj_begin(j);
 			json_kv_u64(j, "clone_flags", ev->fork->clone_flags);
 			json_kv_u64(j, "kind", ev->fork->kind);
+			json_kv_u64(j, "creator_pid", ev->fork->creator_pid);
 			json_obj_end(j);
 		}
 		break;
@@ -407,12 +365,16 @@ static void json_details(struct stream *s, const struct pl_event *ev)
 			.old_tid = ev->type == PL_EV_EXEC &&
 				   ev->exec->old_tid != ev->h->tid ?
 				   ev->exec->old_tid : 0,
+			.argc = ev->argc, .flags = ev->exec_flags,
+			.cut_index = ev->cut_index,
+			.exe = ev->exe, .exe_len = ev->exe_len,
+			.interp = ev->interp, .interp_len = ev->interp_len,
+			.argv0 = ev->argv0, .argv0_len = ev->argv0_len,
 		});
 		if (ev->type == PL_EV_EXEC) {
 			char cwd[PL_CWD_PATH_MAX];
 			size_t n = pl_cwd_path(ev, cwd, sizeof(cwd));
 
-			json_kv_u64(j, "argc", ev->exec->argc);
 			if (n)
 				json_kv_strn(j, "cwd", cwd, n);
 			else
@@ -420,9 +382,20 @@ static void json_details(struct stream *s, const struct pl_event *ev)
 			if (ev->exec_flags & PL_EXEC_CWD_TRUNC)
 				json_kv_bool(j, "cwd_truncated", true);
 		}
-		if (ev->exec_flags & PL_EXEC_AT)
-			json_kv_bool(j, "execveat", true);
-		json_exec_truncation(j, ev->exec_flags);
+		if (s->record) {
+			/* what the readable fields leave out or reshape */
+			json_key(j, "raw");
+			json_obj_begin(j);
+			json_kv_u64(j, "flags", ev->exec_flags);
+			json_kv_u64(j, "argc", ev->argc);
+			json_kv_u64(j, "cut_index", ev->cut_index);
+			json_kv_strn(j, "exe", ev->exe ? ev->exe : "", ev->exe_len);
+			json_kv_strn(j, "interp", ev->interp ? ev->interp : "",
+				     ev->interp_len);
+			json_kv_strn(j, "argv0", ev->argv0 ? ev->argv0 : "",
+				     ev->argv0_len);
+			json_obj_end(j);
+		}
 		break;
 	case PL_EV_COMM:
 		json_kv_strn(j, "old_comm", ev->comm->old_comm,
@@ -468,7 +441,7 @@ static void json_details(struct stream *s, const struct pl_event *ev)
 		json_kv_u64(j, "count", ev->lost->count);
 		json_key(j, "by_event");
 		json_obj_begin(j);
-		for (uint32_t t = 1; t < PL_LOST_SLOTS; t++) {
+		for (uint32_t t = 1; t < PL_LOST_KIND_BASE; t++) {
 			struct pl_event tmp = { .type = t };
 			struct pl_fork f = { .kind = PL_BIRTH_FORK };
 
@@ -479,36 +452,64 @@ static void json_details(struct stream *s, const struct pl_event *ev)
 				    pl_event_name(&tmp), ev->lost->by_type[t]);
 		}
 		json_obj_end(j);
+		json_key(j, "by_kind");
+		json_obj_begin(j);
+		for (uint32_t k = 0; k < PL_LOSS_KINDS; k++)
+			if (pl_lost_kind(ev->lost, k))
+				json_kv_u64(j, pl_loss_kind_name(k),
+					    pl_lost_kind(ev->lost, k));
+		json_obj_end(j);
 		break;
 	}
 }
 
-static void json_reap(struct stream *s, const struct pl_event *ev,
-		      const char *how, uint32_t reaper, uint32_t reaper_tid,
-		      const char *reaper_comm, uint64_t exit_ns,
-		      uint64_t zombie_ns)
+static void json_reap(struct stream *s, const struct pl_event *ev)
 {
+	const struct pl_reap *r = ev->reap;
+	const char *how = pl_reap_how_name(r->how);
 	struct json *j = &s->j;
 
 	json_common(s, ev, "reap");
-	json_kv_str(j, "how", how);
+	if (how)
+		json_kv_str(j, "how", how);
+	else
+		json_kv_null(j, "how");
 	json_key(j, "reaper");
-	if (reaper) {
+	if (r->reaper_pid) {
 		json_obj_begin(j);
-		json_kv_u64(j, "pid", reaper);
-		json_kv_u64(j, "tid", reaper_tid);
-		json_kv_strn(j, "comm", reaper_comm, comm_len(reaper_comm));
+		json_kv_u64(j, "pid", r->reaper_pid);
+		if (r->reaper_tid)
+			json_kv_u64(j, "tid", r->reaper_tid);
+		else
+			json_kv_null(j, "tid");
+		json_kv_strn(j, "comm", r->reaper_comm, comm_len(r->reaper_comm));
 		json_obj_end(j);
 	} else {
 		json_null(j);
 	}
-	json_kv_u64(j, "exit_ns", exit_ns);
-	json_kv_u64(j, "zombie_ns", zombie_ns);
-	if (s->record && ev->type == PL_EV_REAP) {
+	json_kv_bool(j, "exact", r->flags & PL_REAP_EXACT);
+	if (r->flags & PL_REAP_STATUS) {
+		json_exit_fields(j, r->status);
+	} else {
+		json_kv_null(j, "code");
+		json_kv_null(j, "signal");
+		json_kv_null(j, "core_dumped");
+	}
+	if (r->flags & PL_REAP_EXIT_KNOWN) {
+		json_kv_u64(j, "exit_ns", r->exit_ns);
+		/* one clamp for both forms: a bad exit time must not wrap */
+		json_kv_u64(j, "zombie_ns", pl_reap_zombie_ns(r));
+	} else {
+		json_kv_null(j, "exit_ns");
+		json_kv_null(j, "zombie_ns");
+	}
+	if (s->record) {
 		json_key(j, "raw");
 		json_obj_begin(j);
-		json_kv_u64(j, "source", ev->reap->source);
-		json_kv_u64(j, "status", ev->reap->status);
+		json_kv_u64(j, "how", r->how);
+		json_kv_u64(j, "status", r->status);
+		json_kv_u64(j, "flags", r->flags);
+		json_kv_u64(j, "exit_ns", r->exit_ns);
 		json_obj_end(j);
 	}
 	json_obj_end(j);
@@ -517,54 +518,28 @@ static void json_reap(struct stream *s, const struct pl_event *ev,
 
 /* ---- dispatch --------------------------------------------------------- */
 
-static void write_reap(struct stream *s, const struct pl_event *ev,
-		       const char *how, uint32_t reaper, uint32_t reaper_tid,
-		       const char *reaper_comm, uint64_t exit_ns)
-{
-	/* one clamp for both forms: a bad exit time must not wrap around */
-	uint64_t zombie = ev->h->ts_ns >= exit_ns ? ev->h->ts_ns - exit_ns : 0;
-
-	if (s->json)
-		json_reap(s, ev, how, reaper, reaper_tid, reaper_comm, exit_ns,
-			  zombie);
-	else
-		text_reap(s, ev, how, reaper, reaper_comm, zombie);
-	s->lines++;
-}
-
-static void write_autoreap(struct stream *s, const struct pl_event *ev)
-{
-	take_reparent(s, ev->h);
-	if ((s->view.events & SV_REAP) && !s->view.failed_only)
-		write_reap(s, ev, "autoreap", 0, 0, "", ev->h->ts_ns);
-}
-
 void stream_event(struct stream *s, const struct pl_event *ev)
 {
 	const char *name = pl_event_name(ev);
 
-	if (ev->type == PL_EV_SEED || ev->type == PL_EV_SCHED)
+	/* a late selection only tells the model nothing was lost */
+	if (ev->type == PL_EV_SEED || ev->type == PL_EV_SCHED ||
+	    ev->type == PL_EV_SELECT)
 		return;
-	if (ev->type == PL_EV_REPARENT)
-		note_reparent(s, ev->h, ev->reparent->reason);
-
 	if (ev->type == PL_EV_REAP) {
-		const struct pl_reap *r = ev->reap;
-		const char *how = reap_how(r->source, take_reparent(s, ev->h));
-
-		if (stream_view_shows(&s->view, ev))
-			write_reap(s, ev, how, r->reaper_pid, r->reaper_tid,
-				   r->reaper_comm, r->exit_ns);
+		if (stream_view_shows(&s->view, ev)) {
+			if (s->json)
+				json_reap(s, ev);
+			else
+				text_reap(s, ev);
+			s->lines++;
+		}
 		return;
 	}
 	if (is_thread_event(ev) && !s->threads)
 		return;
-	if (!stream_view_shows(&s->view, ev)) {
-		/* an autoreap's reap line may be asked for without its exit */
-		if (ev->type == PL_EV_EXIT && (ev->exit->flags & PL_EXIT_AUTOREAP))
-			write_autoreap(s, ev);
+	if (!stream_view_shows(&s->view, ev))
 		return;
-	}
 
 	if (s->json) {
 		json_common(s, ev, name);
@@ -577,10 +552,6 @@ void stream_event(struct stream *s, const struct pl_event *ev)
 		outbuf_putc(s->ob, '\n');
 	}
 	s->lines++;
-
-	/* released at once: the reap is the exit itself */
-	if (ev->type == PL_EV_EXIT && (ev->exit->flags & PL_EXIT_AUTOREAP))
-		write_autoreap(s, ev);
 }
 
 /* ---- the sinks: text and jsonl ----------------------------------------- */
@@ -665,6 +636,9 @@ static int stream_sink_event(struct pl_sink *s, const struct pl_event *ev)
 	} else if (ev->type == PL_EV_SCHED) {
 		if (st->record)
 			record_sched(st, ev);
+	} else if (ev->type == PL_EV_SELECT) {
+		if (st->record)
+			record_select(st, ev);
 	} else {
 		stream_event(st, ev);
 	}

@@ -11,8 +11,6 @@
 #include "util/json.h"
 #include "util/outbuf.h"
 
-struct stream_reparent;
-
 struct stream {
 	struct outbuf *ob;	/* the caller's */
 	struct json j;
@@ -20,8 +18,6 @@ struct stream {
 	bool threads;		/* show thread-level events */
 	int64_t boot_offset_ns;
 	uint64_t lines;
-	/* reparented processes awaiting their reap: to tell "how" */
-	struct stream_reparent *reparented;
 	struct stream_view view;	/* every event, by default */
 	/* a JSON Lines record (-o x.jsonl): "raw" fields that the readable
 	 * ones lose, so proclife report can rebuild the trace exactly */

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <string.h>
+
 #include <sys/wait.h>
 
 #include "pipeline/event.h"
@@ -68,6 +70,35 @@ void json_argv(struct json *j, const char *key, const char *argv, size_t len)
 	json_arr_end(j);
 }
 
+/* What the exec ran and what was cut: each field only when it applies. */
+static void json_exec_identity(struct json *j, const struct json_exec *x)
+{
+	size_t first = x->argv_len ? strnlen(x->argv, x->argv_len) : 0;
+
+	if (x->exe_len)
+		json_kv_strn(j, "exe", x->exe, x->exe_len);
+	if (x->flags & PL_EXEC_SCRIPT) {
+		json_kv_strn(j, "script", x->filename, x->filename_len);
+		json_kv_strn(j, "interpreter", x->interp, x->interp_len);
+	}
+	/* the caller's own argv[0], when the new image lost it (#!) */
+	if (x->argv0_len && (x->argv0_len != first ||
+			     memcmp(x->argv0, x->argv, first)))
+		json_kv_strn(j, "caller_argv0", x->argv0, x->argv0_len);
+	if (x->flags & PL_EXEC_AT)
+		json_kv_bool(j, "execveat", true);
+	if (x->flags & PL_EXEC_FILENAME_TRUNC)
+		json_kv_bool(j, "filename_truncated", true);
+	if (x->flags & PL_EXEC_EXE_TRUNC)
+		json_kv_bool(j, "exe_truncated", true);
+	if (x->flags & PL_EXEC_ARGV_TRUNC) {
+		json_kv_bool(j, "argv_truncated", true);
+		json_kv_u64(j, "argv_cut_index", x->cut_index);
+	}
+	if (x->flags & PL_EXEC_ARGV_UNREADABLE)
+		json_kv_bool(j, "argv_unreadable", true);
+}
+
 void json_exec_fields(struct json *j, const struct json_exec *x)
 {
 	json_kv_strn(j, "filename", x->filename, x->filename_len);
@@ -83,12 +114,6 @@ void json_exec_fields(struct json *j, const struct json_exec *x)
 	}
 	if (x->old_tid)
 		json_kv_u64(j, "old_tid", x->old_tid);
-}
-
-void json_exec_truncation(struct json *j, uint32_t flags)
-{
-	if (flags & PL_EXEC_FILENAME_TRUNC)
-		json_kv_bool(j, "filename_truncated", true);
-	if (flags & PL_EXEC_ARGV_TRUNC)
-		json_kv_bool(j, "argv_truncated", true);
+	json_kv_u64(j, "argc", x->argc);
+	json_exec_identity(j, x);
 }

@@ -4,6 +4,9 @@
 #ifndef PL_JSON_FIELDS_H
 #define PL_JSON_FIELDS_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include "util/json.h"
 #include "proclife.h"
 
@@ -17,19 +20,32 @@ void json_argv(struct json *j, const char *key, const char *argv, size_t len);
 
 /* One exec, as the stream, the document and the chrome trace write it. */
 struct json_exec {
-	const char *filename;
+	const char *filename;	/* what the caller named */
 	size_t filename_len;
 	const char *argv;	/* NUL-terminated strings */
 	size_t argv_len;
 	int32_t ret;		/* 0, or -errno of a failed exec */
 	uint32_t old_tid;	/* 0: not written */
+	uint32_t argc;
+	uint32_t flags;		/* PL_EXEC_* */
+	uint32_t cut_index;	/* with PL_EXEC_ARGV_TRUNC */
+	const char *exe;	/* the real path of what ran (0 bytes: none) */
+	size_t exe_len;
+	const char *interp;	/* with PL_EXEC_SCRIPT: the script's path */
+	size_t interp_len;
+	const char *argv0;	/* the caller's argv[0] (0 bytes: unknown) */
+	size_t argv0_len;
 };
 
-/* "filename", "argv", "ret", "errno" (failed execs: the name, or null),
- * "old_tid" when given; then json_exec_truncation(j, x->flags). */
+/*
+ * "filename", "argv", "ret", "errno" (failed execs: the name, or null),
+ * "old_tid" when given, "argc"; then what ran and what was cut, each
+ * only when it applies: "exe", "script", "interpreter", "caller_argv0"
+ * (when it differs from argv[0]), "execveat", "filename_truncated",
+ * "exe_truncated", "argv_truncated" with "argv_cut_index",
+ * "argv_unreadable".
+ */
 void json_exec_fields(struct json *j, const struct json_exec *x);
-/* "filename_truncated" / "argv_truncated": true, when so (PL_EXEC_*). */
-void json_exec_truncation(struct json *j, uint32_t flags);
 
 /* "code", "signal", "core_dumped" of a wait status (WIFSIGNALED...) */
 void json_exit_fields(struct json *j, uint32_t status);

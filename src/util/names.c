@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 
 #include "proclife.h"
+#include "proclife.h"
 #include "util/names.h"
 
 const struct pl_flag_name pl_clone_flag_names[] = {
@@ -155,4 +156,32 @@ const char *pl_birth_name(uint32_t kind)
 	case PL_BIRTH_KTHREAD: return "kthread";
 	}
 	return "unknown";
+}
+
+const char *pl_reap_how_name(uint32_t how)
+{
+	switch (how) {
+	case PL_REAP_WAIT: return "wait";
+	case PL_REAP_SUBREAPER: return "subreaper";
+	case PL_REAP_INIT: return "init";
+	case PL_REAP_AUTOREAP: return "autoreap";
+	case PL_REAP_NS_TEARDOWN: return "ns_teardown";
+	}
+	return NULL;
+}
+
+const char *pl_loss_kind_name(uint32_t kind)
+{
+	static const char *const names[PL_LOSS_KINDS] = {
+		[PL_LOSS_RING_FULL] = "ring_full",
+		[PL_LOSS_ARGV_UNREADABLE] = "argv_unreadable",
+		[PL_LOSS_REPARENT_LIMIT] = "reparent_limit",
+		[PL_LOSS_TRACKED_FULL] = "tracked_full",
+		[PL_LOSS_ZOMBIES_FULL] = "zombies_full",
+		[PL_LOSS_NS_DEEP] = "ns_deep",
+		[PL_LOSS_LOADER_ALLOC] = "loader_alloc",
+		[PL_LOSS_TIMELINE_ALLOC] = "timeline_alloc",
+	};
+
+	return kind < PL_LOSS_KINDS ? names[kind] : NULL;
 }

@@ -31,4 +31,11 @@ const char *pl_birth_name(uint32_t kind);
 /* "ENOENT" for a known errno (positive), NULL otherwise. */
 const char *pl_errno_name(int err);
 
+/* "wait", "subreaper", "init", "autoreap", "ns_teardown" for an enum
+ * pl_reap_how; NULL otherwise. */
+const char *pl_reap_how_name(uint32_t how);
+/* "ring_full", "argv_unreadable", ... for an enum pl_loss_kind; NULL
+ * otherwise. */
+const char *pl_loss_kind_name(uint32_t kind);
+
 #endif

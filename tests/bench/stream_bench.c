@@ -142,7 +142,9 @@ static size_t task_records(char *buf, uint32_t pid, uint64_t ts, bool threads)
 		r->exit_ns = ts + 60000;
 		r->reaper_pid = parent;
 		r->reaper_tid = parent;
-		r->source = PL_REAP_WAIT;
+		r->how = PL_REAP_WAIT;
+		r->status = 0;
+		r->flags = PL_REAP_EXACT | PL_REAP_STATUS | PL_REAP_EXIT_KNOWN;
 		strncpy(r->reaper_comm, "workload", PL_COMM_LEN);
 		off += sizeof(*r);
 	}

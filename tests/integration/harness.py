@@ -104,3 +104,51 @@ class TracerTest(unittest.TestCase):
         events, lost = t.totals()
         self.assertEqual(lost, 0, "events were lost:\n" + t.stderr)
         self.assertEqual(t.find(event="lost"), [])
+
+
+def exit_of_stream(events, pid, start_ns):
+    """The process's exit in the stream: the exit event of its last thread."""
+    for e in events:
+        if (e["event"] == "exit" and e["pid"] == pid and e["start_ns"] == start_ns
+                and e.get("group_dead", e["tid"] == pid)):
+            return e
+    return None
+
+
+def assert_stream_matches_document(test, events, doc):
+    """One owner per fact: for every process the live JSON stream and the
+    -o document tell, both say the same exit status, reaper, how, zombie
+    time and exactness. events: the stream's events; doc: the loaded
+    timeline document. Returns the number of processes compared."""
+    reaps = {(e["pid"], e["start_ns"]): e for e in events if e["event"] == "reap"}
+    exits = {}
+    for e in events:
+        if e["event"] == "exit" and e.get("group_dead"):
+            exits[(e["pid"], e["start_ns"])] = e
+    compared = 0
+    for p in doc["processes"]:
+        key = (p["pid"], p["start_ns"])
+        reap, ex = reaps.get(key), exits.get(key)
+        what = "%s: stream %r / document %r" % (p["id"], reap, {
+            k: p.get(k) for k in ("exit", "reaper", "zombie_ns", "reap_ns", "reap_exact")})
+        if ex is not None:
+            test.assertIsNotNone(p["exit"], what)
+            test.assertEqual(p["exit"]["code"], ex.get("code"), what)
+            test.assertEqual(p["exit"]["signal"], ex.get("signal"), what)
+            test.assertEqual(p["exit_ns"], ex["t_ns"], what)
+        if reap is None:
+            test.assertTrue(p["reaper"] is None or key not in reaps, what)
+            continue
+        compared += 1
+        test.assertIsNotNone(p["reaper"], what)
+        test.assertEqual(p["reaper"]["how"], reap["how"], what)
+        test.assertEqual(p["reaper"]["pid"], (reap["reaper"] or {}).get("pid"), what)
+        test.assertEqual(p["reap_ns"], reap["t_ns"], what)
+        test.assertEqual(p["zombie_ns"], reap["zombie_ns"], what)
+        test.assertEqual(p.get("reap_exact"), reap.get("exact"), what)
+        # the reap carries the status the reaper got: the same as the exit's
+        if reap.get("code") is not None or reap.get("signal") is not None:
+            test.assertIsNotNone(p["exit"], what)
+            test.assertEqual(p["exit"]["code"], reap.get("code"), what)
+            test.assertEqual(p["exit"]["signal"], reap.get("signal"), what)
+    return compared

@@ -46,7 +46,9 @@ class ExecFail(TracerTest):
                 self.assertEqual(e["comm"], "exec_fail", e)
                 self.assertEqual(e["tid"], pid, e)
                 self.assertEqual(e["start_ns"], ok[0]["start_ns"], e)
-                self.assertNotIn("argc", e)
+                # a failed exec's argv follows the same limits as a
+                # successful one's, with the kernel's count (issue 12)
+                self.assertEqual(e["argc"], len(a["argv"]), e)
                 self.assertNotIn("old_tid", e)
         self.assertEqual([e["errno"] for e in failed], ["ENOENT", "EACCES", "ENOENT", "EBADF"])
         self.assertEqual([e["ret"] for e in failed], [-2, -13, -2, -9])

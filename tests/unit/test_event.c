@@ -100,7 +100,7 @@ static void test_fixed_records(void)
 	CHECK(pl_event_decode(&x, sizeof(x) + 8, &ev) != 0);
 }
 
-/* The cwd's names come from the directory up; the path reads down. */
+/* The cwd comes after exe, interp and argv0; a cut one reads ".../". */
 static void test_cwd_path(void)
 {
 	static char rec[sizeof(struct pl_exec) + 64];
@@ -110,11 +110,13 @@ static void test_cwd_path(void)
 
 	memset(rec, 0, sizeof(rec));
 	e->h.type = PL_EV_EXEC;
-	memcpy(rec + sizeof(*e), "/bin/ls" "ls\0" "c\0b b\0a\0", 7 + 3 + 8);
+	memcpy(rec + sizeof(*e), "/bin/ls" "ls\0" "/usr/bin/ls" "/a/b b/c",
+	       7 + 3 + 11 + 8);
 	e->filename_len = 7;
 	e->argv_len = 3;
+	e->exe_len = 11;
 	e->cwd_len = 8;
-	e->h.size = sizeof(*e) + 18;
+	e->h.size = sizeof(*e) + 29;
 	REQUIRE(pl_event_decode(rec, e->h.size, &ev) == 0);
 	CHECK_EQ_U64(pl_cwd_path(&ev, path, sizeof(path)), 8);
 	CHECK_EQ_STR(path, "/a/b b/c");
@@ -123,13 +125,12 @@ static void test_cwd_path(void)
 	REQUIRE(pl_event_decode(rec, e->h.size, &ev) == 0);
 	CHECK_EQ_U64(pl_cwd_path(&ev, path, sizeof(path)), 11);
 	CHECK_EQ_STR(path, ".../a/b b/c");
-	/* no names: the root */
+	/* none (a task without fs): no path */
 	e->flags = 0;
 	e->cwd_len = 0;
-	e->h.size = sizeof(*e) + 10;
+	e->h.size = sizeof(*e) + 21;
 	REQUIRE(pl_event_decode(rec, e->h.size, &ev) == 0);
-	CHECK_EQ_U64(pl_cwd_path(&ev, path, sizeof(path)), 1);
-	CHECK_EQ_STR(path, "/");
+	CHECK_EQ_U64(pl_cwd_path(&ev, path, sizeof(path)), 0);
 	/* lengths that do not add up are refused */
 	e->cwd_len = 4;
 	CHECK(pl_event_decode(rec, e->h.size, &ev) != 0);

@@ -332,8 +332,8 @@ static void test_lifespan_status(void)
 		/* exit lost: the reaper's wait status stands in */
 		{ 2 << 8, 0, PL_REAP_WAIT, LS_STATUS_FAIL, "exit 2" },
 		{ 15, 0, PL_REAP_WAIT, LS_STATUS_SIGNAL, "SIGTERM" },
-		/* exit lost and released without a wait: unknown */
-		{ 0, 0, PL_REAP_RELEASE, LS_STATUS_NONE, "" },
+		/* exit lost and a reap that carries no status: unknown */
+		{ 0, 0, PL_REAP_AUTOREAP, LS_STATUS_NONE, "" },
 		/* still running */
 		{ 0, 0, 0, LS_STATUS_NONE, "" },
 	};
@@ -349,7 +349,10 @@ static void test_lifespan_status(void)
 		if (cases[i].exit_seen)
 			ev_exit(tl, 20 * MS, w, 0, cases[i].status,
 				PL_EXIT_GROUP_DEAD | PL_EXIT_LEADER);
-		if (cases[i].source)
+		if (cases[i].source == PL_REAP_AUTOREAP)
+			ev_reap_full(tl, 30 * MS, w, 1, cases[i].source,
+				     cases[i].status, PL_REAP_EXACT, 0);
+		else if (cases[i].source)
 			ev_reap(tl, 30 * MS, w, 1, cases[i].source,
 				cases[i].status);
 		timeline_finish(tl, 100 * MS);

@@ -103,16 +103,21 @@ static void feed_exit(struct who w, const struct pl_exit *tmpl)
 	tl_feed(NULL, sizeof(*x));
 }
 
+/* A reap record as the kernel side sends it: how and flags (PL_REAP_*)
+ * decided there; a wait's reaper has a thread, the kernel's none. */
 static void feed_reap(struct who w, uint64_t exit_ns, uint32_t reaper,
-		      const char *reaper_comm, uint32_t source)
+		      const char *reaper_comm, uint32_t how, uint32_t status,
+		      uint32_t flags)
 {
 	struct pl_reap *r = (struct pl_reap *)tl_rec;
 
 	tl_hdr(&r->h, PL_EV_REAP, sizeof(*r), TS, w);
 	r->exit_ns = exit_ns;
 	r->reaper_pid = reaper;
-	r->reaper_tid = reaper ? reaper + 1 : 0;
-	r->source = source;
+	r->reaper_tid = reaper && how != PL_REAP_AUTOREAP ? reaper + 1 : 0;
+	r->how = how;
+	r->status = status;
+	r->flags = flags;
 	snprintf(r->reaper_comm, sizeof(r->reaper_comm), "%s", reaper_comm);
 	tl_feed(NULL, sizeof(*r));
 }
@@ -245,8 +250,9 @@ static void test_exec(void)
 		"{" ISO ",\"event\":\"exec\",\"pid\":600,\"tid\":600,\"ppid\":500,"
 		"\"uid\":1000,\"start_ns\":4000000000,\"comm\":\"sh\","
 		"\"filename\":\"/bin/sh\",\"argv\":[\"sh\",\"-c\",\"echo hi\"],"
-		"\"ret\":0,\"old_tid\":603,\"argc\":2,\"cwd\":\"/\",\"execveat\":true,"
-		"\"filename_truncated\":true,\"argv_truncated\":true}\n");
+		"\"ret\":0,\"old_tid\":603,\"argc\":2,\"execveat\":true,"
+		"\"filename_truncated\":true,\"argv_truncated\":true,"
+		"\"argv_cut_index\":2,\"cwd\":\"/\"}\n");
 	free(out);
 }
 
@@ -319,10 +325,11 @@ static void test_exec_failed(void)
 		"{" ISO ",\"event\":\"exec\",\"pid\":600,\"tid\":600,\"ppid\":500,"
 		"\"uid\":1000,\"start_ns\":4000000000,\"comm\":\"bash\","
 		"\"filename\":\"/nonexistent\",\"argv\":[\"nonexistent\",\"--x\"],"
-		"\"ret\":-2,\"errno\":\"ENOENT\"}\n"
+		"\"ret\":-2,\"errno\":\"ENOENT\",\"argc\":2}\n"
 		"{" ISO ",\"event\":\"exec\",\"pid\":600,\"tid\":600,\"ppid\":500,"
 		"\"uid\":1000,\"start_ns\":4000000000,\"comm\":\"bash\","
-		"\"filename\":\"/x\",\"argv\":[\"x\"],\"ret\":-9999,\"errno\":null}\n");
+		"\"filename\":\"/x\",\"argv\":[\"x\"],\"ret\":-9999,\"errno\":null,"
+		"\"argc\":1}\n");
 	free(out);
 }
 
@@ -455,13 +462,25 @@ static void test_reparent_and_reap_text(void)
 	REQUIRE(open_stream(false, false));
 	ev_reparent(NULL, TS, orphan, 600, PL_REPARENT_INIT);
 	ev_reparent(NULL, TS, sub, 600, PL_REPARENT_SUBREAPER);
-	feed_reap(sh, TS - 1000000, 600, "make", PL_REAP_WAIT);
-	feed_reap(reused, TS - 2500, 1, "systemd", PL_REAP_WAIT);	/* not the orphan */
-	feed_reap(orphan, TS - 4000000000ULL, 1, "systemd", PL_REAP_WAIT);
-	feed_reap(orphan, TS, 1, "systemd", PL_REAP_WAIT);	/* forgotten */
-	feed_reap(sub, TS, 0, "", PL_REAP_RELEASE);	/* released: says so */
-	feed_exit(sub, &autoreap);			/* its reap is the exit */
-	feed_reap(sh, TS + 5, 600, "make", PL_REAP_WAIT);	/* exit after reap */
+	/* the stream renders what the record says: no reparent bookkeeping */
+	feed_reap(sh, TS - 1000000, 600, "make", PL_REAP_WAIT, 0,
+		  PL_REAP_EXACT | PL_REAP_EXIT_KNOWN);
+	feed_reap(reused, TS - 2500, 1, "systemd", PL_REAP_WAIT, 0,
+		  PL_REAP_EXACT | PL_REAP_EXIT_KNOWN);
+	feed_reap(orphan, TS - 4000000000ULL, 1, "systemd", PL_REAP_INIT, 0,
+		  PL_REAP_EXACT | PL_REAP_EXIT_KNOWN);
+	/* released with no wait seen: the time is an upper bound */
+	feed_reap(orphan, TS - 3000, 1, "systemd", PL_REAP_INIT, 0,
+		  PL_REAP_EXIT_KNOWN);
+	feed_exit(sub, &autoreap);
+	/* the kernel's release at the exit, with the status it kept */
+	feed_reap(sub, TS, 400, "p", PL_REAP_AUTOREAP, 0,
+		  PL_REAP_EXACT | PL_REAP_STATUS | PL_REAP_EXIT_KNOWN);
+	/* a zombie already at the start: no exit time, no zombie time */
+	feed_reap(sub, 0, 400, "p", PL_REAP_WAIT, 9 | 0x80,
+		  PL_REAP_EXACT | PL_REAP_STATUS);
+	feed_reap(sh, TS + 5, 600, "make", PL_REAP_WAIT, 0,
+		  PL_REAP_EXACT | PL_REAP_EXIT_KNOWN);	/* exit after reap */
 	CHECK_EQ_U64(stream.lines, 10);
 	out = close_stream();
 	CHECK_EQ_STR(out,
@@ -470,10 +489,10 @@ static void test_reparent_and_reap_text(void)
 		HMS "reap     " "    601 " "    600 " "sh               " "wait by 600 make  zombie 1ms\n"
 		HMS "reap     " "    605 " "      1 " "w                " "wait by 1 systemd  zombie 2.5us\n"
 		HMS "reap     " "    605 " "      1 " "w                " "init by 1 systemd  zombie 4s\n"
-		HMS "reap     " "    605 " "      1 " "w                " "wait by 1 systemd  zombie 0ns\n"
-		HMS "reap     " "    606 " "    400 " "s                " "autoreap  zombie 0ns\n"
+		HMS "reap     " "    605 " "      1 " "w                " "init by 1 systemd  zombie <= 3us\n"
 		HMS "exit     " "    606 " "    400 " "s                " "exit 0  cpu 0ns\n"
-		HMS "reap     " "    606 " "    400 " "s                " "autoreap  zombie 0ns\n"
+		HMS "reap     " "    606 " "    400 " "s                " "autoreap by 400 p  exit 0  zombie 0ns\n"
+		HMS "reap     " "    606 " "    400 " "s                " "wait by 400 p  killed by SIGKILL (core)\n"
 		HMS "reap     " "    601 " "    600 " "sh               " "wait by 600 make  zombie 0ns\n");
 	free(out);
 }
@@ -492,11 +511,15 @@ static void test_reparent_and_reap_json(void)
 
 	REQUIRE(open_stream(true, false));
 	ev_reparent(NULL, TS, orphan, 600, PL_REPARENT_SUBREAPER);
-	feed_reap(orphan, TS - 1000000, 400, "keeper", PL_REAP_WAIT);
+	feed_reap(orphan, TS - 1000000, 400, "keeper", PL_REAP_SUBREAPER, 3 << 8,
+		  PL_REAP_EXACT | PL_REAP_STATUS | PL_REAP_EXIT_KNOWN);
 	ev_reparent(NULL, TS, orphan, 600, PL_REPARENT_INIT);
 	feed_exit(orphan, &autoreap);
+	feed_reap(orphan, TS - 1000000000, 400, "keeper", PL_REAP_AUTOREAP, 0,
+		  PL_REAP_EXACT | PL_REAP_STATUS | PL_REAP_EXIT_KNOWN);
 	/* an exit time after the reap (a corrupt record): no wrap-around */
-	feed_reap(orphan, TS + 1000, 400, "keeper", PL_REAP_WAIT);
+	feed_reap(orphan, TS + 1000, 400, "keeper", PL_REAP_WAIT, 0,
+		  PL_REAP_EXIT_KNOWN);
 	out = close_stream();
 
 	n += snprintf(expect + n, sizeof(expect) - n, common, "reparent");
@@ -505,7 +528,8 @@ static void test_reparent_and_reap_json(void)
 	n += snprintf(expect + n, sizeof(expect) - n, common, "reap");
 	n += snprintf(expect + n, sizeof(expect) - n,
 		      "\"how\":\"subreaper\",\"reaper\":{\"pid\":400,\"tid\":401,"
-		      "\"comm\":\"keeper\"},\"exit_ns\":5122456789,\"zombie_ns\":1000000}\n");
+		      "\"comm\":\"keeper\"},\"exact\":true,\"code\":3,\"signal\":null,"
+		      "\"core_dumped\":false,\"exit_ns\":5122456789,\"zombie_ns\":1000000}\n");
 	n += snprintf(expect + n, sizeof(expect) - n, common, "reparent");
 	n += snprintf(expect + n, sizeof(expect) - n,
 		      "\"old_ppid\":600,\"reason\":\"init\"}\n");
@@ -518,12 +542,14 @@ static void test_reparent_and_reap_json(void)
 		      "\"maxrss_kb\":0},\"sched\":null}\n");
 	n += snprintf(expect + n, sizeof(expect) - n, common, "reap");
 	n += snprintf(expect + n, sizeof(expect) - n,
-		      "\"how\":\"autoreap\",\"reaper\":null,\"exit_ns\":5123456789,"
-		      "\"zombie_ns\":0}\n");
+		      "\"how\":\"autoreap\",\"reaper\":{\"pid\":400,\"tid\":null,"
+		      "\"comm\":\"keeper\"},\"exact\":true,\"code\":0,\"signal\":null,"
+		      "\"core_dumped\":false,\"exit_ns\":4123456789,\"zombie_ns\":1000000000}\n");
 	n += snprintf(expect + n, sizeof(expect) - n, common, "reap");
 	n += snprintf(expect + n, sizeof(expect) - n,
 		      "\"how\":\"wait\",\"reaper\":{\"pid\":400,\"tid\":401,"
-		      "\"comm\":\"keeper\"},\"exit_ns\":5123457789,\"zombie_ns\":0}\n");
+		      "\"comm\":\"keeper\"},\"exact\":false,\"code\":null,\"signal\":null,"
+		      "\"core_dumped\":null,\"exit_ns\":5123457789,\"zombie_ns\":0}\n");
 	REQUIRE(n > 0 && (size_t)n < sizeof(expect));
 	CHECK_EQ_STR(out, expect);
 	free(out);
@@ -557,7 +583,7 @@ static void test_lost(void)
 	CHECK_EQ_STR(out,
 		HMS "lost     " "      0 " "      0 "
 		"        " "        " " "	/* no comm: 16 blank columns */
-		"12 events lost (ring buffer full)\n");
+		"12 events lost (ring_full 12)\n");
 	free(out);
 
 	REQUIRE(open_stream(true, false));
@@ -568,9 +594,9 @@ static void test_lost(void)
 	CHECK_EQ_STR(out,
 		"{" ISO ",\"event\":\"lost\",\"pid\":0,\"tid\":0,\"comm\":\"\","
 		"\"count\":12,\"by_event\":{\"fork\":5,\"exec\":3,\"exec_failed\":1,"
-		"\"exit\":2,\"state\":1}}\n"
+		"\"exit\":2,\"state\":1},\"by_kind\":{\"ring_full\":12}}\n"
 		"{" ISO ",\"event\":\"lost\",\"pid\":0,\"tid\":0,\"comm\":\"\","
-		"\"count\":0,\"by_event\":{}}\n");
+		"\"count\":0,\"by_event\":{},\"by_kind\":{}}\n");
 	free(out);
 }
 

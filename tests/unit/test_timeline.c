@@ -287,10 +287,10 @@ static void test_subreaper(void)
 	/* 703's reparent event is missing (over the kernel's limit). */
 	ev_reap(tl, 4 * MS, mid, 700, PL_REAP_WAIT, 0);
 	ev_exit(tl, 5 * MS, orphan, 0, 0, PL_EXIT_GROUP_DEAD | PL_EXIT_LEADER);
-	ev_reap(tl, 6 * MS, orphan, 700, PL_REAP_WAIT, 0);
+	ev_reap(tl, 6 * MS, orphan, 700, PL_REAP_SUBREAPER, 0);
 	lost.ppid = 1;
 	ev_exit(tl, 7 * MS, lost, 0, 0, PL_EXIT_GROUP_DEAD | PL_EXIT_LEADER);
-	ev_reap(tl, 8 * MS, lost, 1, PL_REAP_WAIT, 0);
+	ev_reap(tl, 8 * MS, lost, 1, PL_REAP_INIT, 0);
 	timeline_finish(tl, 10 * MS);
 
 	p = find(tl, 702, orphan.start);
@@ -334,7 +334,7 @@ static void test_autoreap(void)
 		PL_EXIT_GROUP_DEAD | PL_EXIT_LEADER | PL_EXIT_AUTOREAP);
 	ev_fork(tl, b.start + 2 * MS, b, PL_BIRTH_VFORK, 0x4100, 0);
 	ev_exit(tl, 5 * MS, b, 0, 0, PL_EXIT_GROUP_DEAD | PL_EXIT_LEADER);
-	ev_reap(tl, 5 * MS + 10, b, 1, PL_REAP_RELEASE, 0);
+	ev_reap(tl, 5 * MS + 10, b, 1, PL_REAP_AUTOREAP, 0);
 	timeline_finish(tl, 10 * MS);
 
 	p = find(tl, 800, a.start);
@@ -526,7 +526,8 @@ static void test_current_name_of_pre_existing(void)
 	/* the reap names the reaper as it is now */
 	tl_hdr(&rp->h, PL_EV_REAP, sizeof(*rp), 9 * MS, kid);
 	rp->reaper_pid = rp->reaper_tid = 50;
-	rp->source = PL_REAP_WAIT;
+	rp->how = PL_REAP_WAIT;
+	rp->flags = PL_REAP_EXACT | PL_REAP_EXIT_KNOWN;
 	snprintf(rp->reaper_comm, sizeof(rp->reaper_comm), "renamed-sh");
 	REQUIRE(tl_feed(tl, sizeof(*rp)) == 0);
 	/* the end-of-trace accounting reads every live task's name */

@@ -136,9 +136,9 @@ static void test_processes(void)
 	    "\"clone_flags\":[],\"start_ns\":2000000,\"exit_ns\":5000000,"
 	    "\"reap_ns\":6000000,\"comm\":\"renamed\",\"uid\":1000,");
 	HAS("\"execs\":[{\"t_ns\":2000010,\"filename\":\"/nonexistent\","
-	    "\"argv\":[\"x\"],\"ret\":-2,\"errno\":\"ENOENT\"},"
+	    "\"argv\":[\"x\"],\"ret\":-2,\"errno\":\"ENOENT\",\"argc\":1},"
 	    "{\"t_ns\":2000020,\"filename\":\"/bin/sh\","
-	    "\"argv\":[\"sh\",\"-c\",\"echo hi\"],\"ret\":0,\"cwd\":\"/\"}]");
+	    "\"argv\":[\"sh\",\"-c\",\"echo hi\"],\"ret\":0,\"argc\":3,\"cwd\":\"/\"}]");
 	HAS("\"renames\":[{\"t_ns\":2000030,\"comm\":\"renamed\"}]");
 	HAS("\"exit\":{\"code\":3,\"signal\":null,\"core_dumped\":false},"
 	    "\"reaper\":{\"pid\":100,\"how\":\"wait\"},\"zombie_ns\":1000000,"
@@ -152,7 +152,7 @@ static void test_processes(void)
 	HAS("\"created_by\":\"vfork\",\"clone_flags\":[\"CLONE_VM\",\"CLONE_VFORK\"]");
 	HAS("{\"t_ns\":3000050,\"filename\":\"/bin/crash\","
 	    "\"argv\":[\"crash\",\"\\udcff\\u0001\"],\"ret\":0,\"old_tid\":202,"
-	    "\"cwd\":\"/\",\"argv_truncated\":true}");
+	    "\"argc\":1,\"argv_truncated\":true,\"argv_cut_index\":1,\"cwd\":\"/\"}");
 	HAS("\"exit\":{\"code\":null,\"signal\":\"SIGSEGV\",\"core_dumped\":true},"
 	    "\"reaper\":{\"pid\":100,\"how\":\"autoreap\"},\"zombie_ns\":0,");
 	HAS("{\"tid\":201,\"start_ns\":3000000,\"exit_ns\":3000050,"

@@ -104,8 +104,10 @@ static inline int ev_exec(struct timeline *tl, uint64_t ts, struct who w,
 	} else {
 		struct pl_exec *x = (struct pl_exec *)tl_rec;
 
-		tl_hdr(&x->h, PL_EV_EXEC, fixed + flen + argv_len, ts, w);
+		/* the kernel walks the working directory: the root here */
+		tl_hdr(&x->h, PL_EV_EXEC, fixed + flen + argv_len + 1, ts, w);
 		x->old_tid = old_tid ? old_tid : w.pid;
+		x->cwd_len = 1;
 		x->flags = flags;
 		x->argc = argc;
 		x->filename_len = (uint32_t)flen;
@@ -113,7 +115,10 @@ static inline int ev_exec(struct timeline *tl, uint64_t ts, struct who w,
 	}
 	memcpy(tail, filename, flen);
 	memcpy(tail + flen, argv, argv_len);
-	return tl_feed(tl, fixed + flen + argv_len);
+	if (ret)
+		return tl_feed(tl, fixed + flen + argv_len);
+	tail[flen + argv_len] = '/';
+	return tl_feed(tl, fixed + flen + argv_len + 1);
 }
 
 static inline int ev_comm(struct timeline *tl, uint64_t ts, struct who w,
@@ -127,9 +132,16 @@ static inline int ev_comm(struct timeline *tl, uint64_t ts, struct who w,
 }
 
 /* status: a wait status; flags: PL_EXIT_*. */
+static inline int ev_reap_full(struct timeline *tl, uint64_t ts,
+				struct who w, uint32_t reaper, uint32_t how,
+				uint32_t status, uint32_t flags,
+				uint64_t exit_ns);
+
 static inline int ev_exit(struct timeline *tl, uint64_t ts, struct who w,
 		   uint64_t task_start, uint32_t status, uint32_t flags)
 {
+	int err;
+
 	struct pl_exit *x = (struct pl_exit *)tl_rec;
 
 	tl_hdr(&x->h, PL_EV_EXIT, sizeof(*x), ts, w);
@@ -153,7 +165,13 @@ static inline int ev_exit(struct timeline *tl, uint64_t ts, struct who w,
 	x->sched.sleep_ns = 11000;
 	x->sched.nvcsw = 2;
 	x->sched.nivcsw = 1;
-	return tl_feed(tl, sizeof(*x));
+	err = tl_feed(tl, sizeof(*x));
+	/* as the kernel side does: an autoreap's reap follows its exit */
+	if (!err && (flags & PL_EXIT_AUTOREAP))
+		err = ev_reap_full(tl, ts, w, w.ppid, PL_REAP_AUTOREAP, status,
+				   PL_REAP_EXACT | PL_REAP_STATUS |
+				   PL_REAP_EXIT_KNOWN, ts);
+	return err;
 }
 
 /* w.ppid is the new parent. */
@@ -168,21 +186,34 @@ static inline int ev_reparent(struct timeline *tl, uint64_t ts, struct who w,
 	return tl_feed(tl, sizeof(*r));
 }
 
-static inline int ev_reap(struct timeline *tl, uint64_t ts, struct who w,
-		   uint32_t reaper, uint32_t source, uint32_t status)
+static inline int ev_reap_full(struct timeline *tl, uint64_t ts,
+				struct who w, uint32_t reaper, uint32_t how,
+				uint32_t status, uint32_t flags,
+				uint64_t exit_ns)
 {
 	struct pl_reap *r = (struct pl_reap *)tl_rec;
-	const struct tl_process *by = timeline_live(tl, reaper);
+	const struct tl_process *by = tl ? timeline_live(tl, reaper) : NULL;
 
 	tl_hdr(&r->h, PL_EV_REAP, sizeof(*r), ts, w);
 	r->reaper_pid = reaper;
 	r->reaper_tid = reaper;
-	r->source = source;
+	r->how = how;
 	r->status = status;
 	/* the kernel gives the reaper's name as it is then */
 	snprintf(r->reaper_comm, sizeof(r->reaper_comm), "%.15s",
 		 by ? by->comm : "reaper");
+	r->flags = flags;
+	r->exit_ns = exit_ns;
 	return tl_feed(tl, sizeof(*r));
+}
+
+/* A reap by a wait (how: enum pl_reap_how, decided by the kernel side),
+ * carrying the exit status the zombie record kept. */
+static inline int ev_reap(struct timeline *tl, uint64_t ts, struct who w,
+		   uint32_t reaper, uint32_t how, uint32_t status)
+{
+	return ev_reap_full(tl, ts, w, reaper, how, status,
+			    PL_REAP_EXACT | PL_REAP_STATUS, 0);
 }
 
 static inline int ev_seed(struct timeline *tl, uint64_t ts, struct who w,

@@ -34,7 +34,8 @@ MS=1000000
 
 CHECKS="smoke loads fork_exec vfork_exec threads threads_without_T thread_exec
 die_signal zombie_late orphan_subreaper sigchld_ignore rename exec_fail
-failed_exec hostile_argv storm sched states timeline kernel_log"
+failed_exec hostile_argv storm sched states timeline pidns pid_reuse
+reap_nowait kernel_log"
 
 W=$(mktemp -d "${TMPDIR:-/tmp}/proclife-tests.XXXXXX") || exit 1
 [ "${PL_KEEP:-0}" = 1 ] || trap 'rm -rf "$W"' EXIT
@@ -63,6 +64,12 @@ rget() {
 { last = \$0 } END { if (jparse(last, J)) print J[\"$1\"] }" "$REP"
 }
 # rline N KEY: raw value of KEY in line N of the report
+rarr() {
+	# rarr KEY FIELD: FIELD of each element of the report's array KEY
+	"$AWK" "$(cat "$JL")
+{ last = \$0 } END { if (jparse(last, J)) { n = alen(J[\"$1\"])
+for (i = 1; i <= n; i++) if (jparse(aelem(J[\"$1\"], i), E)) print E[\"$2\"] } }" "$REP"
+}
 rline() {
 	"$AWK" "$(cat "$JL")
 NR == $1 { if (jparse(\$0, J)) print J[\"$2\"] }" "$REP"
@@ -335,9 +342,89 @@ check_sigchld_ignore() {
 	want_num "children" "$(echo $kids | wc -w)" -eq 3
 	for c in $kids; do
 		want "exit of $c" "$(jsel "$OUT" "S(\"event\") == \"exit\" && N(\"pid\") == $c" 'J["code"]')" 0
-		want "reap of $c" "$(jsel "$OUT" "S(\"event\") == \"reap\" && N(\"pid\") == $c" 'S("how") "/" J["reaper"] "/" (N("zombie_ns") <= 5000000)')" "autoreap/null/1"
+		# released by the kernel for the parent that asked it to
+		want "reap of $c" "$(jsel "$OUT" "S(\"event\") == \"reap\" && N(\"pid\") == $c" 'S("how") "/" O("reaper", "pid") "/" (N("zombie_ns") <= 5000000)')" "autoreap/$(rget parent)/1"
 	done
 	want_no_loss
+}
+
+check_pidns() {
+	# reaps in pid namespaces: the waits return namespace pids; what an
+	# exiting init leaves, the kernel kills and releases (ns_teardown)
+	trace pidns -- "$FX/pidns_reap"
+	want "status" "$STATUS" 0
+	I=$(rget init)
+	N=$(rget nested_init)
+	codes=$(rarr waited code | tr '\n' ' ')
+	k=0
+	for c in $(rarr waited pid); do
+		k=$((k + 1))
+		r=$I
+		[ $k = 4 ] && r=$N
+		code=$(echo $codes | cut -d' ' -f$k)
+		want "reap of $c" "$(jsel "$OUT" "S(\"event\") == \"reap\" && N(\"pid\") == $c" 'S("how") "/" O("reaper", "pid") "/" J["code"]')" "wait/$r/$code"
+	done
+	want_num "children waited for" "$k" -eq 4
+	k=0
+	for c in $(rarr left pid); do
+		k=$((k + 1))
+		r=$I
+		[ $k = 3 ] && r=$N
+		want "teardown of $c" "$(jsel "$OUT" "S(\"event\") == \"reap\" && N(\"pid\") == $c" 'S("how") "/" O("reaper", "pid") "/" S("signal")')" "ns_teardown/$r/SIGKILL"
+	done
+	want_num "children left to the kernel" "$k" -eq 3
+	want "nested init's reap" "$(jsel "$OUT" "S(\"event\") == \"reap\" && N(\"pid\") == $N" 'S("how") "/" O("reaper", "pid") "/" J["code"]')" "wait/$I/15"
+	want_num "reparents to oneself" "$(jcount "$OUT" 'S("event") == "reparent" && J["ppid"] == J["old_ppid"]')" -eq 0
+	# release_task is the release itself: no reap is only bounded
+	# (the tracepoint hooks see an in-kernel wait at the free)
+	[ "$HOOKS" = fentry ] &&
+		want_num "fentry: bounded reaps" "$(jcount "$OUT" 'S("event") == "reap" && J["exact"] != "true"')" -eq 0
+	want_no_loss
+}
+
+check_reap_nowait() {
+	# a release no wait syscall shows (io_uring's waitid, 6.7+): the
+	# parent is the reaper; release_task sees it exactly, the
+	# tracepoints at the free (bounded)
+	trace reap_nowait -- "$FX/reap_nowait" iouring
+	if [ "$(rget supported)" = false ]; then
+		echo "    (no IORING_OP_WAITID on this kernel: nothing to check)"
+		return
+	fi
+	want "status" "$STATUS" 0
+	C=$(rget child)
+	P=$(rget parent)
+	sel="S(\"event\") == \"reap\" && N(\"pid\") == $C"
+	want_one "reap" "$sel"
+	want "reap" "$(jsel "$OUT" "$sel" 'S("how") "/" O("reaper", "pid") "/" J["code"]')" "wait/$P/21"
+	rt=$(jsel "$OUT" "$sel" 'J["t_ns"]')
+	want_num "reap not before the submit" "$rt" -ge "$(rget submit_ns)"
+	if [ "$HOOKS" = fentry ]; then
+		want "fentry: exact" "$(jsel "$OUT" "$sel" 'J["exact"]')" true
+		want_num "fentry: reap by the completion" "$rt" -le "$(rget complete_ns)"
+	fi
+	want_no_loss
+}
+
+check_pid_reuse() {
+	# a pid reused before its first task's free: both lives whole, with
+	# and without a filter
+	for mode in cmd comm; do
+		opts=
+		[ $mode = comm ] && opts="-c pid_reuse_fast"
+		# shellcheck disable=SC2086 # opts are split on purpose
+		trace pid_reuse_$mode $opts -- "$FX/pid_reuse_fast"
+		want "$mode: status" "$STATUS" 0
+		X=$(rget pid)
+		P=$(rget parent)
+		G=$(rline 1 grandchild)
+		want "$mode: reused" "$(rget reused)" true
+		want_num "$mode: lives of $X" "$(jcount "$OUT" "S(\"event\") == \"fork\" && N(\"pid\") == $X")" -eq 2
+		want "$mode: exits of $X" "$(jsel "$OUT" "S(\"event\") == \"exit\" && N(\"pid\") == $X" 'J["code"]' | tr '\n' ' ')" "11 22 "
+		want "$mode: reapers of $X" "$(jsel "$OUT" "S(\"event\") == \"reap\" && N(\"pid\") == $X" 'O("reaper", "pid")' | tr '\n' ' ')" "$P $P "
+		want "$mode: the second life's child" "$(jsel "$OUT" "S(\"event\") == \"fork\" && N(\"pid\") == $G" 'J["ppid"]')" "$X"
+		want_no_loss
+	done
 }
 
 check_rename() {
