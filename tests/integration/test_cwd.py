@@ -60,7 +60,7 @@ class Cwd(TracerTest):
         self.assertEqual(by_arg[("/bin/true", "plx-r")]["cwd"], mnt)
 
     def test_deep_cwd_is_cut_and_flagged(self):
-        deep = os.path.join(self.dir, *["d%02d" % i for i in range(45)])
+        deep = os.path.join(self.dir, *["d%02d" % i for i in range(80)])
         os.makedirs(deep)
         p = subprocess.run([PROCLIFE, "-j", "-e", "exec", "--", "/bin/true", "plx-deep"],
                            capture_output=True, text=True, timeout=60, cwd=deep)
@@ -69,4 +69,4 @@ class Cwd(TracerTest):
         self.assertIs(e["cwd_truncated"], True)
         self.assertTrue(e["cwd"].startswith(".../"), e["cwd"])
         self.assertTrue(deep.endswith(e["cwd"][3:]), (deep, e["cwd"]))
-        self.assertEqual(e["cwd"].count("/"), 32, "the deepest 32 names kept")
+        self.assertEqual(e["cwd"].count("/"), 64, "the deepest 64 names kept")
