@@ -4,6 +4,7 @@
 #ifndef PL_TRACER_H
 #define PL_TRACER_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -64,8 +65,9 @@ int tracer_zombies_left(struct tracer *t, uint64_t end_ns,
 			tracer_record_fn on_record, void *ctx);
 void tracer_untrack(struct tracer *t, uint32_t tgid);
 
-/* Wait up to timeout_ms for the kernel's wake-up; 0 or -errno. */
-int tracer_wait(struct tracer *t, int timeout_ms);
+/* Wait up to timeout_ms for the kernel's wake-up, with sigmask in place
+ * during the wait only (epoll_pwait); 0 or -errno. */
+int tracer_wait(struct tracer *t, int timeout_ms, const sigset_t *sigmask);
 /* Hand every pending record to on_record. Returns records or -errno. */
 int tracer_consume(struct tracer *t);
 /* New losses since the last call, into out (count and by_type);

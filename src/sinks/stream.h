@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "pipeline/event.h"
+#include "sinks/stream_view.h"
 #include "util/json.h"
 #include "util/outbuf.h"
 
@@ -17,12 +18,20 @@ struct stream {
 	bool threads;		/* show thread-level events */
 	int64_t boot_offset_ns;
 	uint64_t lines;
+	struct stream_view view;	/* every event, by default */
+	/* a JSON Lines record (-o x.jsonl): "raw" fields that the readable
+	 * ones lose, so proclife report can rebuild the trace exactly */
+	bool record;
+	char *header;		/* a record's header line, for each new piece */
+	size_t header_len;
 };
 
 /* Lines go to ob, which stays the caller's (and so does flushing it). */
 void stream_init(struct stream *s, struct outbuf *ob, bool json, bool threads,
 		 int64_t boot_offset_ns);
 void stream_free(struct stream *s);
+/* What to show (-e, --failed, --show-user, --time); before the header. */
+void stream_set_view(struct stream *s, const struct stream_view *v);
 /* Column header for text mode. */
 void stream_header(struct stream *s);
 void stream_event(struct stream *s, const struct pl_event *ev);
