@@ -165,7 +165,6 @@ static int check_event(void *ctx, const char *event)
 
 int check_privileges(const char *btf_path)
 {
-	const char *btf = btf_path ? btf_path : DEFAULT_BTF;
 	const char *dir;
 	struct caps caps;
 	int err;
@@ -173,9 +172,11 @@ int check_privileges(const char *btf_path)
 	read_caps(&caps);
 	if (!privileged(&caps))
 		return 1;
-	if (access(btf, R_OK)) {
-		fprintf(stderr, "proclife: no kernel BTF at %s (%s): proclife needs a kernel built with CONFIG_DEBUG_INFO_BTF=y, or --btf FILE\n",
-			btf, strerror(errno));
+	/* tp_btf programs and task iterators attach through the running
+	 * kernel's own BTF: --btf cannot stand in for it */
+	if (access(DEFAULT_BTF, R_OK)) {
+		fprintf(stderr, "proclife: no kernel BTF at %s (%s): proclife needs a kernel built with CONFIG_DEBUG_INFO_BTF=y (--btf cannot replace it)\n",
+			DEFAULT_BTF, strerror(errno));
 		return 1;
 	}
 	if (btf_path) {

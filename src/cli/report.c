@@ -150,9 +150,10 @@ static int take_end(struct replay *r, const struct jv *o)
 	return 0;
 }
 
-/* One line; 0, or 1 with the reason said. */
+/* One line; 0, or 1 with the reason said. cut: the file ends inside this
+ * line (a run killed mid-write): unreadable, it is skipped and said so. */
 static int take_line(struct replay *r, const char *line, size_t len,
-		     unsigned long lineno)
+		     unsigned long lineno, bool cut)
 {
 	struct pl_event ev;
 	const char *rec;
@@ -161,6 +162,11 @@ static int take_line(struct replay *r, const char *line, size_t len,
 	int ret = 0;
 
 	if (jv_parse(line, len, &o) || o.type != JV_OBJ) {
+		if (cut) {
+			fprintf(stderr, "proclife: %s:%lu: the last line is cut (the run was stopped while writing it): skipped\n",
+				r->path, lineno);
+			return 0;
+		}
 		fprintf(stderr, "proclife: %s:%lu: not a JSON object\n", r->path,
 			lineno);
 		return 1;
@@ -211,12 +217,14 @@ static int read_record(struct replay *r, FILE *in)
 	int ret = 0;
 
 	while ((n = getline(&line, &cap, in)) > 0) {
+		bool cut = line[n - 1] != '\n';	/* only the last line can be */
+
 		lineno++;
 		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 			n--;
 		if (!n)
 			continue;
-		ret = take_line(r, line, (size_t)n, lineno);
+		ret = take_line(r, line, (size_t)n, lineno, cut);
 		if (ret)
 			break;
 	}

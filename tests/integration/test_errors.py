@@ -166,6 +166,28 @@ class RuntimeErrors(TracerTest):
         self.assertIn("BTF", lines[0])
         self.assertIn("/nonexistent/vmlinux", lines[0])
 
+    def test_kernel_without_btf_even_with_btf_option(self):
+        """A kernel without /sys/kernel/btf/vmlinux (hidden by a tmpfs in a
+        private mount namespace) is refused in one line before anything
+        attaches, also when --btf names a good copy of the BTF."""
+        if not have("unshare"):
+            self.skipTest("no unshare")
+        with tempfile.TemporaryDirectory(prefix="plx_nobtf") as d:
+            copy = os.path.join(d, "vmlinux")
+            marker = os.path.join(d, "ran")
+            with open("/sys/kernel/btf/vmlinux", "rb") as src, open(copy, "wb") as dst:
+                dst.write(src.read())
+            script = ('mount -t tmpfs none /sys/kernel/btf && '
+                      'exec "$0" -q --btf "$1" -- /bin/touch "$2"')
+            p = subprocess.run(["unshare", "-m", "sh", "-c", script, PROCLIFE, copy, marker],
+                               capture_output=True, text=True, timeout=30)
+            self.assertEqual(p.returncode, 1, p.stderr)
+            lines = [l for l in p.stderr.splitlines() if l.strip()]
+            self.assertEqual(len(lines), 1, p.stderr)
+            self.assertIn("CONFIG_DEBUG_INFO_BTF", lines[0])
+            self.assertIn("--btf cannot replace it", lines[0])
+            self.assertFalse(os.path.exists(marker), "the command ran without a tracer")
+
     def test_btf_not_a_btf_file(self):
         with tempfile.NamedTemporaryFile(prefix="plx_btf") as f:
             f.write(b"this is not BTF\n" * 8)

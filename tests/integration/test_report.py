@@ -125,6 +125,34 @@ class Report(TracerTest):
         self.assertIn(["/bin/true", "plx-cut"],
                       [x["argv"] for q in doc["processes"] for x in q["execs"]])
 
+    def test_last_line_cut(self):
+        """A record whose last line was cut mid-write (a hard kill, a full
+        disk) is still read: that line is skipped and said so."""
+        t = subprocess.run([PROCLIFE, "-q", "-o", self.p("whole.jsonl"), "--", "/bin/true", "plx-lastcut"],
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(t.returncode, 0, t.stderr)
+        data = open(self.p("whole.jsonl"), "rb").read()
+        self.assertTrue(data.endswith(b"\n"))
+        with open(self.p("cut.jsonl"), "wb") as f:
+            f.write(data[:-10])	# inside the end line
+        os.makedirs(self.p("out"))
+        r = subprocess.run([PROCLIFE, "report", self.p("cut.jsonl"), "-o", self.p("out", "t.json")],
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("the last line is cut", r.stderr)
+        self.assertIn("no end line", r.stderr)
+        doc = json.load(open(self.p("out", "t.json")))
+        self.assertIn(["/bin/true", "plx-lastcut"],
+                      [x["argv"] for q in doc["processes"] for x in q["execs"]])
+        # a cut line that is not the last one is an error, as before
+        lines = data.split(b"\n")
+        with open(self.p("mid.jsonl"), "wb") as f:
+            f.write(lines[0] + b"\n" + lines[1][:5] + b"\n" + b"\n".join(lines[2:]))
+        r = subprocess.run([PROCLIFE, "report", self.p("mid.jsonl"), "--tree"],
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn(":2: not a JSON object", r.stderr)
+
     def test_bad_input(self):
         with open(self.p("bad.jsonl"), "w") as f:
             f.write('{"record":"header"}\nnot json\n')
