@@ -8,6 +8,8 @@
 #include "common.bpf.h"
 #include "select.bpf.h"
 #include "sched_account.bpf.h"
+#include "cgroup.bpf.h"
+#include "teardown.bpf.h"
 
 /* Threads that ended: their time, summed per process until it ends. */
 struct {
@@ -248,7 +250,7 @@ static __always_inline int on_exit(__u64 *ctx, bool storage)
 	struct signal_struct *sig = task->signal;
 	__u32 tgid = task->tgid;
 	bool group_dead, autoreap = false;
-	__u32 live;
+	__u32 live, teardown = 0;
 	struct pl_exit *e;
 
 	if (!trace_kthreads && is_kthread(task))
@@ -260,8 +262,11 @@ static __always_inline int on_exit(__u64 *ctx, bool storage)
 	group_dead = exit_group_dead(ctx, sig, live);
 	if (group_dead) {
 		autoreap = will_autoreap(task, sig);
-		if (!autoreap)
+		teardown = ns_teardown_reaper(task);
+		if (!autoreap) {
 			remember_zombie(task, tgid, ts);
+			note_teardown_zombie(tgid, teardown);
+		}
 	}
 
 	e = reserve(sizeof(*e), PL_EV_EXIT);
@@ -276,6 +281,11 @@ static __always_inline int on_exit(__u64 *ctx, bool storage)
 			e->flags |= PL_EXIT_AUTOREAP;
 		if (task->group_leader == task)
 			e->flags |= PL_EXIT_LEADER;
+		if (teardown)
+			e->flags |= PL_EXIT_NS_TEARDOWN;
+		e->teardown_reaper = teardown;
+		e->pad = 0;
+		fill_where(task, &e->w, ts);
 		e->exit_signal = task->group_leader->exit_signal;
 		if (signal_group_exiting(sig))
 			e->exit_code = sig->group_exit_code;

@@ -80,10 +80,14 @@ int BPF_PROG(handle_newtask, struct task_struct *task, u64 clone_flags)
 	__u64 cur = bpf_get_current_pid_tgid();	/* the creator */
 	__u32 tgid = task->tgid;
 	struct pl_fork *e;
+	struct pl_where w;
 	bool selected;
 
 	if (!trace_kthreads && is_kthread(task))
 		return 0;
+	/* the child's own cgroup and numbers (CLONE_INTO_CGROUP,
+	 * CLONE_NEWPID), read first: a new container is matched */
+	fill_where(task, &w, ts);
 	if (clone_flags & CLONE_THREAD)
 		selected = is_selected(tgid);
 	else
@@ -101,6 +105,7 @@ int BPF_PROG(handle_newtask, struct task_struct *task, u64 clone_flags)
 	e->kind = birth_kind(task, clone_flags);
 	e->exit_signal = task->exit_signal;
 	e->pad = 0;
+	e->w = w;
 	submit(e);
 	return 0;
 }
@@ -147,6 +152,7 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid,
 	struct pl_exec *e;
 	bool trunc = false;
 	__u32 fname_len;
+	struct pl_where w;
 	__u64 size;
 
 	struct exec_args *a = bpf_map_lookup_elem(&exec_args, &old_tid);
@@ -156,6 +162,7 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid,
 		bpf_map_delete_elem(&exec_args, &old_tid);
 	if (!trace_kthreads && is_kthread(task))
 		return 0;
+	fill_where(task, &w, ts);	/* first: a new container is matched */
 	if (!select_task(task, tgid, NULL))
 		return 0;
 	s = get_scratch();
@@ -166,6 +173,7 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid,
 	e->flags = at;
 	e->argc = bprm->argc;
 	e->pad = 0;
+	e->w = w;
 
 	fname_len = read_filename(s->buf + sizeof(*e), bprm->filename, false,
 				  &trunc);

@@ -8,6 +8,7 @@
 #include "common.bpf.h"
 #include "select.bpf.h"
 #include "sched_account.bpf.h"
+#include "teardown.bpf.h"
 
 /* Where a waitid() in flight will write the reaped pid. */
 struct wait_args {
@@ -26,10 +27,12 @@ static __always_inline void emit_reap(__u32 pid, __u32 source, __u64 ts)
 {
 	__u64 cur = bpf_get_current_pid_tgid();
 	struct pl_zombie *z = bpf_map_lookup_elem(&zombies, &pid);
+	__u32 reaper = cur >> 32;
 	struct pl_reap *e;
 
 	if (!z)
 		return;
+	teardown_reap(z, &source, &reaper);
 	/* a ptracer's wait reports the zombie but leaves it to the parent */
 	if (source == PL_REAP_WAIT && z->ptraced && (cur >> 32) != z->ppid)
 		return;
@@ -51,6 +54,10 @@ static __always_inline void emit_reap(__u32 pid, __u32 source, __u64 ts)
 			e->reaper_pid = cur >> 32;
 			e->reaper_tid = (__u32)cur;
 			bpf_get_current_comm(e->reaper_comm, PL_COMM_LEN);
+		} else if (source == PL_REAP_NS_TEARDOWN) {
+			e->reaper_pid = reaper;
+			e->reaper_tid = reaper;
+			__builtin_memset(e->reaper_comm, 0, PL_COMM_LEN);
 		} else {
 			e->reaper_pid = 0;
 			e->reaper_tid = 0;

@@ -164,7 +164,16 @@ static void set_rodata(struct proclife_bpf *skel, const struct pl_options *o)
 	skel->rodata->filter_uid = o->uid >= 0;
 	skel->rodata->target_uid = o->uid >= 0 ? (uint32_t)o->uid : 0;
 	memcpy((char *)skel->rodata->target_comm, o->comm, PL_COMM_LEN);
-	skel->rodata->filter_active = pids || o->comm[0] || o->uid >= 0;
+	skel->rodata->filter_active = pids || o->comm[0] || o->uid >= 0 ||
+				      o->cgroup_filter || o->pidns >= 0;
+	skel->rodata->cgroup_v1_hier = o->cgroup_v1_hier;
+	skel->rodata->filter_cgroup = o->cgroup_filter;
+	skel->rodata->match_container = o->container != NULL;
+	skel->rodata->target_container_len = strlen(o->container_target);
+	memcpy((char *)skel->rodata->target_container, o->container_target,
+	       PL_CONTAINER_ID_MAX);
+	skel->rodata->filter_pidns = o->pidns >= 0;
+	skel->rodata->target_pidns = o->pidns >= 0 ? (uint32_t)o->pidns : 0;
 	skel->rodata->trace_kthreads = o->kthreads;
 	skel->rodata->argv_limit = o->argv_bytes;
 	skel->rodata->wakeup_bytes = o->ringbuf_size / 4;
@@ -210,6 +219,8 @@ int tracer_open(struct tracer *t, const struct pl_options *o,
 	/* the selection map is only used while filters are on */
 	if (!skel->rodata->filter_active)
 		bpf_map__set_max_entries(skel->maps.tracked, 1);
+	if (!o->cgroup_filter)
+		bpf_map__set_max_entries(skel->maps.cgroup_filter, 1);
 
 	err = proclife_bpf__load(skel);
 	if (err) {
@@ -311,6 +322,21 @@ int tracer_track(struct tracer *t, uint32_t tgid, uint8_t bits)
 {
 	if (bpf_map__update_elem(t->skel->maps.tracked, &tgid, sizeof(tgid),
 				 &bits, sizeof(bits), BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+int tracer_add_cgroup_filter(struct tracer *t, uint32_t hier, uint64_t id)
+{
+	struct {
+		uint64_t id;
+		uint32_t hier;
+		uint32_t pad;
+	} key = { .id = id, .hier = hier };
+	uint8_t one = 1;
+
+	if (bpf_map__update_elem(t->skel->maps.cgroup_filter, &key,
+				 sizeof(key), &one, sizeof(one), BPF_ANY))
 		return -errno;
 	return 0;
 }

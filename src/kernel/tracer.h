@@ -44,6 +44,8 @@ int tracer_sched_end(struct tracer *t, tracer_record_fn on_record, void *ctx);
 /* Mark a process as in the -p tree and/or selected (TRACK_* bits, track.h). */
 int tracer_track(struct tracer *t, uint32_t tgid, uint8_t bits);
 void tracer_untrack(struct tracer *t, uint32_t tgid);
+/* --cgroup, --container: processes in this cgroup or below are selected. */
+int tracer_add_cgroup_filter(struct tracer *t, uint32_t hier, uint64_t id);
 
 /* Wait up to timeout_ms for the kernel's wake-up; 0 or -errno. */
 int tracer_wait(struct tracer *t, int timeout_ms);

@@ -21,6 +21,13 @@ void tl_set_reaped(struct tl_process *p, uint64_t ts, uint8_t how,
 	p->reaper_pid = reaper;
 }
 
+/* Where it lives now (its numbers never change, its cgroup may). */
+void tl_set_where(struct tl_process *p, const struct pl_where *w)
+{
+	p->where = *w;
+	p->flags |= TL_PROC_WHERE;
+}
+
 /* ---- event handlers ---- */
 
 /* The whole group exited: the first exit record decides the status. */
@@ -85,6 +92,8 @@ uint8_t tl_reap_how_of(const struct tl_process *p, const struct pl_reap *rp)
 
 	if (rp->source == PL_REAP_RELEASE)
 		return TL_REAP_AUTOREAP;
+	if (rp->source == PL_REAP_NS_TEARDOWN)
+		return TL_REAP_NS_TEARDOWN;
 	tl_for_each_reparent(r, p)
 		last = r;
 	if (!last)
@@ -131,6 +140,8 @@ const char *tl_reap_how_name(const struct tl_process *p)
 		return "subreaper";
 	case TL_REAP_INIT:
 		return "init";
+	case TL_REAP_NS_TEARDOWN:
+		return "ns_teardown";
 	}
 	return NULL;
 }

@@ -14,7 +14,8 @@ void selection_init(struct selection *sel, const struct pl_options *opts)
 	memset(sel, 0, sizeof(*sel));
 	sel->opts = opts;
 	sel->active = opts->nr_pids || opts->comm[0] || opts->uid >= 0 ||
-		      opts->command;
+		      opts->command || opts->cgroup || opts->container ||
+		      opts->pidns >= 0;
 }
 
 void selection_free(struct selection *sel)
@@ -46,6 +47,7 @@ void selection_add_seed(struct selection *sel, const struct pl_seed *seed)
 	t->pid = seed->h.pid;
 	t->ppid = seed->h.ppid;
 	t->uid = seed->h.uid;
+	t->where_match = seed->flags & PL_SEED_WHERE_MATCH;
 	memcpy(t->comm, seed->h.comm, PL_COMM_LEN);
 }
 
@@ -76,6 +78,9 @@ static bool matches(const struct pl_options *o, const struct sel_task *t)
 	if (o->uid >= 0 && t->uid != (uint32_t)o->uid)
 		return false;
 	if (o->comm[0] && strncmp(t->comm, o->comm, PL_COMM_LEN))
+		return false;
+	/* --cgroup, --container, --pidns: decided by the kernel's reads */
+	if ((o->cgroup || o->container || o->pidns >= 0) && !t->where_match)
 		return false;
 	return true;
 }

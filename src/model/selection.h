@@ -22,6 +22,7 @@ struct sel_task {
 	uint32_t uid;
 	uint8_t bits;		/* TRACK_* once computed */
 	bool done;
+	bool where_match;	/* PL_SEED_WHERE_MATCH */
 	char comm[PL_COMM_LEN];
 };
 

@@ -41,6 +41,7 @@ enum tl_reap_how {
 	TL_REAP_AUTOREAP,	/* released by the kernel at once */
 	TL_REAP_SUBREAPER,	/* waited for by a child subreaper it was given to */
 	TL_REAP_INIT,		/* waited for by init after reparenting */
+	TL_REAP_NS_TEARDOWN,	/* killed and reaped as its pid namespace ended */
 };
 
 /* tl_process.flags */
@@ -51,6 +52,8 @@ enum tl_reap_how {
 #define TL_PROC_STATUS		(1U << 4)	/* exit_status valid (from the exit,
 						 * or from the reaper if it was lost) */
 #define TL_PROC_TRACED		(1U << 5)	/* had an event during the trace */
+#define TL_PROC_WHERE		(1U << 6)	/* where is known */
+#define TL_PROC_NS_TEARDOWN	(1U << 7)	/* killed as its pid namespace ended */
 
 /* tl_process.gaps: what the trace missed about this process. */
 #define TL_GAP_FORK		(1U << 0)	/* first seen after birth, not seeded */
@@ -101,6 +104,14 @@ struct tl_reparent {
 	uint32_t ppid;		/* new parent */
 	uint32_t old_ppid;
 	uint32_t reason;	/* enum pl_reparent_reason; 0: event missed, inferred */
+};
+
+/* A move to another cgroup (a cgroup.procs write, runc exec). */
+struct tl_move {
+	struct tl_move *next;
+	uint64_t t_ns;
+	struct pl_where from;	/* from.cgroup_id 0: where it was is unknown */
+	struct pl_where to;
 };
 
 /*
@@ -167,7 +178,13 @@ struct tl_process {
 
 	struct tl_sched *sched;
 
+	/* Where it lives (TL_PROC_WHERE): as last seen (birth, seed, exec,
+	 * exit, move); the path is in the trace's cgroup table. */
+	struct pl_where where;
+	struct tl_move *moves;
+
 	/* private */
+	struct tl_move **move_tail;
 	struct tl_exec **exec_tail;
 	struct tl_rename **rename_tail;
 	struct tl_reparent **reparent_tail;
@@ -187,6 +204,8 @@ struct tl_process {
 	for ((r) = (p)->renames; (r); (r) = (r)->next)
 #define tl_for_each_reparent(r, p) \
 	for ((r) = (p)->reparents; (r); (r) = (r)->next)
+#define tl_for_each_move(m, p) \
+	for ((m) = (p)->moves; (m); (m) = (m)->next)
 #define tl_for_each_child(c, p) \
 	for ((c) = (p)->first_child; (c); (c) = (c)->next_sibling)
 

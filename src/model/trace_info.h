@@ -7,11 +7,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct cgroups;
+
 struct pl_trace_filters {
 	const uint32_t *pids;	/* -p: n_pids pids, or NULL */
 	size_t n_pids;
 	const char *comm;	/* -c, or NULL */
 	int64_t uid;		/* -u, or -1 */
+	const char *cgroup;	/* --cgroup, or NULL */
+	const char *container;	/* --container as given, or NULL */
+	int64_t pidns;		/* --pidns, or -1 */
 	bool threads;		/* -T */
 	bool kthreads;		/* -K */
 };
@@ -27,6 +32,7 @@ struct pl_trace_info {
 	uint64_t events;	/* events received */
 	uint64_t lost;		/* events the kernel could not deliver */
 	const char *version;	/* tool version */
+	const struct cgroups *cgroups;	/* paths of the cgroups seen */
 };
 
 #endif

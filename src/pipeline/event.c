@@ -17,6 +17,8 @@ static size_t fixed_size(uint32_t type)
 	case PL_EV_SEED: return sizeof(struct pl_seed);
 	case PL_EV_SCHED: return sizeof(struct pl_sched_end);
 	case PL_EV_STATE: return sizeof(struct pl_state);
+	case PL_EV_CGROUP: return sizeof(struct pl_cgroup);
+	case PL_EV_CGROUP_MOVE: return sizeof(struct pl_cgroup_move);
 	case PL_EV_LOST: return sizeof(struct pl_lost);
 	}
 	return 0;
@@ -52,7 +54,29 @@ int pl_event_decode(const void *data, size_t size, struct pl_event *ev)
 	ev->fork = data;	/* every union member aliases the record */
 
 	switch (h->type) {
+	case PL_EV_FORK:
+		ev->where = &ev->fork->w;
+		break;
+	case PL_EV_EXIT:
+		ev->where = &ev->exit->w;
+		break;
+	case PL_EV_SEED:
+		ev->where = &ev->seed->w;
+		break;
+	case PL_EV_CGROUP_MOVE:
+		ev->where = &ev->move->w;
+		break;
+	case PL_EV_CGROUP:
+		if ((uint64_t)ev->cgroup->path_len != size - fixed)
+			return -EINVAL;
+		ev->path = (const char *)data + fixed;
+		ev->path_len = ev->cgroup->path_len;
+		return 0;
+	}
+
+	switch (h->type) {
 	case PL_EV_EXEC:
+		ev->where = &ev->exec->w;
 		return decode_strings(ev, (const char *)data + fixed,
 				      size - fixed, ev->exec->filename_len,
 				      ev->exec->argv_len, ev->exec->flags);
@@ -82,6 +106,8 @@ const char *pl_event_name(const struct pl_event *ev)
 	case PL_EV_SCHED: return "sched";
 	case PL_EV_STATE: return "state";
 	case PL_EV_LOST: return "lost";
+	case PL_EV_CGROUP: return "cgroup";
+	case PL_EV_CGROUP_MOVE: return "cgroup_move";
 	}
 	return "unknown";
 }

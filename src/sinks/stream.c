@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 
 #include "util/json_fields.h"
+#include "sinks/where.h"
+#include "model/container.h"
 #include "util/names.h"
 #include "sinks/stream.h"
 #include "util/text.h"
@@ -19,12 +22,26 @@ struct stream_reparent {
 	uint32_t reason;
 };
 
+/* Where a process was last seen (pidhash entry). */
+struct stream_where {
+	struct stream_where *next;
+	uint32_t pid;
+	uint64_t start_ns;
+	struct pl_where w;
+};
+
 int stream_init(struct stream *s, int fd, bool json, bool threads,
 		int64_t boot_offset_ns)
 {
 	memset(s, 0, sizeof(*s));
 	if (outbuf_init(&s->ob, fd, 0))
 		return -ENOMEM;
+	if (pidhash_init(&s->where, offsetof(struct stream_where, pid),
+			 offsetof(struct stream_where, next))) {
+		outbuf_free(&s->ob);
+		return -ENOMEM;
+	}
+	s->where_ok = true;
 	json_init(&s->j, &s->ob);
 	s->json = json;
 	s->threads = threads;
@@ -40,7 +57,76 @@ void stream_free(struct stream *s)
 		next = r->next;
 		free(r);
 	}
+	if (s->where_ok) {
+		for (size_t i = 0; i < (1UL << s->where.bits); i++) {
+			struct stream_where *w = s->where.slots[i], *wn;
+
+			for (; w; w = wn) {
+				wn = w->next;
+				free(w);
+			}
+		}
+		pidhash_free(&s->where);
+	}
 	outbuf_free(&s->ob);
+}
+
+void stream_set_cgroups(struct stream *s, const struct cgroups *cg,
+			bool container_column)
+{
+	s->cgroups = cg;
+	s->container_column = container_column;
+}
+
+/* ---- where each process lives ------------------------------------------ */
+
+static void note_where(struct stream *s, const struct pl_header *h,
+		       const struct pl_where *w)
+{
+	struct stream_where *e;
+
+	if (!s->where_ok || !s->cgroups)
+		return;
+	e = pidhash_find(&s->where, h->pid);
+	if (!e) {
+		e = calloc(1, sizeof(*e));
+		if (!e)
+			return;		/* the line just shows no container */
+		e->pid = h->pid;
+		pidhash_insert(&s->where, e);
+	}
+	e->start_ns = h->start_ns;
+	e->w = *w;
+}
+
+static const struct pl_where *known_where(struct stream *s,
+					  const struct pl_header *h)
+{
+	struct stream_where *e;
+
+	if (!s->where_ok)
+		return NULL;
+	e = pidhash_find(&s->where, h->pid);
+	return e && e->start_ns == h->start_ns ? &e->w : NULL;
+}
+
+static void forget_where(struct stream *s, const struct pl_header *h)
+{
+	struct stream_where *e;
+
+	if (!s->where_ok)
+		return;
+	e = pidhash_find(&s->where, h->pid);
+	if (e && e->start_ns == h->start_ns) {
+		pidhash_remove(&s->where, e);
+		free(e);
+	}
+}
+
+void stream_seed(struct stream *s, const struct pl_event *ev)
+{
+	if (ev->where && !(ev->seed->flags & PL_SEED_THREAD))
+		note_where(s, ev->h, ev->where);
 }
 
 int stream_flush(struct stream *s)
@@ -92,6 +178,8 @@ static const char *reap_how(uint32_t source, uint32_t reparent_reason)
 {
 	if (source == PL_REAP_RELEASE)
 		return "autoreap";
+	if (source == PL_REAP_NS_TEARDOWN)
+		return "ns_teardown";
 	if (reparent_reason == PL_REPARENT_SUBREAPER)
 		return "subreaper";
 	if (reparent_reason == PL_REPARENT_INIT)
@@ -235,6 +323,22 @@ static void text_details(struct stream *s, const struct pl_event *ev)
 		}
 		if (!(ev->exit->flags & PL_EXIT_GROUP_DEAD))
 			outbuf_puts(ob, "  (thread)");
+		if (ev->exit->flags & PL_EXIT_NS_TEARDOWN)
+			outbuf_puts(ob, "  (pid namespace ended)");
+		break;
+	}
+	case PL_EV_CGROUP_MOVE: {
+		const struct cg_entry *e = cgroups_where(s->cgroups, ev->where);
+
+		outbuf_puts(ob, "moved to ");
+		if (e)
+			text_escaped(ob, e->path, strlen(e->path));
+		else
+			outbuf_u64(ob, ev->where->cgroup_id);
+		if (ev->h->tid != ev->h->pid) {
+			outbuf_puts(ob, " tid ");
+			outbuf_u64(ob, ev->h->tid);
+		}
 		break;
 	}
 	case PL_EV_REPARENT:
@@ -279,6 +383,16 @@ static void text_line(struct stream *s, const struct pl_event *ev,
 	for (; n < PL_COMM_LEN; n++)
 		outbuf_putc(ob, ' ');
 	outbuf_putc(ob, ' ');
+	if (s->container_column) {
+		const struct pl_where *w = ev->where ? ev->where :
+					   known_where(s, ev->h);
+		const char *id = cgroups_container_id(s->cgroups, w);
+		char short_id[PL_CONTAINER_SHORT_LEN + 1];
+
+		outbuf_str_pad(ob, id ? pl_container_short(id, short_id) : "-",
+			       PL_CONTAINER_SHORT_LEN);
+		outbuf_putc(ob, ' ');
+	}
 }
 
 static void text_reap(struct stream *s, const struct pl_event *ev,
@@ -304,7 +418,20 @@ void stream_header(struct stream *s)
 {
 	if (s->json)
 		return;
-	outbuf_puts(&s->ob, "TIME            EVENT        PID    PPID COMM             DETAILS\n");
+	outbuf_puts(&s->ob, s->container_column ?
+		    "TIME            EVENT        PID    PPID COMM             CONTAINER    DETAILS\n" :
+		    "TIME            EVENT        PID    PPID COMM             DETAILS\n");
+}
+
+/* The first process seen in a container turns the column on: the header
+ * is written again with it. */
+static void maybe_container_column(struct stream *s, const struct pl_event *ev)
+{
+	if (s->json || s->container_column || !ev->where ||
+	    !cgroups_container_id(s->cgroups, ev->where))
+		return;
+	s->container_column = true;
+	stream_header(s);
 }
 
 /* ---- JSON Lines ------------------------------------------------------- */
@@ -330,6 +457,8 @@ static void json_common(struct stream *s, const struct pl_event *ev,
 		json_kv_u64(j, "start_ns", ev->h->start_ns);
 	}
 	json_kv_strn(j, "comm", ev->h->comm, comm_len(ev->h->comm));
+	if (ev->where)
+		json_where_fields(j, s->cgroups, ev->where);
 }
 
 static void json_argv(struct json *j, const struct pl_event *ev)
@@ -398,6 +527,8 @@ static void json_details(struct stream *s, const struct pl_event *ev)
 		json_kv_u64(j, "task_start_ns", ev->exit->task_start_ns);
 		json_rusage(j, group_dead ? &ev->exit->proc : &ev->exit->task);
 		json_sched(j, group_dead ? &ev->exit->proc_sched : &ev->exit->sched);
+		if (ev->exit->flags & PL_EXIT_NS_TEARDOWN)
+			json_kv_bool(j, "ns_teardown", true);
 		break;
 	}
 	case PL_EV_REPARENT:
@@ -441,11 +572,17 @@ static void json_reap(struct stream *s, const struct pl_event *ev,
 		json_obj_begin(j);
 		json_kv_u64(j, "pid", reaper);
 		json_kv_u64(j, "tid", reaper_tid);
-		json_kv_strn(j, "comm", reaper_comm, comm_len(reaper_comm));
+		if (reaper_comm[0])
+			json_kv_strn(j, "comm", reaper_comm, comm_len(reaper_comm));
+		else
+			json_kv_null(j, "comm");	/* the kernel's own release */
 		json_obj_end(j);
 	} else {
 		json_null(j);
 	}
+	/* the teardown's kill: zap_pid_ns_processes() sends only SIGKILL */
+	if (!strcmp(how, "ns_teardown"))
+		json_kv_str(j, "signal", "SIGKILL");
 	json_kv_u64(j, "exit_ns", exit_ns);
 	json_kv_u64(j, "zombie_ns", ev->h->ts_ns - exit_ns);
 	json_obj_end(j);
@@ -471,8 +608,22 @@ void stream_event(struct stream *s, const struct pl_event *ev)
 {
 	const char *name = pl_event_name(ev);
 
-	if (ev->type == PL_EV_SEED || ev->type == PL_EV_SCHED)
+	if (ev->type == PL_EV_SEED || ev->type == PL_EV_SCHED ||
+	    ev->type == PL_EV_CGROUP)
 		return;
+	if (ev->type == PL_EV_CGROUP_MOVE && ev->h->tid == ev->h->pid) {
+		const struct pl_where *known = known_where(s, ev->h);
+		struct pl_where was = known ? *known : (struct pl_where){ 0 };
+
+		note_where(s, ev->h, ev->where);
+		/* the same place, seen in a second hierarchy: said once */
+		if (known && where_same_path(s->cgroups, &was, ev->where))
+			return;
+	}
+	if (ev->where && (ev->type != PL_EV_FORK ||
+			  ev->fork->kind != PL_BIRTH_THREAD))
+		note_where(s, ev->h, ev->where);
+	maybe_container_column(s, ev);
 	if (ev->type == PL_EV_REPARENT)
 		note_reparent(s, ev->h, ev->reparent->reason);
 
@@ -482,6 +633,7 @@ void stream_event(struct stream *s, const struct pl_event *ev)
 		write_reap(s, ev, reap_how(r->source, take_reparent(s, ev->h)),
 			   r->reaper_pid, r->reaper_tid, r->reaper_comm,
 			   r->exit_ns);
+		forget_where(s, ev->h);
 		return;
 	}
 	if (is_thread_event(ev) && !s->threads)
@@ -493,7 +645,8 @@ void stream_event(struct stream *s, const struct pl_event *ev)
 		json_obj_end(&s->j);
 		outbuf_putc(&s->ob, '\n');
 	} else {
-		text_line(s, ev, ev->type == PL_EV_EXEC_FAIL ? "exec!" : name);
+		text_line(s, ev, ev->type == PL_EV_EXEC_FAIL ? "exec!" :
+			  ev->type == PL_EV_CGROUP_MOVE ? "cgroup" : name);
 		text_details(s, ev);
 		outbuf_putc(&s->ob, '\n');
 	}
@@ -502,6 +655,13 @@ void stream_event(struct stream *s, const struct pl_event *ev)
 	/* released at once: the reap is the exit itself */
 	if (ev->type == PL_EV_EXIT && (ev->exit->flags & PL_EXIT_AUTOREAP)) {
 		take_reparent(s, ev->h);
-		write_reap(s, ev, "autoreap", 0, 0, "", ev->h->ts_ns);
+		/* zap_pid_ns_processes() ignores SIGCHLD in the dying init:
+		 * the processes it killed are released at once */
+		if (ev->exit->flags & PL_EXIT_NS_TEARDOWN)
+			write_reap(s, ev, "ns_teardown", ev->exit->teardown_reaper,
+				   ev->exit->teardown_reaper, "", ev->h->ts_ns);
+		else
+			write_reap(s, ev, "autoreap", 0, 0, "", ev->h->ts_ns);
+		forget_where(s, ev->h);
 	}
 }
