@@ -78,7 +78,7 @@ clean-first:
 else
 
 .PHONY: all clean deps test test-unit test-integration fixtures tools bench \
-	test-kernels bpf
+	test-kernels bpf stream-bench
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -121,6 +121,14 @@ proclife: $(OBJS)
 $(OUT)/tests/%: tests/unit/%.c $(LIB_OBJS) tests/unit/check.h | $(OUT)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) $< $(LIB_OBJS) $(LDLIBS) -o $@
+
+# The loader's per-event cost without a kernel (tools/stream-cost.sh).
+$(OUT)/tests/stream_bench: tests/bench/stream_bench.c $(LIB_OBJS) | $(OUT)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIB_OBJS) $(LDLIBS) -o $@
+
+stream-bench: $(OUT)/tests/stream_bench
+	$(Q)tools/stream-cost.sh $<
 
 fixtures:
 	$(Q)$(MAKE) --no-print-directory -C tests/fixtures $(if $(filter 1,$(STATIC)),STATIC=1)

@@ -39,6 +39,8 @@ static __always_inline void count_lost(__u32 type)
 
 	if (n)
 		(*n)++;		/* per-CPU slot: no atomics needed */
+	/* tells the loader to read the slots (tracer_lost) */
+	__sync_fetch_and_add(&lost_generation, 1);
 }
 
 static __always_inline __u64 submit_flags(void)

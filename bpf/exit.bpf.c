@@ -227,7 +227,11 @@ static __always_inline void sched_at_exit(struct task_struct *task,
 			dead->flags |= self->flags;
 		return;
 	}
-	dead = bpf_map_lookup_elem(&sched_dead_threads, &tgid);
+	/* a process none of whose threads ended before (no thread exited
+	 * and unreleased, none released into sum_sched_runtime) has no
+	 * entry: most processes, no lookup */
+	dead = task->signal->nr_threads > 1 || task->signal->sum_sched_runtime ?
+	       bpf_map_lookup_elem(&sched_dead_threads, &tgid) : NULL;
 	*proc = *self;
 	if (dead) {
 		proc->run_ns += dead->run_ns;

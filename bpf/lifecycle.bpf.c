@@ -8,33 +8,7 @@
  */
 #include "common.bpf.h"
 #include "select.bpf.h"
-
-/* Argument pointers of an execve/execveat in flight, for its failure. */
-struct exec_args {
-	__u64 filename;
-	__u64 argv;
-	__u32 flags;
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 8192);
-	__type(key, __u32);
-	__type(value, struct exec_args);
-} exec_args SEC(".maps");
-
-#define SCRATCH_SIZE (sizeof(struct pl_exec) + PL_FILENAME_MAX + PL_ARGV_MAX)
-
-struct scratch {
-	char buf[SCRATCH_SIZE];
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct scratch);
-} scratch SEC(".maps");
+#include "exec.bpf.h"
 
 /* ---- birth ------------------------------------------------------------ */
 
@@ -111,30 +85,6 @@ int BPF_PROG(handle_newtask, struct task_struct *task, u64 clone_flags)
 }
 
 /* ---- exec ------------------------------------------------------------- */
-
-static __always_inline struct scratch *get_scratch(void)
-{
-	__u32 zero = 0;
-
-	return bpf_map_lookup_elem(&scratch, &zero);
-}
-
-/* Read the filename (kernel or user string) into dst. Returns its length
- * without the NUL and sets *trunc when it filled the whole buffer. */
-static __always_inline __u32 read_filename(char *dst, const char *src,
-					   bool user, bool *trunc)
-{
-	long n;
-
-	if (user)
-		n = bpf_probe_read_user_str(dst, PL_FILENAME_MAX, src);
-	else
-		n = bpf_probe_read_kernel_str(dst, PL_FILENAME_MAX, src);
-	if (n <= 0)
-		return 0;
-	*trunc = n >= PL_FILENAME_MAX;
-	return (n - 1) & (PL_FILENAME_MAX - 1);
-}
 
 /*
  * argv is read from the new image's own stack, where the kernel has just
@@ -227,77 +177,17 @@ int handle_enter_execveat(struct trace_event_raw_sys_enter *ctx)
 	return stash_exec(ctx->args[1], ctx->args[2], PL_EXEC_AT);
 }
 
-#define FAILED_ARGV_SPACE (PL_FAILED_ARGS_MAX * PL_FAILED_ARG_LEN)
-_Static_assert(PL_FAILED_ARG_LEN == 128, "cut detection uses n >> 7");
-_Static_assert(PL_FILENAME_MAX + FAILED_ARGV_SPACE + PL_FAILED_ARG_LEN <= PL_ARGV_MAX,
-	       "failed-exec argv fits the scratch buffer");
-
 /* A failed exec changes nothing, so its arguments are still in the
  * caller's memory: read them now that the error is known. */
 static __always_inline int exec_failed(struct trace_event_raw_sys_exit *ctx)
 {
-	__u64 ts = bpf_ktime_get_boot_ns();
 	__u32 tid = bpf_get_current_pid_tgid();
 	struct exec_args *a = bpf_map_lookup_elem(&exec_args, &tid);
-	struct task_struct *cur;
-	struct pl_exec_fail *e;
-	struct scratch *s;
-	bool trunc = false;
-	__u32 fname_len, off = 0, argc = 0, cut = 0;
-	char *args;
-	__u64 size;
 
 	if (!a)
 		return 0;
-	if (ctx->ret >= 0)
-		goto out;
-	s = get_scratch();
-	if (!s)
-		goto out;
-	e = (void *)s->buf;
-	e->ret = ctx->ret;
-	e->flags = a->flags;
-	e->pad = 0;
-	fname_len = read_filename(s->buf + sizeof(*e),
-				  (const char *)a->filename, true, &trunc);
-	if (trunc)
-		e->flags |= PL_EXEC_FILENAME_TRUNC;
-	e->filename_len = fname_len;
-	args = s->buf + sizeof(*e) + PL_FILENAME_MAX;
-
-	for (int i = 0; i < PL_FAILED_ARGS_MAX; i++) {
-		const char *p = NULL;
-		long n;
-
-		if (bpf_probe_read_user(&p, sizeof(p),
-					(void *)(a->argv + i * sizeof(p))) || !p)
-			break;
-		/* the mask bounds the write; the region has LEN bytes of slack */
-		n = bpf_probe_read_user_str(args + (off & (FAILED_ARGV_SPACE - 1)),
-					    PL_FAILED_ARG_LEN, p);
-		if (n <= 0)
-			break;
-		cut |= n >> 7;	/* n == PL_FAILED_ARG_LEN: the arg was cut */
-		off += n;
-		argc++;
-		if (off >= FAILED_ARGV_SPACE)
-			break;
-	}
-	if (cut || argc == PL_FAILED_ARGS_MAX || off > FAILED_ARGV_SPACE)
-		e->flags |= PL_EXEC_ARGV_TRUNC;
-	/* close the gap so argv follows the filename directly */
-	if (off > FAILED_ARGV_SPACE)
-		off = FAILED_ARGV_SPACE;
-	if (off)
-		bpf_probe_read_kernel(s->buf + sizeof(*e) + fname_len, off, args);
-	e->argc = argc;
-	e->argv_len = off;
-	size = sizeof(*e) + fname_len + off;
-	cur = (void *)bpf_get_current_task();
-	fill_header_probe(&e->h, PL_EV_EXEC_FAIL, size, cur, ts);
-	if (size <= SCRATCH_SIZE)
-		output(e, size, PL_EV_EXEC_FAIL);
-out:
+	if (ctx->ret < 0)
+		emit_exec_fail(ctx->ret, a->filename, a->argv, a->flags);
 	bpf_map_delete_elem(&exec_args, &tid);
 	return 0;
 }
@@ -324,6 +214,8 @@ static __always_inline bool in_exec(struct task_struct *task)
 
 	if (known)
 		return in;
+	if (hooks_fentry)	/* no stash of every exec: see exec.bpf.h */
+		return exec_mm_fresh(task);
 	tid = BPF_CORE_READ(task, pid);
 	return bpf_map_lookup_elem(&exec_args, &tid) != NULL;
 }

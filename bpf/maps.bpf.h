@@ -38,6 +38,9 @@ PL_SHARED const volatile __u64 wakeup_bytes PL_INIT(1 << 20);
 PL_SHARED const volatile bool account_sched PL_INIT(true);
 /* --states: one record per state change of a selected task */
 PL_SHARED const volatile bool emit_states PL_INIT(false);
+/* The fentry variant runs (fentry.bpf.c): reaps at release_task, failed
+ * execs at the syscall's fexit; no syscalls: tracepoint. */
+PL_SHARED const volatile bool hooks_fentry PL_INIT(false);
 /* Tracepoint shapes, set by the loader from BTF: see core_fixes.bpf.h. */
 PL_SHARED const volatile bool switch_has_prev_state PL_INIT(false);
 PL_SHARED const volatile bool exit_has_group_dead PL_INIT(false);
@@ -70,6 +73,42 @@ PL_SHARED struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } lost SEC(".maps");
+
+/* Bumped after every count in `lost`: the loader reads it through the
+ * mmap'd .bss at no syscall cost and reads `lost` only when it moved. */
+PL_SHARED __u64 lost_generation PL_INIT(0);
+
+/* ---- exec -------------------------------------------------------------- */
+
+/* Argument pointers of an execve/execveat in flight, for its failure (the
+ * tracepoint variant); the fentry variant stashes execveat only, for the
+ * flag of its success. */
+struct exec_args {
+	__u64 filename;
+	__u64 argv;
+	__u32 flags;
+};
+
+PL_SHARED struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, __u32);
+	__type(value, struct exec_args);
+} exec_args SEC(".maps");
+
+#define SCRATCH_SIZE (sizeof(struct pl_exec) + PL_FILENAME_MAX + PL_ARGV_MAX)
+
+struct scratch {
+	char buf[SCRATCH_SIZE];
+};
+
+/* Where exec records (variable size) are built. */
+PL_SHARED struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct scratch);
+} scratch SEC(".maps");
 
 /* ---- selection and lifecycle ------------------------------------------ */
 

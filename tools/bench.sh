@@ -55,7 +55,8 @@ usage: tools/bench.sh [-p PROCLIFE] [-w WORKLOAD] [-m MODES] [-A] [-n COUNT]
   -r ROUNDS    rounds (env ROUNDS, default 3)
   -c CONFIGS   comma-separated subset (env CONFIGS), default all:
                $ALL_CONFIGS
-               also available: proclife-jsonl-nosched (-j --no-sched)
+               also available: proclife-jsonl-nosched (-j --no-sched),
+               proclife-jsonl-tracepoint, proclife-jsonl-fentry (-j --hooks ...)
   -o OUTDIR    keep per-run outputs here (env OUTDIR, default a new /tmp dir)
   -q           quick smoke run, about a minute (env BENCH_QUICK=1): modes
                forkexec, thread and getppid, 1 round, 3000 tasks (10000
@@ -567,6 +568,13 @@ count_proclife_jsonl() {
 cfg_proclife_jsonl_nosched() { proclife_cfg -j --no-sched; }
 count_proclife_jsonl_nosched() { count_proclife_jsonl "$@"; }
 
+# Not in the default set: one hook variant each (--hooks; the default,
+# auto, takes fentry where the kernel allows it).
+cfg_proclife_jsonl_tracepoint() { proclife_cfg -j --hooks tracepoint; }
+count_proclife_jsonl_tracepoint() { count_proclife_jsonl "$@"; }
+cfg_proclife_jsonl_fentry() { proclife_cfg -j --hooks fentry; }
+count_proclife_jsonl_fentry() { count_proclife_jsonl "$@"; }
+
 cfg_proclife_text() { proclife_cfg; }
 count_proclife_text() {
 	local n f e x r P T
@@ -799,7 +807,7 @@ run_all() {
 	for c in "${want[@]}"; do
 		[[ $c == untraced ]] && continue
 		if ! declare -F "cfg_${c//[-+]/_}" >/dev/null; then
-			die "unknown configuration '$c' (known: $ALL_CONFIGS,proclife-jsonl-nosched)"
+			die "unknown configuration '$c' (known: $ALL_CONFIGS,proclife-jsonl-nosched,proclife-jsonl-tracepoint,proclife-jsonl-fentry)"
 		fi
 		CMD=(); NEED=; HINT=; MODE=
 		"cfg_${c//[-+]/_}" "$OUTDIR"
@@ -977,14 +985,30 @@ mode_table() {
 	}' "$RUNS"
 }
 
-# Rate ratio (median) of every configuration in every mode.
+# Per configuration and mode, the median of a ratio ($1): rate (traced
+# workload rate / untraced) or cost (total CPU per task, workload + tracer,
+# / untraced workload CPU per task). Sets v[mode, cfg] in the awk below.
+ratio_awk='
+function ratios(metric,    i, tus) {
+	baselines()
+	for (i = 1; i <= n; i++) {
+		if (!(i in base_rate)) continue
+		if (metric == "rate")
+			v[mode[i], cfg[i]] = v[mode[i], cfg[i]] " " f[i, 4] / base_rate[i]
+		else if (f[i, 20] != "-" && f[i, 20] != "" && f[i, 21] > 0) {
+			tus = f[i, 20] / 1000 / f[i, 21]
+			v[mode[i], cfg[i]] = v[mode[i], cfg[i]] " " (f[i, 5] + tus) / base_cpu[i]
+		}
+	}
+}
+'
+
+# One ratio (median) of every configuration in every mode.
 summary_table() {
-	awk -F'\t' -v order="${CFGS[*]}" -v modes="${MODE_LIST[*]}" "$median_awk$baseline_awk"'
+	awk -F'\t' -v metric="$1" -v order="${CFGS[*]}" -v modes="${MODE_LIST[*]}" \
+		"$median_awk$baseline_awk$ratio_awk"'
 	END {
-		baselines()
-		for (i = 1; i <= n; i++)
-			if (i in base_rate)
-				v[mode[i], cfg[i]] = v[mode[i], cfg[i]] " " f[i, 4] / base_rate[i]
+		ratios(metric)
 		nm = split(modes, ms, " ")
 		printf "| config |"
 		for (j = 1; j <= nm; j++) printf " %s |", ms[j]
@@ -997,6 +1021,50 @@ summary_table() {
 			for (j = 1; j <= nm; j++)
 				printf " %s |", v[ms[j], cs[k]] == "" ? "-" : sprintf("%.3f", median(v[ms[j], cs[k]]))
 			printf "\n"
+		}
+	}' "$RUNS"
+}
+
+# Each proclife configuration against perf record of the same run, per
+# mode: rate ratio and cost ratio, and their differences to perf's (the
+# issue-14 targets: rate >= 0.95, cost <= 1.05, within 0.03 of perf).
+versus_perf_table() {
+	awk -F'\t' -v order="${CFGS[*]}" -v modes="${MODE_LIST[*]}" \
+		"$median_awk$baseline_awk$ratio_awk"'
+	function med(m, c) { return v[m, c] == "" ? "" : median(v[m, c]) }
+	END {
+		ratios("rate")
+		for (k in v) rate[k] = v[k]
+		delete v
+		ratios("cost")
+		nm = split(modes, ms, " ")
+		nc = split(order, cs, " ")
+		print "| mode | config | rate ratio | perf rate ratio | rate - perf | cost ratio | perf cost ratio | cost - perf | targets |"
+		print "|---|---|---:|---:|---:|---:|---:|---:|---|"
+		for (j = 1; j <= nm; j++) {
+			m = ms[j]
+			pr = rate[m, "perf"] == "" ? "" : median(rate[m, "perf"])
+			pc = med(m, "perf")
+			for (k = 1; k <= nc; k++) {
+				c = cs[k]
+				if (c !~ /^proclife/ || c == "proclife-q") continue
+				r = rate[m, c] == "" ? "" : median(rate[m, c])
+				cc = med(m, c)
+				if (r == "" && cc == "") continue
+				t = ""
+				if (r != "" && r < 0.95) t = t "rate<0.95 "
+				if (cc != "" && cc > 1.05) t = t "cost>1.05 "
+				if (r != "" && pr != "" && r < pr - 0.03) t = t "rate<perf-0.03 "
+				if (cc != "" && pc != "" && cc > pc + 0.03) t = t "cost>perf+0.03 "
+				printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", m, c,
+					r == "" ? "-" : sprintf("%.3f", r),
+					pr == "" ? "-" : sprintf("%.3f", pr),
+					r == "" || pr == "" ? "-" : sprintf("%+.3f", r - pr),
+					cc == "" ? "-" : sprintf("%.3f", cc),
+					pc == "" ? "-" : sprintf("%.3f", pc),
+					cc == "" || pc == "" ? "-" : sprintf("%+.3f", cc - pc),
+					t == "" ? "met" : t
+			}
 		}
 	}' "$RUNS"
 }
@@ -1067,7 +1135,18 @@ report() {
 	echo
 	echo "### Rate ratio to untraced, all modes (median)"
 	echo
-	summary_table
+	summary_table rate
+	echo
+	echo "### Cost ratio (total CPU per task, workload + tracer, to untraced), all modes (median)"
+	echo
+	summary_table cost
+	if [[ " ${CFGS[*]} " == *" perf "* ]]; then
+		echo
+		echo "### proclife against perf record, same run (medians; targets: rate ratio >= 0.95," \
+			"cost ratio <= 1.05, each within 0.03 of perf record's)"
+		echo
+		versus_perf_table
+	fi
 	for m in "${MODE_LIST[@]}"; do
 		echo
 		echo "### Mode $m ($(mode_count "$m") tasks per run)"

@@ -43,9 +43,8 @@ while getopts "p:m:t:i:n:h" opt; do
 	esac
 done
 
-die() { echo "bpfns.sh: $*" >&2; exit 1; }
-[[ $EUID -eq 0 ]] || die "must run as root"
-[[ -x $PROCLIFE ]] || die "no proclife at $PROCLIFE: run make"
+. "$HERE/lib.sh"
+need_root_and_proclife
 [[ -x $WORKLOAD && -x $BPFSTATS ]] || die "run 'make -C tools' first"
 OUT=$(mktemp -d /tmp/proclife-bpfns.XXXXXX) || die "mktemp failed"
 
@@ -58,15 +57,7 @@ cleanup() {
 trap cleanup EXIT
 
 # shellcheck disable=SC2086 # PROCLIFE_EXTRA is a list of options
-: >"$OUT/proclife.err"
-"$PROCLIFE" $PROCLIFE_EXTRA -j >/dev/null 2>"$OUT/proclife.err" </dev/null &
-PL_PID=$!
-for ((i = 0; i < 300; i++)); do
-	grep -qE 'attached|tracing' "$OUT/proclife.err" && break
-	kill -0 "$PL_PID" 2>/dev/null || die "proclife exited: $(tail -n 1 "$OUT/proclife.err")"
-	sleep 0.05
-done
-sleep 0.3
+start_proclife /dev/null "$OUT/proclife.err" $PROCLIFE_EXTRA -j
 # Full program names (the kernel keeps 15 bytes; bpftool reads BTF).
 ids=$(grep -h '^prog_id:' /proc/"$PL_PID"/fdinfo/* | awk '{ print $2 }' | sort -un | paste -sd, -)
 bpftool prog show -j | jq -r --arg ids "$ids" '($ids | split(",") | map(tonumber)) as $w

@@ -35,9 +35,8 @@ done
 shift $((OPTIND - 1))
 EXTRA=("$@")
 
-die() { echo "rss1m.sh: $*" >&2; exit 1; }
-[[ $EUID -eq 0 ]] || die "must run as root"
-[[ -x $PROCLIFE ]] || die "no proclife at $PROCLIFE: run make"
+. "$HERE/lib.sh"
+need_root_and_proclife
 [[ -x $WORKLOAD ]] || die "no workload at $WORKLOAD: run 'make -C tools'"
 OUT=$(mktemp -d /tmp/proclife-rss.XXXXXX) || die "mktemp failed"
 
@@ -59,15 +58,7 @@ mem_sample() {
 	' "/proc/$2/status" "/proc/$2/smaps" 2>/dev/null
 }
 
-: >"$OUT/proclife.err"
-"$PROCLIFE" "${EXTRA[@]}" -j >/dev/null 2>"$OUT/proclife.err" </dev/null &
-PL_PID=$!
-for ((i = 0; i < 300; i++)); do
-	grep -qE 'attached|tracing' "$OUT/proclife.err" && break
-	kill -0 "$PL_PID" 2>/dev/null || die "proclife exited: $(tail -n 1 "$OUT/proclife.err")"
-	sleep 0.05
-done
-sleep 0.3
+start_proclife /dev/null "$OUT/proclife.err" "${EXTRA[@]}" -j
 mem_sample 0 "$PL_PID" >"$OUT/mem.tsv"
 echo "rss1m.sh: fork storm of $COUNT processes under proclife ${EXTRA[*]} -j > /dev/null" >&2
 

@@ -32,9 +32,8 @@ done
 shift $((OPTIND - 1))
 EXTRA=("$@")
 
-die() { echo "startup.sh: $*" >&2; exit 1; }
-[[ $EUID -eq 0 ]] || die "must run as root"
-[[ -x $PROCLIFE ]] || die "no proclife at $PROCLIFE: run make"
+. "$HERE/lib.sh"
+need_root_and_proclife
 [[ -x $STAMP ]] || die "no $STAMP: run 'make -C tools'"
 OUT=$(mktemp -d /tmp/proclife-startup.XXXXXX) || die "mktemp failed"
 trap 'rm -rf "$OUT"' EXIT

@@ -38,9 +38,8 @@ while getopts "p:t:m:j:o:h" opt; do
 	esac
 done
 
-die() { echo "storm60.sh: $*" >&2; exit 1; }
-[[ $EUID -eq 0 ]] || die "must run as root"
-[[ -x $PROCLIFE ]] || die "no proclife at $PROCLIFE: run make"
+. "$HERE/lib.sh"
+need_root_and_proclife
 [[ -x $WORKLOAD ]] || die "no workload at $WORKLOAD: run 'make -C tools'"
 [[ $MODE == forkexec || $MODE == vfork ]] || die "mode must exec: forkexec or vfork"
 if [[ -z $OUT ]]; then
@@ -54,15 +53,7 @@ cleanup() { [[ -n $PL_PID ]] && kill -TERM "$PL_PID" 2>/dev/null; }
 trap cleanup EXIT
 
 # shellcheck disable=SC2086 # PROCLIFE_EXTRA is a list of options
-: >"$OUT/proclife.err"
-"$PROCLIFE" $PROCLIFE_EXTRA -j >"$OUT/stream.jsonl" 2>"$OUT/proclife.err" </dev/null &
-PL_PID=$!
-for ((i = 0; i < 300; i++)); do
-	grep -qE 'attached|tracing' "$OUT/proclife.err" && break
-	kill -0 "$PL_PID" 2>/dev/null || die "proclife exited: $(tail -n 1 "$OUT/proclife.err")"
-	sleep 0.05
-done
-sleep 0.3
+start_proclife "$OUT/stream.jsonl" "$OUT/proclife.err" $PROCLIFE_EXTRA -j
 
 echo "storm60.sh: $MODE storm for ${SECS}s, -j $PARALLEL, under proclife -j > $OUT/stream.jsonl" >&2
 "$WORKLOAD" -m "$MODE" -t "$SECS" -j "$PARALLEL" -q >"$OUT/wl.json" ||

@@ -27,6 +27,7 @@ enum {
 	OPT_BTF,
 	OPT_STATES,
 	OPT_NO_SCHED,
+	OPT_HOOKS,
 	OPT_SUMMARY,
 	OPT_CGROUP,
 	OPT_CONTAINER,
@@ -70,6 +71,8 @@ static const char usage_text[] =
 "      --argv-bytes N      argv bytes kept per exec (default 4096, max 16384)\n"
 "      --no-sched          no scheduler accounting (sched_switch untouched)\n"
 "      --states            record every scheduler state change (costlier)\n"
+"      --hooks KIND        auto (default), fentry or tracepoint: how reaps\n"
+"                          and failed execs are caught (-v says which)\n"
 "      --btf PATH          kernel BTF file (default /sys/kernel/btf/vmlinux)\n"
 "  -v, --verbose           show libbpf's log\n"
 "  -h, --help              this help\n"
@@ -248,6 +251,7 @@ static const struct option long_opts[] = {
 	{ "tree", no_argument, NULL, OPT_TREE },
 	{ "states", no_argument, NULL, OPT_STATES },
 	{ "no-sched", no_argument, NULL, OPT_NO_SCHED },
+	{ "hooks", required_argument, NULL, OPT_HOOKS },
 	{ "summary", no_argument, NULL, OPT_SUMMARY },
 	{ "ringbuf-size", required_argument, NULL, OPT_RINGBUF },
 	{ "argv-bytes", required_argument, NULL, OPT_ARGV_BYTES },
@@ -310,6 +314,20 @@ enum pl_parse_result pl_parse_args(int argc, char **argv,
 		case OPT_TREE: o->tree = true; break;
 		case OPT_STATES: o->states = true; break;
 		case OPT_NO_SCHED: o->no_sched = true; break;
+		case OPT_HOOKS:
+			if (!strcmp(optarg, "auto")) {
+				o->hooks = PL_HOOKS_AUTO;
+			} else if (!strcmp(optarg, "fentry")) {
+				o->hooks = PL_HOOKS_FENTRY;
+			} else if (!strcmp(optarg, "tracepoint")) {
+				o->hooks = PL_HOOKS_TRACEPOINT;
+			} else {
+				set_err(err, size,
+					"--hooks: unknown kind '%s' (auto, fentry, tracepoint)",
+					optarg);
+				return PL_PARSE_ERROR;
+			}
+			break;
 		case OPT_SUMMARY: o->summary = true; break;
 		case 'o':
 			if (!*optarg) {

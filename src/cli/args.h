@@ -19,6 +19,13 @@ enum pl_format {
 	PL_FMT_HTML,
 };
 
+/* How reaps and failed execs are caught (--hooks). */
+enum pl_hooks {
+	PL_HOOKS_AUTO = 0,	/* fentry where the kernel allows it */
+	PL_HOOKS_FENTRY,	/* release_task and the exec syscalls' fexit */
+	PL_HOOKS_TRACEPOINT,	/* the syscalls: tracepoints (everywhere) */
+};
+
 struct pl_options {
 	uint32_t pids[PL_MAX_PIDS];
 	unsigned int nr_pids;
@@ -36,6 +43,7 @@ struct pl_options {
 	bool states;
 	bool no_sched;		/* no scheduler accounting */
 	bool summary;		/* top tasks by CPU, wait and D at the end */
+	enum pl_hooks hooks;
 	int verbose;
 	const char *output;		/* NULL: no file */
 	enum pl_format format;

@@ -4,8 +4,8 @@
  *
  * Flow: parse and check options, attach the BPF programs, read the tasks
  * already running, start CMD if any, then let the pump (pipeline/pump.c)
- * hand every event in time order to the stream and the timeline. At the
- * end, drain everything and write the output file.
+ * hand every event in time order to the sinks (sinks/sink.h) and the
+ * timeline. At the end, drain everything and let each sink finish.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -22,9 +22,7 @@
 
 #include "cli/args.h"
 #include "cli/command.h"
-#include "sinks/file.h"
-#include "sinks/stream.h"
-#include "sinks/output.h"
+#include "sinks/sink.h"
 #include "cli/privileges.h"
 #include "pipeline/pump.h"
 #include "model/selection.h"
@@ -53,14 +51,8 @@ struct app {
 	struct pl_options opts;
 	struct tracer tracer;
 	struct pump pump;
-	struct stream stream;
-	bool stream_on;
-	struct out_file out;
-	bool out_on;
-	struct stream file_stream;	/* -F jsonl */
-	bool file_stream_on;
-	bool file_failed;	/* writing -o failed: it is not kept */
-	struct timeline *tl;
+	struct sink_set sinks;
+	struct timeline *tl;	/* when a sink needs it at the end */
 	struct selection sel;
 	struct cgroups cgroups;		/* every cgroup the kernel described */
 	bool cgroups_ok;
@@ -74,7 +66,6 @@ struct app {
 	pid_t child;
 	int child_status;
 	bool child_done;
-	bool stream_closed;	/* stdout went away (EPIPE): stop streaming */
 	int failed;		/* a runtime error ended the trace */
 };
 
@@ -99,10 +90,7 @@ static void on_event(void *ctx, const struct pl_event *ev)
 {
 	struct app *app = ctx;
 
-	if (app->stream_on && !app->stream_closed)
-		stream_event(&app->stream, ev);
-	if (app->file_stream_on && !app->file_failed)
-		stream_event(&app->file_stream, ev);
+	sink_set_event(&app->sinks, ev);
 	if (app->tl)
 		timeline_add(app->tl, ev);
 }
@@ -124,11 +112,10 @@ static int on_seed_record(void *ctx, void *data, size_t size)
 
 	if (pl_event_decode(data, size, &ev) || ev.type != PL_EV_SEED)
 		return 0;
-	if ((ev.seed->flags & PL_SEED_KTHREAD) && !app->opts.kthreads)
+	if (!selection_keeps_seed(&app->opts, ev.seed))
 		return 0;
 	selection_add_seed(&app->sel, ev.seed);
-	if (app->stream_on)
-		stream_seed(&app->stream, &ev);
+	sink_set_seed(&app->sinks, &ev);
 	if (app->tl)
 		timeline_seed(app->tl, &ev);
 	return 0;
@@ -145,32 +132,11 @@ static int on_sched_end_record(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-static int flush_streams(void *ctx)
+static int flush_sinks(void *ctx)
 {
 	struct app *app = ctx;
-	int err;
 
-	if (app->stream_on && !app->stream_closed) {
-		err = stream_flush(&app->stream);
-		if (err == -EPIPE) {
-			app->stream_closed = true;	/* reader left: not an error */
-		} else if (err) {
-			fprintf(stderr, "proclife: cannot write the stream: %s\n",
-				strerror(-err));
-			return err;
-		}
-	}
-	if (app->file_stream_on && !app->file_failed) {
-		err = stream_flush(&app->file_stream);
-		if (err) {
-			fprintf(stderr, "proclife: cannot write %s: %s\n",
-				app->opts.output, strerror(-err));
-			/* said once; the file is dropped at the end */
-			app->file_failed = true;
-			return err;
-		}
-	}
-	return 0;
+	return sink_set_flush(&app->sinks);
 }
 
 /* ---- command mode ------------------------------------------------------ */
@@ -293,6 +259,34 @@ static int resolve_cgroups(struct app *app, char *err, size_t size)
 	return 0;
 }
 
+/*
+ * The outputs asked for, in the order they finish: the stream on stdout,
+ * the tree and summary (on stderr when stdout carries JSON), the -o file.
+ */
+static int add_sinks(struct app *app, char *err, size_t err_size)
+{
+	const struct pl_options *o = &app->opts;
+	int report_fd = !o->quiet && o->json ? STDERR_FILENO : STDOUT_FILENO;
+	struct sink_set *set = &app->sinks;
+
+	if (!o->quiet &&
+	    sink_set_add(set, o->json ? "jsonl" : "text", NULL, STDOUT_FILENO,
+			 o->threads, err, err_size))
+		return -1;
+	if (o->tree &&
+	    sink_set_add(set, "tree", NULL, report_fd, true, err, err_size))
+		return -1;
+	if (o->summary && !o->no_sched &&
+	    sink_set_add(set, "summary", NULL, report_fd, true, err, err_size))
+		return -1;
+	/* the file gets every event, threads included */
+	if (o->output &&
+	    sink_set_add(set, pl_format_name(o->format), o->output, -1, true,
+			 err, err_size))
+		return -1;
+	return 0;
+}
+
 /* Everything a user can get wrong is checked before attaching. */
 static int check_inputs(struct app *app)
 {
@@ -315,11 +309,8 @@ static int check_inputs(struct app *app)
 			return die_usage(err);
 		}
 	}
-	if (o->output) {
-		if (out_file_open(&app->out, o->output, err, sizeof(err)))
-			return die_usage(err);
-		app->out_on = true;
-	}
+	if (add_sinks(app, err, sizeof(err)))
+		return die_usage(err);
 	tracer_set_verbosity(o->verbose);
 	ret = check_privileges(o->btf_path);
 	if (ret)
@@ -331,28 +322,16 @@ static int check_inputs(struct app *app)
 
 static int start_outputs(struct app *app)
 {
-	const struct pl_options *o = &app->opts;
-
-	if (!o->quiet) {
-		if (stream_init(&app->stream, STDOUT_FILENO, o->json, o->threads,
-				app->boot_offset_ns))
-			return -ENOMEM;
-		app->stream_on = true;
-		stream_set_cgroups(&app->stream, &app->cgroups,
-				   o->container != NULL);
-		stream_header(&app->stream);
-	}
-	if (app->out_on && o->format == PL_FMT_JSONL) {
-		if (stream_init(&app->file_stream, app->out.fd, true, true,
-				app->boot_offset_ns))
-			return -ENOMEM;
-		app->file_stream_on = true;
-		stream_set_cgroups(&app->file_stream, &app->cgroups, false);
-	}
-	if ((app->out_on && o->format != PL_FMT_JSONL) || o->tree || o->summary) {
+	sink_set_cgroups(&app->sinks, &app->cgroups,
+			 app->opts.container != NULL);
+	if (sink_set_open(&app->sinks, app->boot_offset_ns))
+		return -ENOMEM;
+	if (sink_set_needs_timeline(&app->sinks)) {
 		app->tl = timeline_new(true);
-		if (!app->tl)
+		if (!app->tl) {
+			fprintf(stderr, "proclife: out of memory\n");
 			return -ENOMEM;
+		}
 		timeline_prune_untraced(app->tl, app->sel.active);
 	}
 	return 0;
@@ -365,8 +344,8 @@ static bool time_to_stop(void *ctx)
 	struct app *app = ctx;
 	uint64_t deadline = app->deadline;
 
-	if (app->stream_closed && !app->out_on && !app->opts.tree)
-		return true;
+	if (sink_set_all_stopped(&app->sinks))
+		return true;	/* no output left to trace for */
 	if (deadline && pl_now_boot_ns() >= deadline)
 		return true;
 	if (app->child) {
@@ -421,52 +400,17 @@ static void fill_trace_info(struct app *app, struct pl_trace_info *info,
 	info->version = PROCLIFE_VERSION;
 }
 
+/* 0, or -EIO when any output failed (each said once, sinks/sink.h). */
 static int finish_outputs(struct app *app)
 {
 	struct pl_trace_info info;
 	char hostname[256];
 	struct utsname uts;
-	int err = 0, report_fd;
 
 	if (app->tl)
 		timeline_finish(app->tl, app->end_ns);
 	fill_trace_info(app, &info, hostname, sizeof(hostname), &uts);
-
-	/* reports go where they do not mix into a JSON stream */
-	report_fd = app->stream_on && app->opts.json ? STDERR_FILENO : STDOUT_FILENO;
-	if (app->opts.tree && app->tl) {
-		err = output_tree(app->tl, &info, report_fd);
-		if (err && err != -EPIPE)
-			fprintf(stderr, "proclife: cannot print the tree: %s\n",
-				strerror(-err));
-		err = 0;
-	}
-	if (app->opts.summary && app->tl && !app->opts.no_sched) {
-		err = output_summary(app->tl, report_fd);
-		if (err && err != -EPIPE)
-			fprintf(stderr, "proclife: cannot print the summary: %s\n",
-				strerror(-err));
-		err = 0;
-	}
-	if (!app->out_on)
-		return 0;
-	if (app->file_failed) {
-		out_file_abort(&app->out);
-		app->out_on = false;
-		return -EIO;
-	}
-	if (app->opts.format != PL_FMT_JSONL)
-		err = output_write(app->tl, &info, app->opts.format, app->out.fd);
-	if (!err)
-		err = out_file_commit(&app->out);
-	if (err) {
-		fprintf(stderr, "proclife: cannot write %s: %s\n",
-			app->opts.output, strerror(-err));
-		out_file_abort(&app->out);
-		return err;
-	}
-	app->out_on = false;
-	return 0;
+	return sink_set_finish(&app->sinks, app->tl, &info);
 }
 
 int main(int argc, char **argv)
@@ -486,7 +430,7 @@ int main(int argc, char **argv)
 		goto cleanup_out;
 	ret = 1;
 
-	pump_init(&app.pump, &app.tracer, on_event, flush_streams, &app);
+	pump_init(&app.pump, &app.tracer, on_event, flush_sinks, &app);
 	if (cgroups_init(&app.cgroups)) {
 		fprintf(stderr, "proclife: out of memory\n");
 		goto cleanup;
@@ -495,10 +439,8 @@ int main(int argc, char **argv)
 	pump_set_cgroup_fn(&app.pump, on_cgroup);
 	selection_init(&app.sel, &app.opts);
 	app.boot_offset_ns = pl_boot_offset_ns();
-	if (start_outputs(&app)) {
-		fprintf(stderr, "proclife: out of memory\n");
+	if (start_outputs(&app))
 		goto cleanup;
-	}
 	install_signals();
 	if (tracer_open(&app.tracer, &app.opts, pump_on_record, &app.pump))
 		goto cleanup;
@@ -522,10 +464,10 @@ int main(int argc, char **argv)
 
 	if (app.opts.command) {
 		/* CMD inherits tree membership from proclife, for its fork only */
-		if (tracer_track(&app.tracer, getpid(), TRACK_IN_TREE))
+		if (selection_command_begin(&app.sel, &app.tracer))
 			goto cleanup;
 		err_no = command_spawn(&app.cmd);
-		tracer_untrack(&app.tracer, getpid());
+		selection_command_end(&app.sel, &app.tracer);
 		if (err_no) {
 			fprintf(stderr, "proclife: cannot start %s: %s\n",
 				app.opts.command[0], strerror(-err_no));
@@ -575,16 +517,11 @@ cleanup:
 	tracer_close(&app.tracer);
 	if (app.tl)
 		timeline_free(app.tl);
-	if (app.stream_on)
-		stream_free(&app.stream);
-	if (app.file_stream_on)
-		stream_free(&app.file_stream);
 	pump_free(&app.pump);
 	selection_free(&app.sel);
 	if (app.cgroups_ok)
 		cgroups_free(&app.cgroups);
 cleanup_out:
-	if (app.out_on)
-		out_file_abort(&app.out);
+	sink_set_close(&app.sinks);
 	return ret;
 }

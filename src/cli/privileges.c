@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include <bpf/libbpf.h>
 
 #include "cli/privileges.h"
+#include "kernel/tracer.h"
 
 #define DEFAULT_BTF "/sys/kernel/btf/vmlinux"
 #define TRACEFS "/sys/kernel/tracing"
@@ -43,46 +45,76 @@ static bool privileged(void)
 	return has_cap(data, CAP_BPF) && has_cap(data, CAP_PERFMON);
 }
 
-static bool exists(const char *path)
+/* 0, or the errno that keeps this user from reading path's directory. */
+static int readable_dir(const char *path)
 {
-	struct stat st;
-
-	return !stat(path, &st);
+	return faccessat(AT_FDCWD, path, R_OK | X_OK, AT_EACCESS) ? errno : 0;
 }
 
-/* libbpf finds tracepoints through tracefs; mount it when nobody has. */
+/*
+ * libbpf finds tracepoints through tracefs: where it answers, or NULL
+ * with one line saying what is missing. Mounted when nobody has.
+ */
 static const char *tracing_dir(void)
 {
-	if (exists(TRACEFS "/events"))
-		return TRACEFS;
-	if (exists(DEBUGFS_TRACING "/events"))
-		return DEBUGFS_TRACING;
-	if (!mount("tracefs", TRACEFS, "tracefs", 0, NULL) &&
-	    exists(TRACEFS "/events"))
-		return TRACEFS;
-	return NULL;
+	static const char *const dirs[] = { TRACEFS, DEBUGFS_TRACING };
+	const char *denied = NULL;
+	int err;
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		char events[64];
+
+		snprintf(events, sizeof(events), "%s/events", dirs[i]);
+		err = readable_dir(events);
+		if (!err)
+			return dirs[i];
+		if (err != ENOENT && !denied)
+			denied = dirs[i];
+	}
+	if (denied) {
+		fprintf(stderr, "proclife: tracefs is mounted at %s but this user cannot read it: run as root, or give this user access to %s\n",
+			denied, denied);
+		return NULL;
+	}
+	if (mount("tracefs", TRACEFS, "tracefs", 0, NULL)) {
+		fprintf(stderr, "proclife: tracefs is not mounted and mounting it failed (%s): run 'mount -t tracefs tracefs %s'\n",
+			strerror(errno), TRACEFS);
+		return NULL;
+	}
+	err = readable_dir(TRACEFS "/events");
+	if (err) {
+		fprintf(stderr, "proclife: tracefs mounted at %s has no readable events directory (%s)\n",
+			TRACEFS, strerror(err));
+		return NULL;
+	}
+	return TRACEFS;
 }
 
-static const char *const tracepoints[] = {
-	"sched/sched_process_exec",
-	"sched/sched_process_exit",
-	"sched/sched_process_free",
-	"task/task_newtask",
-	"task/task_rename",
-	"syscalls/sys_enter_execve",
-	"syscalls/sys_exit_execve",
-	"syscalls/sys_enter_execveat",
-	"syscalls/sys_exit_execveat",
-	"syscalls/sys_exit_wait4",
-	"syscalls/sys_enter_waitid",
-	"syscalls/sys_exit_waitid",
-};
+/* One tracefs event a BPF program attaches to must be there (ctx: dir). */
+static int check_event(void *ctx, const char *event)
+{
+	char path[256];
+	int err;
+
+	snprintf(path, sizeof(path), "%s/events/%s/id", (const char *)ctx,
+		 event);
+	if (!faccessat(AT_FDCWD, path, R_OK, AT_EACCESS))
+		return 0;
+	err = errno;
+	if (err == ENOENT)
+		fprintf(stderr, "proclife: the kernel has no tracepoint %s (%s needs CONFIG_FTRACE_SYSCALLS and CONFIG_TRACEPOINTS)\n",
+			event, event);
+	else
+		fprintf(stderr, "proclife: cannot read %s: %s\n", path,
+			strerror(err));
+	return 1;
+}
 
 int check_privileges(const char *btf_path)
 {
 	const char *btf = btf_path ? btf_path : DEFAULT_BTF;
 	const char *dir;
-	char path[256];
+	int err;
 
 	if (!privileged()) {
 		fprintf(stderr, "proclife: needs root to load BPF programs (CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN): run it with sudo\n");
@@ -95,29 +127,24 @@ int check_privileges(const char *btf_path)
 	}
 	if (btf_path) {
 		struct btf *btf = btf__parse(btf_path, NULL);
-		long err = libbpf_get_error(btf);
+		long perr = libbpf_get_error(btf);
 
-		if (err) {
+		if (perr) {
 			fprintf(stderr, "proclife: %s is not a usable BTF file (%s): give the kernel's BTF, e.g. /sys/kernel/btf/vmlinux\n",
-				btf_path, err == -EINVAL || err < -4000 ?
-				"bad format" : strerror((int)-err));
+				btf_path, perr == -EINVAL || perr < -4000 ?
+				"bad format" : strerror((int)-perr));
 			return 1;
 		}
 		btf__free(btf);
 	}
 	dir = tracing_dir();
-	if (!dir) {
-		fprintf(stderr, "proclife: tracefs is not mounted and cannot be: run 'mount -t tracefs tracefs %s'\n",
-			TRACEFS);
+	if (!dir)
+		return 1;
+	err = tracer_tracefs_events(check_event, (void *)dir);
+	if (err < 0) {
+		fprintf(stderr, "proclife: cannot read the BPF object: %s\n",
+			strerror(-err));
 		return 1;
 	}
-	for (size_t i = 0; i < sizeof(tracepoints) / sizeof(tracepoints[0]); i++) {
-		snprintf(path, sizeof(path), "%s/events/%s", dir, tracepoints[i]);
-		if (!exists(path)) {
-			fprintf(stderr, "proclife: the kernel has no tracepoint %s (%s needs CONFIG_FTRACE_SYSCALLS and CONFIG_TRACEPOINTS)\n",
-				tracepoints[i], tracepoints[i]);
-			return 1;
-		}
-	}
-	return 0;
+	return err;
 }

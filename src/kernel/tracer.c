@@ -13,6 +13,7 @@
 #include "proclife.skel.h"
 #include "util/timefmt.h"
 #include "kernel/tracer.h"
+#include "model/selection.h"
 
 static int verbosity;
 
@@ -118,54 +119,163 @@ static bool set_kernel_shape(struct proclife_bpf *skel, const char *btf_path)
 	return can_account;
 }
 
-/* Scheduler accounting keeps per-task state in task storage (5.11+) or,
- * on older kernels, a hash by tid: load the programs for one of them.
- * Wakeups are only needed to record state changes (--states). */
+/* One job's program: the task-storage variant or the hash-by-tid one,
+ * loaded only when the job is on. */
+static void pick_variant(struct bpf_program *storage_prog,
+			 struct bpf_program *hash_prog, bool storage, bool on)
+{
+	bpf_program__set_autoload(storage_prog, on && storage);
+	bpf_program__set_autoload(hash_prog, on && !storage);
+}
+
+/*
+ * Scheduler accounting keeps per-task state in task storage (5.11+) or,
+ * on older kernels, a hash by tid: load the programs of one of them.
+ * Exit and free always run (they close each task's record); switches and
+ * the end-of-trace dump only for accounting; wakeups only for --states.
+ */
 static void choose_sched_variant(struct proclife_bpf *skel,
 				 const struct pl_options *o, bool can_account)
 {
+	typeof(skel->progs) *p = &skel->progs;
 	bool storage = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE,
 						 NULL) == 1;
 	bool account = !o->no_sched && can_account;
-	struct bpf_program *ts_progs[] = {
-		skel->progs.handle_exit_ts, skel->progs.handle_free_ts,
-		skel->progs.handle_switch_ts, skel->progs.dump_sched_ts,
-		skel->progs.handle_wakeup_ts, skel->progs.handle_wakeup_new_ts,
-	};
-	struct bpf_program *hash_progs[] = {
-		skel->progs.handle_exit_hash, skel->progs.handle_free_hash,
-		skel->progs.handle_switch_hash, skel->progs.dump_sched_hash,
-		skel->progs.handle_wakeup_hash, skel->progs.handle_wakeup_new_hash,
-	};
-	/* index of the first program that only accounting needs, and of
-	 * the first that only --states needs */
-	const size_t accounting = 2, states = 4;
+	bool states = account && o->states;
 
 	skel->rodata->account_sched = account;
-	for (size_t i = 0; i < sizeof(ts_progs) / sizeof(ts_progs[0]); i++) {
-		bool on = i < accounting ||
-			  (account && (i < states || o->states));
-
-		bpf_program__set_autoload(ts_progs[i], storage && on);
-		bpf_program__set_autoload(hash_progs[i], !storage && on);
-	}
+	pick_variant(p->handle_exit_ts, p->handle_exit_hash, storage, true);
+	pick_variant(p->handle_free_ts, p->handle_free_hash, storage, true);
+	pick_variant(p->handle_switch_ts, p->handle_switch_hash, storage,
+		     account);
+	pick_variant(p->dump_sched_ts, p->dump_sched_hash, storage, account);
+	pick_variant(p->handle_wakeup_ts, p->handle_wakeup_hash, storage,
+		     states);
+	pick_variant(p->handle_wakeup_new_ts, p->handle_wakeup_new_hash,
+		     storage, states);
 	if (storage)
 		bpf_map__set_max_entries(skel->maps.sched_by_tid, 1);
 	else
 		bpf_map__set_autocreate(skel->maps.sched_storage, false);
+	if (verbosity)
+		fprintf(stderr, "proclife: per-task state in %s; scheduler accounting %s, state changes %s; sched_switch %s prev_state, sched_process_exit %s group_dead\n",
+			storage ? "task storage" : "a hash by tid",
+			account ? "on" : "off", states ? "on" : "off",
+			skel->rodata->switch_has_prev_state ? "with" : "without",
+			skel->rodata->exit_has_group_dead ? "with" : "without");
+}
+
+/* The syscall wrappers fentry.bpf.c hooks (built for the same arch). */
+#if defined(__x86_64__)
+#define SYSCALL_PREFIX "__x64_sys_"
+#elif defined(__aarch64__)
+#define SYSCALL_PREFIX "__arm64_sys_"
+#endif
+#ifdef SYSCALL_PREFIX
+#define SYSCALL_PREFIX_OR_EMPTY SYSCALL_PREFIX
+#else
+#define SYSCALL_PREFIX_OR_EMPTY ""
+#endif
+
+/* Can a tracing program of this kind attach to func? Loads and attaches an
+ * empty one: the kernel may have the function in its BTF and still refuse
+ * (no trampolines, lockdown, a function that cannot be traced). */
+static int probe_tracing(const struct btf *btf, const char *func,
+			 enum bpf_attach_type kind)
+{
+	struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = kind);
+	int id, fd, link, err = 0;
+
+	id = btf__find_by_name_kind(btf, func, BTF_KIND_FUNC);
+	if (id <= 0)
+		return -ENOENT;
+	opts.attach_btf_id = id;
+	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "pl_probe", "GPL", insns,
+			   sizeof(insns) / sizeof(insns[0]), &opts);
+	if (fd < 0)
+		return -errno;
+	link = bpf_raw_tracepoint_open(NULL, fd);
+	if (link < 0)
+		err = -errno;
+	else
+		close(link);
+	close(fd);
+	return err;
+}
+
+/* Whether the fentry variant can run here; 0 or -errno, *what the
+ * function that failed. */
+static int fentry_possible(const struct pl_options *o, const char **what)
+{
+#ifdef SYSCALL_PREFIX
+	static const char *const funcs[] = {
+		"release_task", SYSCALL_PREFIX "execve", SYSCALL_PREFIX "execveat",
+	};
+	struct btf *btf;
+	int err = 0;
+
+	*what = "kernel BTF";
+	if (o->btf_path)
+		return -ENOENT;	/* fentry needs the kernel's own BTF */
+	btf = btf__load_vmlinux_btf();
+	if (libbpf_get_error(btf))
+		return -ENOENT;
+	/* the reap is probed for real; the syscalls must be in BTF */
+	for (size_t i = 0; i < sizeof(funcs) / sizeof(funcs[0]) && !err; i++) {
+		*what = funcs[i];
+		if (btf__find_by_name_kind(btf, funcs[i], BTF_KIND_FUNC) <= 0)
+			err = -ENOENT;
+	}
+	if (!err) {
+		*what = funcs[0];
+		err = probe_tracing(btf, funcs[0], BPF_TRACE_FENTRY);
+	}
+	btf__free(btf);
+	return err;
+#else
+	*what = "this architecture";
+	return -EOPNOTSUPP;
+#endif
+}
+
+/* Load the fentry programs or the syscall tracepoint programs they
+ * replace, never both. */
+static void choose_hooks(struct proclife_bpf *skel, bool fentry)
+{
+	struct bpf_program *fentry_progs[] = {
+		skel->progs.handle_release, skel->progs.handle_execve_ret,
+		skel->progs.handle_execveat_entry,
+		skel->progs.handle_execveat_ret,
+	};
+	struct bpf_program *tp_progs[] = {
+		skel->progs.handle_exit_wait4, skel->progs.handle_enter_waitid,
+		skel->progs.handle_exit_waitid, skel->progs.handle_enter_execve,
+		skel->progs.handle_enter_execveat,
+		skel->progs.handle_exit_execve, skel->progs.handle_exit_execveat,
+	};
+
+	for (size_t i = 0; i < sizeof(fentry_progs) / sizeof(fentry_progs[0]); i++)
+		bpf_program__set_autoload(fentry_progs[i], fentry);
+	for (size_t i = 0; i < sizeof(tp_progs) / sizeof(tp_progs[0]); i++)
+		bpf_program__set_autoload(tp_progs[i], !fentry);
+	skel->rodata->hooks_fentry = fentry;
 }
 
 static void set_rodata(struct proclife_bpf *skel, const struct pl_options *o)
 {
-	bool pids = o->nr_pids || o->command;
+	struct selection_rule r;
 
-	skel->rodata->filter_pids = pids;
-	skel->rodata->filter_comm = o->comm[0] != '\0';
-	skel->rodata->filter_uid = o->uid >= 0;
-	skel->rodata->target_uid = o->uid >= 0 ? (uint32_t)o->uid : 0;
+	selection_rule(o, &r);
+	skel->rodata->filter_pids = r.pids;
+	skel->rodata->filter_comm = r.comm;
+	skel->rodata->filter_uid = r.uid;
+	skel->rodata->target_uid = r.target_uid;
 	memcpy((char *)skel->rodata->target_comm, o->comm, PL_COMM_LEN);
-	skel->rodata->filter_active = pids || o->comm[0] || o->uid >= 0 ||
-				      o->cgroup_filter || o->pidns >= 0;
+	skel->rodata->filter_active = r.active;
 	skel->rodata->cgroup_v1_hier = o->cgroup_v1_hier;
 	skel->rodata->filter_cgroup = o->cgroup_filter;
 	skel->rodata->match_container = o->container != NULL;
@@ -174,19 +284,99 @@ static void set_rodata(struct proclife_bpf *skel, const struct pl_options *o)
 	       PL_CONTAINER_ID_MAX);
 	skel->rodata->filter_pidns = o->pidns >= 0;
 	skel->rodata->target_pidns = o->pidns >= 0 ? (uint32_t)o->pidns : 0;
-	skel->rodata->trace_kthreads = o->kthreads;
+	skel->rodata->trace_kthreads = r.kthreads;
 	skel->rodata->argv_limit = o->argv_bytes;
 	skel->rodata->wakeup_bytes = o->ringbuf_size / 4;
 	skel->rodata->emit_states = o->states;
 }
 
-int tracer_open(struct tracer *t, const struct pl_options *o,
-		tracer_record_fn on_record, void *ctx)
+int tracer_tracefs_events(tracer_name_fn fn, void *ctx)
+{
+	struct proclife_bpf *skel = proclife_bpf__open();
+	struct bpf_program *prog;
+	int err = 0;
+
+	if (!skel)
+		return -errno;
+	bpf_object__for_each_program(prog, skel->obj) {
+		const char *sec = bpf_program__section_name(prog);
+		const char *event = NULL;
+
+		if (!strncmp(sec, "tracepoint/", 11))
+			event = sec + 11;
+		else if (!strncmp(sec, "tp/", 3))
+			event = sec + 3;
+		if (event && bpf_program__autoload(prog)) {
+			err = fn(ctx, event);
+			if (err)
+				break;
+		}
+	}
+	proclife_bpf__destroy(skel);
+	return err;
+}
+
+/* Open, configure, load and attach one variant. report: say what failed
+ * (off for a try that has a fallback). */
+static int load_variant(struct tracer *t, const struct pl_options *o,
+			bool fentry, bool report)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts,
 		    .btf_custom_path = o->btf_path);
 	struct proclife_bpf *skel;
 	bool can_account;
+	int err;
+
+	skel = proclife_bpf__open_opts(&open_opts);
+	if (!skel) {
+		err = -errno;
+		fprintf(stderr, "proclife: cannot open the BPF object: %s\n",
+			strerror(-err));
+		return err;
+	}
+	t->skel = skel;
+	set_rodata(skel, o);
+	can_account = set_kernel_shape(skel, o->btf_path);
+	if (!can_account && !o->no_sched && report)
+		fprintf(stderr, "proclife: warning: this kernel lacks CONFIG_SCHED_INFO or CONFIG_FAIR_GROUP_SCHED: no scheduler accounting\n");
+	choose_sched_variant(skel, o, can_account);
+	choose_hooks(skel, fentry);
+	bpf_map__set_max_entries(skel->maps.events, o->ringbuf_size);
+	/* the selection map is only used while filters are on */
+	if (!skel->rodata->filter_active)
+		bpf_map__set_max_entries(skel->maps.tracked, 1);
+	if (!o->cgroup_filter)
+		bpf_map__set_max_entries(skel->maps.cgroup_filter, 1);
+
+	err = proclife_bpf__load(skel);
+	if (err) {
+		if (report)
+			explain_load_error(err);
+		return err;
+	}
+	/* tasks started from now on are seen whole */
+	skel->bss->trace_start_ns = pl_now_boot_ns();
+	err = proclife_bpf__attach(skel);
+	if (err && report)
+		fprintf(stderr, "proclife: cannot attach to the kernel's tracepoints: %s (is tracefs mounted at /sys/kernel/tracing? run with -v for details)\n",
+			strerror(-err));
+	return err;
+}
+
+static void say_hooks(const struct tracer *t)
+{
+	if (t->fentry)
+		fprintf(stderr, "proclife: hooks: fentry (release_task, fexit of %sexecve and %sexecveat)\n",
+			SYSCALL_PREFIX_OR_EMPTY, SYSCALL_PREFIX_OR_EMPTY);
+	else
+		fprintf(stderr, "proclife: hooks: tracepoint (syscalls: wait4, waitid, execve, execveat)\n");
+}
+
+int tracer_open(struct tracer *t, const struct pl_options *o,
+		tracer_record_fn on_record, void *ctx)
+{
+	const char *what = NULL;
+	bool fentry = false;
 	int err;
 
 	memset(t, 0, sizeof(*t));
@@ -202,40 +392,35 @@ int tracer_open(struct tracer *t, const struct pl_options *o,
 	if (!t->percpu)
 		return -ENOMEM;
 
-	skel = proclife_bpf__open_opts(&open_opts);
-	if (!skel) {
-		err = -errno;
-		fprintf(stderr, "proclife: cannot open the BPF object: %s\n",
-			strerror(-err));
-		return err;
+	if (o->hooks != PL_HOOKS_TRACEPOINT) {
+		err = fentry_possible(o, &what);
+		fentry = !err;
+		if (err && o->hooks == PL_HOOKS_FENTRY) {
+			fprintf(stderr, "proclife: --hooks fentry: this kernel does not allow it (%s: %s)\n",
+				what, strerror(-err));
+			return err;
+		}
+		if (err && o->verbose)
+			fprintf(stderr, "proclife: no fentry here (%s: %s)\n",
+				what, strerror(-err));
 	}
-	t->skel = skel;
-	set_rodata(skel, o);
-	can_account = set_kernel_shape(skel, o->btf_path);
-	if (!can_account && !o->no_sched)
-		fprintf(stderr, "proclife: warning: this kernel lacks CONFIG_SCHED_INFO or CONFIG_FAIR_GROUP_SCHED: no scheduler accounting\n");
-	choose_sched_variant(skel, o, can_account);
-	bpf_map__set_max_entries(skel->maps.events, o->ringbuf_size);
-	/* the selection map is only used while filters are on */
-	if (!skel->rodata->filter_active)
-		bpf_map__set_max_entries(skel->maps.tracked, 1);
-	if (!o->cgroup_filter)
-		bpf_map__set_max_entries(skel->maps.cgroup_filter, 1);
-
-	err = proclife_bpf__load(skel);
-	if (err) {
-		explain_load_error(err);
-		return err;
+	err = load_variant(t, o, fentry, !(fentry && o->hooks == PL_HOOKS_AUTO));
+	if (err && fentry && o->hooks == PL_HOOKS_AUTO) {
+		/* the probe attached, the real programs did not: fall back */
+		if (o->verbose)
+			fprintf(stderr, "proclife: the fentry programs failed (%s), using the tracepoints\n",
+				strerror(-err));
+		proclife_bpf__destroy(t->skel);
+		t->skel = NULL;
+		fentry = false;
+		err = load_variant(t, o, false, true);
 	}
-	/* tasks started from now on are seen whole */
-	skel->bss->trace_start_ns = pl_now_boot_ns();
-	err = proclife_bpf__attach(skel);
-	if (err) {
-		fprintf(stderr, "proclife: cannot attach to the kernel's tracepoints: %s (is tracefs mounted at /sys/kernel/tracing? run with -v for details)\n",
-			strerror(-err));
+	if (err)
 		return err;
-	}
-	t->rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_record,
+	t->fentry = fentry;
+	if (o->verbose)
+		say_hooks(t);
+	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), on_record,
 				 ctx, NULL);
 	if (!t->rb) {
 		err = -errno;
@@ -362,11 +547,28 @@ int tracer_consume(struct tracer *t)
 	return n == -EINTR ? 0 : n;
 }
 
-uint64_t tracer_lost(struct tracer *t, struct pl_lost *out)
+/*
+ * The per-CPU slots cost one bpf() call each to read: read them only when
+ * the programs' lost_generation moved, and once more on the next call (a
+ * count stored on another CPU just before the generation may become
+ * visible a little after it, on weakly ordered CPUs), and always when
+ * all is set (the end of the trace).
+ */
+uint64_t tracer_lost(struct tracer *t, struct pl_lost *out, bool all)
 {
+	uint64_t gen = __atomic_load_n(&t->skel->bss->lost_generation,
+				       __ATOMIC_ACQUIRE);
 	uint64_t total = 0;
 
 	memset(out, 0, sizeof(*out));
+	if (gen != t->lost_generation_seen) {
+		t->lost_generation_seen = gen;
+		t->lost_recheck = true;
+	} else if (t->lost_recheck) {
+		t->lost_recheck = false;
+	} else if (!all) {
+		return 0;
+	}
 	for (uint32_t type = 0; type < PL_LOST_SLOTS; type++) {
 		uint64_t sum = 0;
 

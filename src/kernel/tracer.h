@@ -22,12 +22,23 @@ struct tracer {
 	struct ring_buffer *rb;
 	int epoll_fd;
 	int ncpus;
+	bool fentry;		/* the fentry variant runs (--hooks) */
 	uint64_t lost_seen[PL_LOST_SLOTS];
+	uint64_t lost_generation_seen;	/* the programs' lost_generation */
+	bool lost_recheck;		/* read the slots once more */
 	uint64_t *percpu;	/* ncpus counters, scratch for map reads */
 };
 
 /* libbpf's log: quiet at 0, warnings at 1, debug at 2. */
 void tracer_set_verbosity(int level);
+
+typedef int (*tracer_name_fn)(void *ctx, const char *name);
+/*
+ * Each tracefs event ("CATEGORY/NAME") a program of the BPF object
+ * attaches to, read from the programs' section names: fn(ctx, name) for
+ * each until it returns non-zero. Loads nothing. 0, fn's value, or -errno.
+ */
+int tracer_tracefs_events(tracer_name_fn fn, void *ctx);
 
 /* Load and attach. On failure prints one line saying what is missing and
  * returns -errno. on_record gets every ring-buffer record. */
@@ -52,7 +63,8 @@ int tracer_wait(struct tracer *t, int timeout_ms);
 /* Hand every pending record to on_record. Returns records or -errno. */
 int tracer_consume(struct tracer *t);
 /* New losses since the last call, into out (count and by_type);
- * returns the count. */
-uint64_t tracer_lost(struct tracer *t, struct pl_lost *out);
+ * returns the count. Reads the kernel's counters only when something was
+ * lost since the last look, or when all is set. */
+uint64_t tracer_lost(struct tracer *t, struct pl_lost *out, bool all);
 
 #endif

@@ -155,30 +155,12 @@ enum ls_status lifespan_status(const struct tl_process *p)
 	return WEXITSTATUS(st) ? LS_STATUS_FAIL : LS_STATUS_OK;
 }
 
-size_t lifespan_status_str(char *buf, size_t size, const struct tl_process *p)
+size_t lifespan_status_str(char *buf, size_t size, const struct tl_process *p,
+			   bool killed_by)
 {
-	int st = (int)p->exit_status;
-	size_t n;
-	int k;
-
-	if (!size)
+	if (size)
+		buf[0] = '\0';
+	if (!status_known(p))
 		return 0;
-	buf[0] = '\0';
-	switch (lifespan_status(p)) {
-	case LS_STATUS_NONE:
-		return 0;
-	case LS_STATUS_SIGNAL:
-		n = pl_signal_str(buf, size, WTERMSIG(st));
-		if (WCOREDUMP(st) && n < size) {
-			k = snprintf(buf + n, size - n, " (core)");
-			if (k > 0)
-				n += (size_t)k < size - n ? (size_t)k : size - n - 1;
-		}
-		return n;
-	default:
-		k = snprintf(buf, size, "exit %d", WEXITSTATUS(st));
-		if (k < 0)
-			return 0;
-		return (size_t)k < size ? (size_t)k : size - 1;
-	}
+	return pl_status_str(buf, size, p->exit_status, killed_by);
 }

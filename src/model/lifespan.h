@@ -60,7 +60,9 @@ bool lifespan_phase(const struct tl_thread *t, uint32_t i, uint64_t t1,
 		    uint64_t lo, uint64_t hi, uint64_t *a, uint64_t *b);
 
 enum ls_status lifespan_status(const struct tl_process *p);
-/* "exit 0", "exit 3", "SIGKILL", "SIGSEGV (core)", "" when unknown. */
-size_t lifespan_status_str(char *buf, size_t size, const struct tl_process *p);
+/* pl_status_str() of a known status: "exit 3", "SIGSEGV (core)" (with
+ * killed_by: "killed by SIGSEGV (core)"); "" when unknown. */
+size_t lifespan_status_str(char *buf, size_t size, const struct tl_process *p,
+			   bool killed_by);
 
 #endif

@@ -3,19 +3,39 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "model/selection.h"
 #include "kernel/tracer.h"
 
-#define MAX_DEPTH 256	/* longest parent chain followed */
+void selection_rule(const struct pl_options *o, struct selection_rule *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->pids = o->nr_pids || o->command;
+	r->comm = o->comm[0] != '\0';
+	r->uid = o->uid >= 0;
+	r->target_uid = r->uid ? (uint32_t)o->uid : 0;
+	/* decided by the kernel's reads of cgroup and namespace */
+	r->where = o->cgroup || o->container || o->cgroup_filter ||
+		   o->pidns >= 0;
+	r->active = r->pids || r->comm || r->uid || r->where;
+	r->kthreads = o->kthreads;
+}
+
+bool selection_keeps_seed(const struct pl_options *o,
+			  const struct pl_seed *seed)
+{
+	return !(seed->flags & PL_SEED_KTHREAD) || o->kthreads;
+}
 
 void selection_init(struct selection *sel, const struct pl_options *opts)
 {
+	struct selection_rule r;
+
 	memset(sel, 0, sizeof(*sel));
 	sel->opts = opts;
-	sel->active = opts->nr_pids || opts->comm[0] || opts->uid >= 0 ||
-		      opts->command || opts->cgroup || opts->container ||
-		      opts->pidns >= 0;
+	selection_rule(opts, &r);
+	sel->active = r.active;
 }
 
 void selection_free(struct selection *sel)
@@ -29,9 +49,8 @@ void selection_add_seed(struct selection *sel, const struct pl_seed *seed)
 {
 	struct sel_task *t;
 
-	if (!sel->active || (seed->flags & PL_SEED_THREAD))
-		return;
-	if ((seed->flags & PL_SEED_KTHREAD) && !sel->opts->kthreads)
+	if (!sel->active || (seed->flags & PL_SEED_THREAD) ||
+	    !selection_keeps_seed(sel->opts, seed))
 		return;
 	if (sel->n == sel->cap) {
 		size_t cap = sel->cap ? sel->cap * 2 : 256;
@@ -85,38 +104,61 @@ static bool matches(const struct pl_options *o, const struct sel_task *t)
 	return true;
 }
 
-/* A process inherits its parent's bits, then may match on its own. */
-static uint8_t compute(struct selection *sel, struct sel_task *t, int depth)
+/* The parent's bits, then what the process's own facts add. */
+static uint8_t own_bits(const struct pl_options *o, const struct sel_task *t,
+			uint8_t bits)
 {
-	const struct pl_options *o = sel->opts;
-	struct sel_task *parent;
-	uint8_t bits = 0;
-
-	if (t->done)
-		return t->bits;
-	t->done = true;	/* also breaks a cycle in a racy snapshot */
-	parent = t->ppid != t->pid ? find(sel, t->ppid) : NULL;
-	if (parent && depth < MAX_DEPTH)
-		bits = compute(sel, parent, depth + 1);
 	if (listed_pid(o, t->pid))
 		bits |= TRACK_IN_TREE;
 	if (!(bits & TRACK_SELECTED) && matches(o, t) &&
 	    (!o->nr_pids || (bits & TRACK_IN_TREE)))
 		bits |= TRACK_SELECTED;
 	/* command mode: nothing that runs already is CMD's */
-	if (o->command)
-		bits = 0;
-	t->bits = bits;
-	return bits;
+	return o->command ? 0 : bits;
+}
+
+/*
+ * A process inherits its parent's bits. Walk up to the first ancestor
+ * already decided, then decide each one on the way back down: a loop, not
+ * recursion, since a parent chain may be as long as the task list.
+ */
+static void compute(struct selection *sel, struct sel_task *t)
+{
+	struct sel_task *top = t, *p, *below;
+	uint8_t bits;
+
+	if (t->done)
+		return;
+	t->on_path = true;
+	t->down = NULL;
+	for (;;) {
+		p = top->ppid != top->pid ? find(sel, top->ppid) : NULL;
+		/* on the path already: a loop in a racy snapshot, cut here */
+		if (!p || p->done || p->on_path)
+			break;
+		p->on_path = true;
+		p->down = top;
+		top = p;
+	}
+	bits = p && p->done ? p->bits : 0;
+	for (; top; top = below) {
+		below = top->down;
+		bits = own_bits(sel->opts, top, bits);
+		top->bits = bits;
+		top->done = true;
+		top->on_path = false;
+	}
 }
 
 void selection_compute(struct selection *sel)
 {
 	qsort(sel->tasks, sel->n, sizeof(*sel->tasks), cmp_pid);
-	for (size_t i = 0; i < sel->n; i++)
+	for (size_t i = 0; i < sel->n; i++) {
 		sel->tasks[i].done = false;
+		sel->tasks[i].on_path = false;
+	}
 	for (size_t i = 0; i < sel->n; i++)
-		compute(sel, &sel->tasks[i], 0);
+		compute(sel, &sel->tasks[i]);
 }
 
 static int store(struct selection *sel, struct tracer *tracer)
@@ -159,4 +201,14 @@ int selection_apply(struct selection *sel, struct tracer *tracer)
 	if (err)
 		return err;
 	return store(sel, tracer);
+}
+
+int selection_command_begin(struct selection *sel, struct tracer *tracer)
+{
+	return tracer_track(tracer, getpid(), TRACK_IN_TREE);
+}
+
+void selection_command_end(struct selection *sel, struct tracer *tracer)
+{
+	tracer_untrack(tracer, getpid());
 }

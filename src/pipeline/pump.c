@@ -73,11 +73,11 @@ static int emit_record(const void *rec, size_t size, void *ctx)
 }
 
 /* The kernel's new losses become a PL_EV_LOST record in the stream. */
-static void check_lost(struct pump *p)
+static void check_lost(struct pump *p, bool final)
 {
 	struct pl_lost rec;
 
-	if (!tracer_lost(p->tracer, &rec))
+	if (!tracer_lost(p->tracer, &rec, final))
 		return;
 	rec.h.ts_ns = pl_now_boot_ns();
 	rec.h.type = PL_EV_LOST;
@@ -97,7 +97,7 @@ int pump_once(struct pump *p, bool final)
 			strerror(-n));
 		return n;
 	}
-	check_lost(p);
+	check_lost(p, final);
 	reorder_flush(&p->reorder, final ? UINT64_MAX : now - HOLD_NS,
 		      emit_record, p);
 	return p->flush(p->ctx);

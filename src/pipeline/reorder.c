@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,11 +76,15 @@ int reorder_push(struct reorder *r, uint64_t ts, const void *rec, size_t size)
 	return 0;
 }
 
-/* Keep the records not yet emitted at the front of the arena. */
+/*
+ * Forget the emitted records. The arena is not rewritten on every flush:
+ * records come nearly in order, so the kept ones sit together at its end
+ * and the emitted ones before them are dead space, dropped with one move
+ * once they are most of the arena (each record moves at most about once).
+ */
 static void compact(struct reorder *r, size_t done)
 {
-	size_t keep = r->n - done, len = 0;
-	char *tmp;
+	size_t keep = r->n - done, lo = SIZE_MAX;
 
 	if (!keep) {
 		r->n = 0;
@@ -89,19 +94,14 @@ static void compact(struct reorder *r, size_t done)
 	memmove(r->idx, r->idx + done, keep * sizeof(*r->idx));
 	r->n = keep;
 	for (size_t i = 0; i < keep; i++)
-		len += aligned(r->idx[i].size);
-	tmp = malloc(len);
-	if (!tmp)
-		return;		/* arena keeps growing until the next try */
-	len = 0;
-	for (size_t i = 0; i < keep; i++) {
-		memcpy(tmp + len, r->arena + r->idx[i].off, r->idx[i].size);
-		r->idx[i].off = len;
-		len += aligned(r->idx[i].size);
-	}
-	memcpy(r->arena, tmp, len);
-	r->arena_len = len;
-	free(tmp);
+		if (r->idx[i].off < lo)
+			lo = r->idx[i].off;
+	if (lo < r->arena_len / 2)
+		return;
+	memmove(r->arena, r->arena + lo, r->arena_len - lo);
+	for (size_t i = 0; i < keep; i++)
+		r->idx[i].off -= lo;
+	r->arena_len -= lo;
 }
 
 int reorder_flush(struct reorder *r, uint64_t watermark, reorder_emit_fn emit,

@@ -14,6 +14,7 @@
 #include "util/json_fields.h"
 #include "model/lifespan.h"
 #include "util/names.h"
+#include "sinks/sink.h"
 #include "sinks/chrome.h"
 #include "util/timefmt.h"
 
@@ -98,19 +99,6 @@ static void ev_instant(struct chrome *c, const char *name, size_t name_len,
 	kv_ts(c, "ts", t);
 }
 
-static void argv_array(struct json *j, const char *key, const char *argv,
-		       size_t len)
-{
-	const char *arg;
-	size_t pos = 0, n;
-
-	json_key(j, key);
-	json_arr_begin(j);
-	while (pl_argv_next(argv, len, &pos, &arg, &n))
-		json_strn(j, arg, n);
-	json_arr_end(j);
-}
-
 static void kv_id(struct json *j, const struct tl_process *p)
 {
 	char id[TL_ID_LEN];
@@ -148,7 +136,7 @@ static void process_meta(struct chrome *c, const struct tl_process *p,
 	json_kv_strn(j, "name", p->comm, comm_len(p->comm));
 	kv_id(j, p);
 	if (e)
-		argv_array(j, "argv", tl_exec_argv(e), e->argv_len);
+		json_argv(j, "argv", tl_exec_argv(e), e->argv_len);
 	if (lives > 1)
 		json_kv_u64(j, "lives", lives);
 	json_obj_end(j);
@@ -232,7 +220,7 @@ static void running_slice(struct chrome *c, const struct tl_process *p,
 		json_kv_str(j, "created_by", tl_created_by_name(p));
 	if (e) {
 		json_kv_strn(j, "filename", tl_exec_filename(e), e->filename_len);
-		argv_array(j, "argv", tl_exec_argv(e), e->argv_len);
+		json_argv(j, "argv", tl_exec_argv(e), e->argv_len);
 	}
 	if (ls->pre_existing)
 		json_kv_bool(j, "pre_existing", true);
@@ -279,7 +267,7 @@ static void exit_instant(struct chrome *c, const struct tl_process *p)
 	char name[40];
 	size_t n;
 
-	n = lifespan_status_str(name, sizeof(name), p);
+	n = lifespan_status_str(name, sizeof(name), p, false);
 	ev_instant(c, name, n, "exit", p->pid, p->pid, p->exit_ns);
 	json_key(j, "args");
 	json_obj_begin(j);
@@ -326,17 +314,13 @@ static void exec_instant(struct chrome *c, const struct tl_process *p,
 		   e->t_ns);
 	json_key(j, "args");
 	json_obj_begin(j);
-	json_kv_strn(j, "filename", fn, e->filename_len);
-	argv_array(j, "argv", tl_exec_argv(e), e->argv_len);
-	json_kv_i64(j, "ret", e->ret);
-	if (e->ret && pl_errno_name(-e->ret))
-		json_kv_str(j, "errno", pl_errno_name(-e->ret));
-	if (e->old_tid != e->tid && !e->ret)
-		json_kv_u64(j, "old_tid", e->old_tid);
-	if (e->flags & PL_EXEC_FILENAME_TRUNC)
-		json_kv_bool(j, "filename_truncated", true);
-	if (e->flags & PL_EXEC_ARGV_TRUNC)
-		json_kv_bool(j, "argv_truncated", true);
+	json_exec_fields(j, &(struct json_exec){
+		.filename = fn, .filename_len = e->filename_len,
+		.argv = tl_exec_argv(e), .argv_len = e->argv_len,
+		.ret = e->ret,
+		.old_tid = e->old_tid != e->tid && !e->ret ? e->old_tid : 0,
+	});
+	json_exec_truncation(j, e->flags);
 	json_obj_end(j);
 	json_obj_end(j);
 }
@@ -569,3 +553,16 @@ int chrome_write(const struct timeline *tl, const struct pl_trace_info *info,
 	outbuf_putc(ob, '\n');
 	return outbuf_flush(ob);
 }
+
+static int chrome_finish(struct pl_sink *s, const struct timeline *tl,
+			 const struct pl_trace_info *info)
+{
+	return chrome_write(tl, info, &s->ob);
+}
+
+const struct pl_sink_ops pl_sink_chrome = {
+	.name = "chrome",
+	.timeline = true,
+	.buf_size = 1 << 20,
+	.finish = chrome_finish,
+};

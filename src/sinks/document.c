@@ -5,6 +5,7 @@
 #include "util/json.h"
 #include "util/names.h"
 #include "util/json_fields.h"
+#include "sinks/sink.h"
 #include "sinks/document.h"
 #include "sinks/where.h"
 #include "util/timefmt.h"
@@ -143,18 +144,6 @@ static void write_clone_flags(struct json *j, const struct tl_process *p)
 	json_arr_end(j);
 }
 
-static void write_argv(struct json *j, const char *argv, size_t len)
-{
-	const char *arg;
-	size_t pos = 0, n;
-
-	json_key(j, "argv");
-	json_arr_begin(j);
-	while (pl_argv_next(argv, len, &pos, &arg, &n))
-		json_strn(j, arg, n);
-	json_arr_end(j);
-}
-
 static void write_execs(struct json *j, const struct tl_process *p)
 {
 	const struct tl_exec *e;
@@ -164,20 +153,14 @@ static void write_execs(struct json *j, const struct tl_process *p)
 	tl_for_each_exec(e, p) {
 		json_obj_begin(j);
 		json_kv_u64(j, "t_ns", e->t_ns);
-		json_kv_strn(j, "filename", tl_exec_filename(e), e->filename_len);
-		write_argv(j, tl_exec_argv(e), e->argv_len);
-		json_kv_i64(j, "ret", e->ret);
-		if (e->ret) {
-			const char *name = pl_errno_name(-e->ret);
-
-			kv_opt_str(j, "errno", name);
-		}
-		if (e->old_tid && e->old_tid != p->pid)
-			json_kv_u64(j, "old_tid", e->old_tid);
-		if (e->flags & PL_EXEC_FILENAME_TRUNC)
-			json_kv_bool(j, "filename_truncated", true);
-		if (e->flags & PL_EXEC_ARGV_TRUNC)
-			json_kv_bool(j, "argv_truncated", true);
+		json_exec_fields(j, &(struct json_exec){
+			.filename = tl_exec_filename(e),
+			.filename_len = e->filename_len,
+			.argv = tl_exec_argv(e), .argv_len = e->argv_len,
+			.ret = e->ret,
+			.old_tid = e->old_tid != p->pid ? e->old_tid : 0,
+		});
+		json_exec_truncation(j, e->flags);
 		json_obj_end(j);
 	}
 	json_arr_end(j);
@@ -427,3 +410,16 @@ int timeline_json_write(const struct timeline *tl,
 	outbuf_putc(ob, '\n');
 	return outbuf_flush(ob);
 }
+
+static int json_finish(struct pl_sink *s, const struct timeline *tl,
+		       const struct pl_trace_info *info)
+{
+	return timeline_json_write(tl, info, &s->ob);
+}
+
+const struct pl_sink_ops pl_sink_json = {
+	.name = "json",
+	.timeline = true,
+	.buf_size = 1 << 20,
+	.finish = json_finish,
+};

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The timeline document (SPEC.md, docs/timeline.schema.json). */
+/* The timeline document (docs/INTERFACE.md, docs/timeline.schema.json). */
 #ifndef PL_OUT_TIMELINE_JSON_H
 #define PL_OUT_TIMELINE_JSON_H
 

@@ -29,6 +29,16 @@ int out_file_open(struct out_file *f, const char *path, char *err,
 		ret = -EISDIR;
 		goto cleanup;
 	}
+	if (!stat(path, &st) && !S_ISREG(st.st_mode)) {
+		f->direct = true;
+		f->fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (f->fd < 0) {
+			ret = -errno;
+			snprintf(err, err_size, "-o: cannot open '%s': %s",
+				 path, strerror(errno));
+		}
+		goto cleanup;
+	}
 	dir = dirname(copy);
 	f->fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
 	if (f->fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR)) {
@@ -61,6 +71,8 @@ int out_file_commit(struct out_file *f)
 
 	if (fsync(f->fd) && errno != EINVAL)
 		return -errno;
+	if (f->direct)
+		goto out;
 	if (f->tmp_path) {
 		if (rename(f->tmp_path, f->path))
 			return -errno;

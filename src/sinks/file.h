@@ -3,7 +3,9 @@
  * The -o file: opened (and so checked) before anything is attached,
  * written as an unnamed temporary file in the target's directory, and
  * given its name only when complete, so FILE is either the old file or
- * a whole new one, never half written.
+ * a whole new one, never half written. A FILE that exists and is not a
+ * regular file (a device, a pipe: /dev/stdout, >(cmd)) is written to
+ * directly: replacing it would turn /dev/null into a file.
  */
 #ifndef PL_OUT_FILE_H
 #define PL_OUT_FILE_H
@@ -14,6 +16,7 @@ struct out_file {
 	int fd;
 	const char *path;
 	char *tmp_path;		/* named fallback when O_TMPFILE is unsupported */
+	bool direct;		/* a device or pipe: written in place */
 };
 
 /* 0, or -errno with err filled with one line. */

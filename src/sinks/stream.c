@@ -9,6 +9,7 @@
 #include "sinks/where.h"
 #include "model/container.h"
 #include "util/names.h"
+#include "sinks/sink.h"
 #include "sinks/stream.h"
 #include "util/text.h"
 #include "util/timefmt.h"
@@ -30,19 +31,16 @@ struct stream_where {
 	struct pl_where w;
 };
 
-int stream_init(struct stream *s, int fd, bool json, bool threads,
+int stream_init(struct stream *s, struct outbuf *ob, bool json, bool threads,
 		int64_t boot_offset_ns)
 {
 	memset(s, 0, sizeof(*s));
-	if (outbuf_init(&s->ob, fd, 0))
-		return -ENOMEM;
 	if (pidhash_init(&s->where, offsetof(struct stream_where, pid),
-			 offsetof(struct stream_where, next))) {
-		outbuf_free(&s->ob);
+			 offsetof(struct stream_where, next)))
 		return -ENOMEM;
-	}
 	s->where_ok = true;
-	json_init(&s->j, &s->ob);
+	s->ob = ob;
+	json_init(&s->j, ob);
 	s->json = json;
 	s->threads = threads;
 	s->boot_offset_ns = boot_offset_ns;
@@ -67,8 +65,9 @@ void stream_free(struct stream *s)
 			}
 		}
 		pidhash_free(&s->where);
+		s->where_ok = false;
 	}
-	outbuf_free(&s->ob);
+	s->reparented = NULL;
 }
 
 void stream_set_cgroups(struct stream *s, const struct cgroups *cg,
@@ -127,11 +126,6 @@ void stream_seed(struct stream *s, const struct pl_event *ev)
 {
 	if (ev->where && !(ev->seed->flags & PL_SEED_THREAD))
 		note_where(s, ev->h, ev->where);
-}
-
-int stream_flush(struct stream *s)
-{
-	return outbuf_flush(&s->ob);
 }
 
 /* ---- reparent bookkeeping (few entries: a list is enough) ------------- */
@@ -230,31 +224,35 @@ static void text_comm(struct outbuf *ob, const char *comm)
 	text_escaped(ob, comm, comm_len(comm));
 }
 
-static void text_duration(struct outbuf *ob, uint64_t ns)
+/* Columns the comm takes once escaped as text_escaped() writes it: a
+ * doubled backslash, \xNN for a control byte, one per UTF-8 character. */
+static size_t comm_cols(const char *comm)
 {
-	char buf[32];
+	size_t n = comm_len(comm), cols = 0;
 
-	outbuf_put(ob, buf, pl_fmt_duration(buf, sizeof(buf), ns));
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = comm[i];
+
+		if (c == '\\')
+			cols += 2;
+		else if (c < 0x20 || c == 0x7f)
+			cols += 4;
+		else
+			cols += (c & 0xc0) != 0x80;
+	}
+	return cols;
 }
 
 static void text_status(struct outbuf *ob, uint32_t status)
 {
-	char buf[32];
+	char buf[48];
 
-	if (WIFSIGNALED(status)) {
-		outbuf_puts(ob, "killed by ");
-		outbuf_put(ob, buf, pl_signal_str(buf, sizeof(buf), WTERMSIG(status)));
-		if (WCOREDUMP(status))
-			outbuf_puts(ob, " (core dumped)");
-	} else {
-		outbuf_puts(ob, "exit ");
-		outbuf_u64(ob, WEXITSTATUS(status));
-	}
+	outbuf_put(ob, buf, pl_status_str(buf, sizeof(buf), status, true));
 }
 
 static void text_details(struct stream *s, const struct pl_event *ev)
 {
-	struct outbuf *ob = &s->ob;
+	struct outbuf *ob = s->ob;
 	char buf[32];
 
 	switch (ev->type) {
@@ -308,13 +306,13 @@ static void text_details(struct stream *s, const struct pl_event *ev)
 		 * misses a short task's last slice */
 		outbuf_puts(ob, "  cpu ");
 		text_duration(ob, sc->flags & PL_SCHED_MISSING ? ru->cpu_ns :
-			      sc->run_ns);
+			      sc->run_ns, PL_DUR_SHORT);
 		if (!(sc->flags & PL_SCHED_MISSING)) {
 			outbuf_puts(ob, "  runq ");
-			text_duration(ob, sc->wait_ns);
+			text_duration(ob, sc->wait_ns, PL_DUR_SHORT);
 			if (sc->block_ns) {
 				outbuf_puts(ob, "  D ");
-				text_duration(ob, sc->block_ns);
+				text_duration(ob, sc->block_ns, PL_DUR_SHORT);
 			}
 		}
 		if (ru->maxrss_kb) {
@@ -365,7 +363,7 @@ static void text_details(struct stream *s, const struct pl_event *ev)
 static void text_line(struct stream *s, const struct pl_event *ev,
 		      const char *name)
 {
-	struct outbuf *ob = &s->ob;
+	struct outbuf *ob = s->ob;
 	char buf[32];
 	size_t n;
 
@@ -378,7 +376,7 @@ static void text_line(struct stream *s, const struct pl_event *ev,
 	outbuf_putc(ob, ' ');
 	outbuf_u64_pad(ob, ev->h->ppid, 7);
 	outbuf_putc(ob, ' ');
-	n = comm_len(ev->h->comm);
+	n = comm_cols(ev->h->comm);
 	text_comm(ob, ev->h->comm);
 	for (; n < PL_COMM_LEN; n++)
 		outbuf_putc(ob, ' ');
@@ -399,7 +397,7 @@ static void text_reap(struct stream *s, const struct pl_event *ev,
 		      const char *how, uint32_t reaper, const char *reaper_comm,
 		      uint64_t zombie_ns)
 {
-	struct outbuf *ob = &s->ob;
+	struct outbuf *ob = s->ob;
 
 	text_line(s, ev, "reap");
 	outbuf_puts(ob, how);
@@ -410,7 +408,7 @@ static void text_reap(struct stream *s, const struct pl_event *ev,
 		text_comm(ob, reaper_comm);
 	}
 	outbuf_puts(ob, "  zombie ");
-	text_duration(ob, zombie_ns);
+	text_duration(ob, zombie_ns, PL_DUR_SHORT);
 	outbuf_putc(ob, '\n');
 }
 
@@ -418,7 +416,7 @@ void stream_header(struct stream *s)
 {
 	if (s->json)
 		return;
-	outbuf_puts(&s->ob, s->container_column ?
+	outbuf_puts(s->ob, s->container_column ?
 		    "TIME            EVENT        PID    PPID COMM             CONTAINER    DETAILS\n" :
 		    "TIME            EVENT        PID    PPID COMM             DETAILS\n");
 }
@@ -457,20 +455,9 @@ static void json_common(struct stream *s, const struct pl_event *ev,
 		json_kv_u64(j, "start_ns", ev->h->start_ns);
 	}
 	json_kv_strn(j, "comm", ev->h->comm, comm_len(ev->h->comm));
-	if (ev->where)
+	/* with the table of cgroups the tracer keeps (stream_set_cgroups) */
+	if (ev->where && s->cgroups)
 		json_where_fields(j, s->cgroups, ev->where);
-}
-
-static void json_argv(struct json *j, const struct pl_event *ev)
-{
-	size_t pos = 0, len;
-	const char *arg;
-
-	json_key(j, "argv");
-	json_arr_begin(j);
-	while (pl_argv_next(ev->argv, ev->argv_len, &pos, &arg, &len))
-		json_strn(j, arg, len);
-	json_arr_end(j);
 }
 
 static void json_details(struct stream *s, const struct pl_event *ev)
@@ -492,28 +479,19 @@ static void json_details(struct stream *s, const struct pl_event *ev)
 		break;
 	case PL_EV_EXEC:
 	case PL_EV_EXEC_FAIL:
-		json_kv_strn(j, "filename", ev->filename, ev->filename_len);
-		json_argv(j, ev);
-		if (ev->type == PL_EV_EXEC) {
-			json_kv_i64(j, "ret", 0);
-			if (ev->exec->old_tid != ev->h->tid)
-				json_kv_u64(j, "old_tid", ev->exec->old_tid);
+		json_exec_fields(j, &(struct json_exec){
+			.filename = ev->filename, .filename_len = ev->filename_len,
+			.argv = ev->argv, .argv_len = ev->argv_len,
+			.ret = ev->type == PL_EV_EXEC ? 0 : ev->exec_fail->ret,
+			.old_tid = ev->type == PL_EV_EXEC &&
+				   ev->exec->old_tid != ev->h->tid ?
+				   ev->exec->old_tid : 0,
+		});
+		if (ev->type == PL_EV_EXEC)
 			json_kv_u64(j, "argc", ev->exec->argc);
-		} else {
-			const char *name = pl_errno_name(-ev->exec_fail->ret);
-
-			json_kv_i64(j, "ret", ev->exec_fail->ret);
-			if (name)
-				json_kv_str(j, "errno", name);
-			else
-				json_kv_null(j, "errno");
-		}
 		if (ev->exec_flags & PL_EXEC_AT)
 			json_kv_bool(j, "execveat", true);
-		if (ev->exec_flags & PL_EXEC_FILENAME_TRUNC)
-			json_kv_bool(j, "filename_truncated", true);
-		if (ev->exec_flags & PL_EXEC_ARGV_TRUNC)
-			json_kv_bool(j, "argv_truncated", true);
+		json_exec_truncation(j, ev->exec_flags);
 		break;
 	case PL_EV_COMM:
 		json_kv_strn(j, "old_comm", ev->comm->old_comm,
@@ -561,7 +539,8 @@ static void json_details(struct stream *s, const struct pl_event *ev)
 
 static void json_reap(struct stream *s, const struct pl_event *ev,
 		      const char *how, uint32_t reaper, uint32_t reaper_tid,
-		      const char *reaper_comm, uint64_t exit_ns)
+		      const char *reaper_comm, uint64_t exit_ns,
+		      uint64_t zombie_ns)
 {
 	struct json *j = &s->j;
 
@@ -584,9 +563,9 @@ static void json_reap(struct stream *s, const struct pl_event *ev,
 	if (!strcmp(how, "ns_teardown"))
 		json_kv_str(j, "signal", "SIGKILL");
 	json_kv_u64(j, "exit_ns", exit_ns);
-	json_kv_u64(j, "zombie_ns", ev->h->ts_ns - exit_ns);
+	json_kv_u64(j, "zombie_ns", zombie_ns);
 	json_obj_end(j);
-	outbuf_putc(&s->ob, '\n');
+	outbuf_putc(s->ob, '\n');
 }
 
 /* ---- dispatch --------------------------------------------------------- */
@@ -595,10 +574,12 @@ static void write_reap(struct stream *s, const struct pl_event *ev,
 		       const char *how, uint32_t reaper, uint32_t reaper_tid,
 		       const char *reaper_comm, uint64_t exit_ns)
 {
+	/* one clamp for both forms: a bad exit time must not wrap around */
 	uint64_t zombie = ev->h->ts_ns >= exit_ns ? ev->h->ts_ns - exit_ns : 0;
 
 	if (s->json)
-		json_reap(s, ev, how, reaper, reaper_tid, reaper_comm, exit_ns);
+		json_reap(s, ev, how, reaper, reaper_tid, reaper_comm, exit_ns,
+			  zombie);
 	else
 		text_reap(s, ev, how, reaper, reaper_comm, zombie);
 	s->lines++;
@@ -643,12 +624,12 @@ void stream_event(struct stream *s, const struct pl_event *ev)
 		json_common(s, ev, name);
 		json_details(s, ev);
 		json_obj_end(&s->j);
-		outbuf_putc(&s->ob, '\n');
+		outbuf_putc(s->ob, '\n');
 	} else {
 		text_line(s, ev, ev->type == PL_EV_EXEC_FAIL ? "exec!" :
 			  ev->type == PL_EV_CGROUP_MOVE ? "cgroup" : name);
 		text_details(s, ev);
-		outbuf_putc(&s->ob, '\n');
+		outbuf_putc(s->ob, '\n');
 	}
 	s->lines++;
 
@@ -665,3 +646,69 @@ void stream_event(struct stream *s, const struct pl_event *ev)
 		forget_where(s, ev->h);
 	}
 }
+
+/* ---- the sinks: text and jsonl ----------------------------------------- */
+
+static int stream_sink_open(struct pl_sink *s, bool json)
+{
+	struct stream *st = malloc(sizeof(*st));
+
+	if (!st)
+		return -ENOMEM;
+	if (stream_init(st, &s->ob, json, s->threads, s->boot_offset_ns)) {
+		free(st);
+		return -ENOMEM;
+	}
+	stream_set_cgroups(st, s->cgroups, s->container_column);
+	stream_header(st);
+	s->priv = st;
+	return 0;
+}
+
+static int text_open(struct pl_sink *s)
+{
+	return stream_sink_open(s, false);
+}
+
+static int jsonl_open(struct pl_sink *s)
+{
+	return stream_sink_open(s, true);
+}
+
+/* Write errors surface at the flush after the batch. */
+static int stream_sink_event(struct pl_sink *s, const struct pl_event *ev)
+{
+	stream_event(s->priv, ev);
+	return 0;
+}
+
+static int stream_sink_seed(struct pl_sink *s, const struct pl_event *ev)
+{
+	stream_seed(s->priv, ev);
+	return 0;
+}
+
+static void stream_sink_close(struct pl_sink *s)
+{
+	if (!s->priv)
+		return;
+	stream_free(s->priv);
+	free(s->priv);
+	s->priv = NULL;
+}
+
+const struct pl_sink_ops pl_sink_text = {
+	.name = "text",
+	.open = text_open,
+	.event = stream_sink_event,
+	.seed = stream_sink_seed,
+	.close = stream_sink_close,
+};
+
+const struct pl_sink_ops pl_sink_jsonl = {
+	.name = "jsonl",
+	.open = jsonl_open,
+	.event = stream_sink_event,
+	.seed = stream_sink_seed,
+	.close = stream_sink_close,
+};

@@ -15,7 +15,7 @@
 struct stream_reparent;
 
 struct stream {
-	struct outbuf ob;
+	struct outbuf *ob;	/* the caller's */
 	struct json j;
 	bool json;
 	bool threads;		/* show thread-level events */
@@ -33,8 +33,9 @@ struct stream {
 	bool where_ok;
 };
 
-/* Returns 0 or -ENOMEM. The fd stays the caller's. */
-int stream_init(struct stream *s, int fd, bool json, bool threads,
+/* Lines go to ob, which stays the caller's (and so does flushing it).
+ * 0 or -ENOMEM. */
+int stream_init(struct stream *s, struct outbuf *ob, bool json, bool threads,
 		int64_t boot_offset_ns);
 void stream_free(struct stream *s);
 /* The cgroup table events are resolved against; container_column: show
@@ -46,7 +47,5 @@ void stream_seed(struct stream *s, const struct pl_event *ev);
 /* Column header for text mode. */
 void stream_header(struct stream *s);
 void stream_event(struct stream *s, const struct pl_event *ev);
-/* 0, or -errno of the first failed write. */
-int stream_flush(struct stream *s);
 
 #endif

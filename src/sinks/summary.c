@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "util/text.h"
+#include "sinks/sink.h"
 #include "sinks/summary.h"
 #include "util/timefmt.h"
 
@@ -50,7 +51,6 @@ static void write_column(const struct timeline *tl, struct outbuf *ob,
 {
 	const struct tl_process *best[SUMMARY_TOP];
 	size_t n = top(tl, c, best);
-	char buf[32];
 
 	outbuf_puts(ob, title);
 	outbuf_putc(ob, '\n');
@@ -62,7 +62,7 @@ static void write_column(const struct timeline *tl, struct outbuf *ob,
 
 		outbuf_puts(ob, "  ");
 		outbuf_str_pad(ob, "", 0);
-		outbuf_put(ob, buf, pl_fmt_duration(buf, sizeof(buf), value(p, c)));
+		text_duration(ob, value(p, c), PL_DUR_SHORT);
 		outbuf_puts(ob, "\t");
 		outbuf_u64(ob, p->pid);
 		outbuf_putc(ob, ' ');
@@ -82,3 +82,15 @@ int summary_write(const struct timeline *tl, struct outbuf *ob)
 		return -ob->err;
 	return 0;
 }
+
+static int summary_finish(struct pl_sink *s, const struct timeline *tl,
+			  const struct pl_trace_info *info)
+{
+	return summary_write(tl, &s->ob);
+}
+
+const struct pl_sink_ops pl_sink_summary = {
+	.name = "summary",
+	.timeline = true,
+	.finish = summary_finish,
+};

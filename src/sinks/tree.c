@@ -13,67 +13,12 @@
 
 #include "util/names.h"
 #include "model/lifespan.h"
+#include "sinks/sink.h"
 #include "sinks/tree.h"
 #include "util/text.h"
+#include "util/timefmt.h"
 
 #define CMD_MAX 200	/* display bytes of a command line before "..." */
-
-/* snprintf's result as a length that fits in buf. */
-static size_t clamp(int n, size_t size)
-{
-	if (n < 0)
-		return 0;
-	return (size_t)n < size ? (size_t)n : (size ? size - 1 : 0);
-}
-
-size_t tree_fmt_duration(char *buf, size_t size, uint64_t ns)
-{
-	static const struct {
-		uint64_t div;
-		uint64_t limit;		/* first value too big for the unit */
-		const char *unit;
-	} units[] = {
-		{ 1000ULL, 1000, "us" },
-		{ 1000000ULL, 1000, "ms" },
-		{ 1000000000ULL, 100, "s" },	/* then minutes */
-	};
-	unsigned long long s;
-
-	if (ns < 1000)
-		return clamp(snprintf(buf, size, "%lluns", (unsigned long long)ns),
-			     size);
-	/* Integer arithmetic: no locale decimal comma, no float rounding. */
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		uint64_t div = units[i].div, q = ns / div, r = ns % div;
-		/* hundredths, tenths and units, each rounded from ns once */
-		unsigned long long c = q * 100 + (r * 100 + div / 2) / div;
-		unsigned long long t = q * 10 + (r * 10 + div / 2) / div;
-		unsigned long long w = q + (r * 2 >= div);
-		const char *u = units[i].unit;
-
-		if (c < 1000)
-			return clamp(snprintf(buf, size, "%llu.%02llu%s", c / 100,
-					      c % 100, u), size);
-		if (t < 1000 && t / 10 < units[i].limit)
-			return clamp(snprintf(buf, size, "%llu.%llu%s", t / 10,
-					      t % 10, u), size);
-		if (w < units[i].limit)
-			return clamp(snprintf(buf, size, "%llu%s", w, u), size);
-	}
-	s = (ns + 500000000ULL) / 1000000000ULL;
-	if (s < 3600)
-		return clamp(snprintf(buf, size, "%llum%02llus", s / 60, s % 60),
-			     size);
-	s = (s + 30) / 60;
-	return clamp(snprintf(buf, size, "%lluh%02llum", s / 60, s % 60), size);
-}
-
-static void put_dur(struct outbuf *ob, uint64_t ns)
-{
-	char buf[32];
-
-	outbuf_put(ob, buf, tree_fmt_duration(buf, sizeof(buf), ns));
-}
 
 /* The last program's argv (or filename), else the comm. */
 static void put_command(struct outbuf *ob, const struct tl_process *p)
@@ -114,18 +59,10 @@ static void put_status(struct outbuf *ob, const struct tl_process *p)
 {
 	char st[48];
 
-	switch (lifespan_status(p)) {
-	case LS_STATUS_NONE:
+	if (lifespan_status(p) == LS_STATUS_NONE)
 		outbuf_puts(ob, "exit unknown");
-		return;
-	case LS_STATUS_SIGNAL:
-		outbuf_puts(ob, "killed by ");
-		break;
-	default:
-		break;
-	}
-	lifespan_status_str(st, sizeof(st), p);
-	outbuf_puts(ob, st);
+	else
+		outbuf_put(ob, st, lifespan_status_str(st, sizeof(st), p, true));
 }
 
 /* Lifetime, how it ended and how long it stayed a zombie. */
@@ -138,14 +75,14 @@ static void put_life(struct outbuf *ob, const struct tl_process *p,
 
 	outbuf_puts(ob, "  ");
 	if (exited) {
-		put_dur(ob, p->exit_ns - p->start_ns);
+		text_duration(ob, p->exit_ns - p->start_ns, PL_DUR_FIXED);
 	} else if (reaped) {
 		/* Exit lost: it ended at the reap at the latest. */
 		outbuf_puts(ob, "<=");
-		put_dur(ob, p->reap_ns > p->start_ns ? p->reap_ns - p->start_ns : 0);
+		text_duration(ob, p->reap_ns > p->start_ns ? p->reap_ns - p->start_ns : 0, PL_DUR_FIXED);
 	} else if (!(p->flags & TL_PROC_ZOMBIE_AT_START)) {
 		outbuf_puts(ob, "running ");
-		put_dur(ob, end_ns > p->start_ns ? end_ns - p->start_ns : 0);
+		text_duration(ob, end_ns > p->start_ns ? end_ns - p->start_ns : 0, PL_DUR_FIXED);
 		outbuf_putc(ob, '+');
 		return;
 	}
@@ -161,7 +98,7 @@ static void put_life(struct outbuf *ob, const struct tl_process *p,
 	} else if (reaped) {
 		if (exited) {
 			outbuf_puts(ob, "  zombie ");
-			put_dur(ob, p->reap_ns - p->exit_ns);
+			text_duration(ob, p->reap_ns - p->exit_ns, PL_DUR_FIXED);
 		} else {
 			outbuf_puts(ob, "  reaped");
 		}
@@ -174,7 +111,7 @@ static void put_life(struct outbuf *ob, const struct tl_process *p,
 		}
 	} else if (exited) {
 		outbuf_puts(ob, "  zombie ");
-		put_dur(ob, end_ns > p->exit_ns ? end_ns - p->exit_ns : 0);
+		text_duration(ob, end_ns > p->exit_ns ? end_ns - p->exit_ns : 0, PL_DUR_FIXED);
 		outbuf_puts(ob, "+ (not reaped)");
 	}
 }
@@ -188,12 +125,12 @@ static void put_sched(struct outbuf *ob, const struct tl_process *p)
 		return;
 	s = &p->sched->v;
 	outbuf_puts(ob, "  [cpu ");
-	put_dur(ob, s->run_ns);
+	text_duration(ob, s->run_ns, PL_DUR_FIXED);
 	outbuf_puts(ob, " wait ");
-	put_dur(ob, s->wait_ns);
+	text_duration(ob, s->wait_ns, PL_DUR_FIXED);
 	if (s->block_ns) {
 		outbuf_puts(ob, " D ");
-		put_dur(ob, s->block_ns);
+		text_duration(ob, s->block_ns, PL_DUR_FIXED);
 	}
 	if (s->flags & PL_SCHED_PARTIAL)
 		outbuf_puts(ob, " partial");
@@ -326,3 +263,15 @@ int tree_write(const struct timeline *tl, struct outbuf *ob)
 	}
 	return outbuf_flush(ob);
 }
+
+static int tree_finish(struct pl_sink *s, const struct timeline *tl,
+		       const struct pl_trace_info *info)
+{
+	return tree_write(tl, &s->ob);
+}
+
+const struct pl_sink_ops pl_sink_tree = {
+	.name = "tree",
+	.timeline = true,
+	.finish = tree_finish,
+};

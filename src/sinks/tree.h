@@ -16,8 +16,4 @@
  */
 int tree_write(const struct timeline *tl, struct outbuf *ob);
 
-/* A duration for people, 3 significant digits: "850ns", "12.3ms", "1.20s",
- * "2m03s", "1h02m". Returns the length. */
-size_t tree_fmt_duration(char *buf, size_t size, uint64_t ns);
-
 #endif

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The one JSON writer: punctuation, escaping and number formatting. */
 #include <math.h>		/* isfinite: a macro, no -lm */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,6 +14,113 @@ static const char hexdig[] = "0123456789abcdef";
 static uint64_t depth_bit(unsigned int d)
 {
 	return d < 64 ? 1ULL << d : 0;
+}
+
+/* 0: copied as is; 1: an ASCII escape; 2: the start of a UTF-8 sequence
+ * to check. DEL is escaped too, as \u007f. */
+static const unsigned char esc_class[256] = {
+	[0x00 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1, [0x7f] = 1,
+	[0x80 ... 0xff] = 2,
+};
+
+static char *u_escape_to(char *d, unsigned int hi, unsigned char c)
+{
+	d[0] = '\\';
+	d[1] = 'u';
+	d[2] = hexdig[hi >> 4];
+	d[3] = hexdig[hi & 0xf];
+	d[4] = hexdig[c >> 4];
+	d[5] = hexdig[c & 0xf];
+	return d + 6;
+}
+
+static char *ascii_escape_to(char *d, unsigned char c)
+{
+	char e;
+
+	switch (c) {
+	case '"':  e = '"'; break;
+	case '\\': e = '\\'; break;
+	case '\n': e = 'n'; break;
+	case '\t': e = 't'; break;
+	case '\r': e = 'r'; break;
+	case '\b': e = 'b'; break;
+	case '\f': e = 'f'; break;
+	default:
+		return u_escape_to(d, 0x00, c);
+	}
+	d[0] = '\\';
+	d[1] = e;
+	return d + 2;
+}
+
+/*
+ * Whether none of the 8 bytes of x needs a look: no control byte, '"',
+ * '\\', DEL or byte >= 0x80. Each test is exact as a yes/no for the word
+ * (the usual "has a byte less than n" and "has a zero byte" tricks).
+ */
+static inline __attribute__((always_inline)) bool word_plain(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+	const uint64_t highs = 0x8080808080808080ULL;
+	uint64_t quote = x ^ (ones * '"'), bslash = x ^ (ones * '\\');
+	uint64_t bad = ((x - ones * 0x20) & ~x) |	/* < 0x20 */
+		       (x + ones) | x |			/* >= 0x7f (0xff carries, caught by x) */
+		       ((quote - ones) & ~quote) |
+		       ((bslash - ones) & ~bslash);
+
+	return !(bad & highs);
+}
+
+/* One pass: 8 plain bytes at a time, else one table look-up per byte;
+ * d has room for escaped_max(len). Inlined in the writers below. */
+static inline __attribute__((always_inline))
+char *escape_to(char *d, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + len;
+
+	*d++ = '"';
+	for (;;) {
+		unsigned char c;
+		uint64_t w;
+		size_t n;
+
+		while (end - p >= 8) {
+			memcpy(&w, p, 8);
+			if (!word_plain(w))
+				break;
+			memcpy(d, &w, 8);
+			d += 8;
+			p += 8;
+		}
+		while (p < end && !esc_class[*p])
+			*d++ = (char)*p++;
+		if (p == end)
+			break;
+		c = *p;
+		if (esc_class[c] == 1) {
+			d = ascii_escape_to(d, c);
+			p++;
+			continue;
+		}
+		n = utf8_seq_len(p, (size_t)(end - p));
+		if (n) {
+			memcpy(d, p, n);
+			d += n;
+			p += n;
+		} else {
+			/* One byte at a time, so each stays recoverable. */
+			d = u_escape_to(d, 0xdc, c);
+			p++;
+		}
+	}
+	*d++ = '"';
+	return d;
+}
+
+char *json_escape_to(char *d, const char *s, size_t len)
+{
+	return escape_to(d, s, len);
 }
 
 void json_init(struct json *j, struct outbuf *ob)
@@ -43,6 +151,24 @@ static void before_value(struct json *j)
 	if (j->has_elem & bit)
 		outbuf_putc(j->ob, ',');
 	j->has_elem |= bit;
+}
+
+/* before_value into a buffer from outbuf_space: returns the new end. */
+static char *before_value_at(struct json *j, char *d)
+{
+	uint64_t bit;
+
+	if (j->after_key) {
+		j->after_key = false;
+		return d;
+	}
+	if (!j->depth)
+		return d;
+	bit = depth_bit(j->depth);
+	if (j->has_elem & bit)
+		*d++ = ',';
+	j->has_elem |= bit;
+	return d;
 }
 
 static void open_container(struct json *j, char c)
@@ -81,11 +207,28 @@ void json_arr_end(struct json *j)
 	close_container(j, ']');
 }
 
-void json_key(struct json *j, const char *key)
+/* The most a quoted, escaped string of len bytes takes, and 1 for a comma:
+ * 6 bytes per byte (\u00XX), quotes. */
+static size_t escaped_max(size_t len)
 {
-	before_value(j);
-	json_escape(j->ob, key, strlen(key));
-	outbuf_putc(j->ob, ':');
+	return len > SIZE_MAX / 8 ? SIZE_MAX : 6 * len + 3;
+}
+
+void json_keyn(struct json *j, const char *key, size_t len)
+{
+	char *d = outbuf_space(j->ob, escaped_max(len) + 1);
+
+	if (!d) {
+		before_value(j);
+		json_escape(j->ob, key, len);
+		outbuf_putc(j->ob, ':');
+		j->after_key = true;
+		return;
+	}
+	d = before_value_at(j, d);
+	d = escape_to(d, key, len);
+	*d++ = ':';
+	outbuf_end(j->ob, d);
 	j->after_key = true;
 }
 
@@ -124,8 +267,15 @@ void json_str(struct json *j, const char *s)
 
 void json_strn(struct json *j, const char *s, size_t len)
 {
-	before_value(j);
-	json_escape(j->ob, s, len);
+	char *d = outbuf_space(j->ob, escaped_max(len));
+
+	if (!d) {
+		before_value(j);
+		json_escape(j->ob, s, len);
+		return;
+	}
+	d = before_value_at(j, d);
+	outbuf_end(j->ob, escape_to(d, s, len));
 }
 
 void json_raw(struct json *j, const char *text)
@@ -197,16 +347,45 @@ void json_double(struct json *j, double v, int decimals)
 	outbuf_put(j->ob, frac, (size_t)n);
 }
 
-void json_kv_u64(struct json *j, const char *key, uint64_t v)
+/* key, then a number of at most 21 bytes, written in place */
+static char *key_in_place(struct json *j, const char *key, size_t klen)
 {
-	json_key(j, key);
-	json_u64(j, v);
+	char *d = outbuf_space(j->ob, escaped_max(klen) + 2 + 21);
+
+	if (!d)
+		return NULL;
+	d = before_value_at(j, d);
+	d = escape_to(d, key, klen);
+	*d++ = ':';
+	return d;
+}
+
+void json_kv_u64n(struct json *j, const char *key, size_t klen, uint64_t v)
+{
+	char *d = key_in_place(j, key, klen);
+
+	if (!d) {
+		json_keyn(j, key, klen);
+		json_u64(j, v);
+		return;
+	}
+	outbuf_end(j->ob, outbuf_fmt_u64(d, v));
 }
 
 void json_kv_i64(struct json *j, const char *key, int64_t v)
 {
-	json_key(j, key);
-	json_i64(j, v);
+	size_t klen = strlen(key);
+	char *d = key_in_place(j, key, klen);
+
+	if (!d) {
+		json_keyn(j, key, klen);
+		json_i64(j, v);
+		return;
+	}
+	if (v < 0)
+		*d++ = '-';
+	outbuf_end(j->ob, outbuf_fmt_u64(d, v < 0 ? 0 - (uint64_t)v :
+						    (uint64_t)v));
 }
 
 void json_kv_bool(struct json *j, const char *key, bool v)
@@ -227,75 +406,49 @@ void json_kv_str(struct json *j, const char *key, const char *s)
 	json_str(j, s);
 }
 
-void json_kv_strn(struct json *j, const char *key, const char *s, size_t len)
+void json_kv_strnn(struct json *j, const char *key, size_t klen,
+		   const char *s, size_t len)
 {
-	json_key(j, key);
-	json_strn(j, s, len);
-}
+	size_t need = escaped_max(klen) + escaped_max(len) + 2;
+	char *d = need < escaped_max(len) ? NULL : outbuf_space(j->ob, need);
 
-/* Printable ASCII that needs no escaping: the fast path copies runs of it. */
-static bool plain(unsigned char c)
-{
-	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
-}
-
-static void put_u_escape(struct outbuf *ob, unsigned int hi, unsigned char c)
-{
-	char e[6] = { '\\', 'u', hexdig[hi >> 4], hexdig[hi & 0xf],
-		      hexdig[c >> 4], hexdig[c & 0xf] };
-
-	outbuf_put(ob, e, sizeof(e));
-}
-
-static void put_ascii_escape(struct outbuf *ob, unsigned char c)
-{
-	char e[2] = { '\\', 0 };
-
-	switch (c) {
-	case '"':  e[1] = '"'; break;
-	case '\\': e[1] = '\\'; break;
-	case '\n': e[1] = 'n'; break;
-	case '\t': e[1] = 't'; break;
-	case '\r': e[1] = 'r'; break;
-	case '\b': e[1] = 'b'; break;
-	case '\f': e[1] = 'f'; break;
-	default:
-		put_u_escape(ob, 0x00, c);
+	if (!d) {
+		json_keyn(j, key, klen);
+		json_strn(j, s, len);
 		return;
 	}
-	outbuf_put(ob, e, sizeof(e));
+	d = before_value_at(j, d);
+	d = escape_to(d, key, klen);
+	*d++ = ':';
+	outbuf_end(j->ob, escape_to(d, s, len));
 }
+
+/* Strings too long for the buffer go out in pieces of whole sequences. */
+#define ESCAPE_PIECE	4096
 
 void json_escape(struct outbuf *ob, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	char tmp[6 * ESCAPE_PIECE + 8];
+	char *d = outbuf_space(ob, escaped_max(len));
 	size_t i = 0;
 
+	if (d) {
+		outbuf_end(ob, escape_to(d, s, len));
+		return;
+	}
 	outbuf_putc(ob, '"');
 	while (i < len) {
-		size_t start = i;
-		size_t n;
+		size_t n = len - i < ESCAPE_PIECE ? len - i : ESCAPE_PIECE;
+		char *e;
 
-		while (i < len && plain(p[i]))
-			i++;
-		if (i > start)
-			outbuf_put(ob, p + start, i - start);
-		if (i == len)
-			break;
-		if (p[i] < 0x80) {
-			put_ascii_escape(ob, p[i]);
-			i++;
-			continue;
-		}
-		n = utf8_seq_len(p + i, len - i);
-		if (n) {
-			outbuf_put(ob, p + i, n);
-			i += n;
-		} else {
-			/* One byte at a time, so each stays recoverable. */
-			put_u_escape(ob, 0xdc, p[i]);
-			i++;
-		}
+		/* never split a sequence: back up to its first byte */
+		while (i + n < len && n > 4 && (p[i + n] & 0xc0) == 0x80)
+			n--;
+		e = json_escape_to(tmp, s + i, n);
+		/* without the quotes json_escape_to added */
+		outbuf_put(ob, tmp + 1, (size_t)(e - tmp) - 2);
+		i += n;
 	}
 	outbuf_putc(ob, '"');
 }

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "util/outbuf.h"
 
@@ -34,7 +35,7 @@ void json_obj_end(struct json *j);
 void json_arr_begin(struct json *j);
 void json_arr_end(struct json *j);
 /* Key of the next value in the current object. */
-void json_key(struct json *j, const char *key);
+void json_keyn(struct json *j, const char *key, size_t len);
 
 /* Values: as an array element, or after json_key. */
 void json_u64(struct json *j, uint64_t v);
@@ -49,15 +50,37 @@ void json_raw(struct json *j, const char *text);
 void json_double(struct json *j, double v, int decimals);
 
 /* key + value shorthands */
-void json_kv_u64(struct json *j, const char *key, uint64_t v);
 void json_kv_i64(struct json *j, const char *key, int64_t v);
 void json_kv_bool(struct json *j, const char *key, bool v);
 void json_kv_null(struct json *j, const char *key);
 void json_kv_str(struct json *j, const char *key, const char *s);
-void json_kv_strn(struct json *j, const char *key, const char *s, size_t len);
+/* The same with the key's length given. */
+void json_kv_u64n(struct json *j, const char *key, size_t klen, uint64_t v);
+void json_kv_strnn(struct json *j, const char *key, size_t klen,
+		   const char *s, size_t len);
+
+/* Inline so that a literal key's strlen is folded at compile time. */
+static inline void json_key(struct json *j, const char *key)
+{
+	json_keyn(j, key, strlen(key));
+}
+
+static inline void json_kv_u64(struct json *j, const char *key, uint64_t v)
+{
+	json_kv_u64n(j, key, strlen(key), v);
+}
+
+static inline void json_kv_strn(struct json *j, const char *key,
+				const char *s, size_t len)
+{
+	json_kv_strnn(j, key, strlen(key), s, len);
+}
 
 /* Escape len bytes of s as a quoted JSON string into ob (no comma logic). */
 void json_escape(struct outbuf *ob, const char *s, size_t len);
+/* The same written at d, which has room for 6 * len + 2 bytes; returns
+ * the end. */
+char *json_escape_to(char *d, const char *s, size_t len);
 
 /* Start a new top-level value (e.g. the next JSON Lines record). */
 void json_reset(struct json *j);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <sys/wait.h>
 
+#include "pipeline/event.h"
 #include "util/json_fields.h"
 #include "util/names.h"
 
@@ -53,4 +54,41 @@ void json_exit_fields(struct json *j, uint32_t status)
 		json_kv_null(j, "signal");
 		json_kv_bool(j, "core_dumped", false);
 	}
+}
+
+void json_argv(struct json *j, const char *key, const char *argv, size_t len)
+{
+	const char *arg;
+	size_t pos = 0, n;
+
+	json_key(j, key);
+	json_arr_begin(j);
+	while (pl_argv_next(argv, len, &pos, &arg, &n))
+		json_strn(j, arg, n);
+	json_arr_end(j);
+}
+
+void json_exec_fields(struct json *j, const struct json_exec *x)
+{
+	json_kv_strn(j, "filename", x->filename, x->filename_len);
+	json_argv(j, "argv", x->argv, x->argv_len);
+	json_kv_i64(j, "ret", x->ret);
+	if (x->ret) {
+		const char *name = pl_errno_name(-x->ret);
+
+		if (name)
+			json_kv_str(j, "errno", name);
+		else
+			json_kv_null(j, "errno");
+	}
+	if (x->old_tid)
+		json_kv_u64(j, "old_tid", x->old_tid);
+}
+
+void json_exec_truncation(struct json *j, uint32_t flags)
+{
+	if (flags & PL_EXEC_FILENAME_TRUNC)
+		json_kv_bool(j, "filename_truncated", true);
+	if (flags & PL_EXEC_ARGV_TRUNC)
+		json_kv_bool(j, "argv_truncated", true);
 }

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/wait.h>
 
 #include "proclife.h"
 #include "util/names.h"
@@ -115,6 +116,23 @@ size_t pl_signal_str(char *buf, size_t size, int sig)
 		n = snprintf(buf, size, "SIGRTMAX");
 	else
 		n = snprintf(buf, size, "SIG%d", sig);
+	if (n < 0)
+		return 0;
+	return (size_t)n < size ? (size_t)n : (size ? size - 1 : 0);
+}
+
+size_t pl_status_str(char *buf, size_t size, uint32_t status, bool killed_by)
+{
+	int st = (int)status, n;
+	char sig[32];
+
+	if (!WIFSIGNALED(st))
+		n = snprintf(buf, size, "exit %d", WEXITSTATUS(st));
+	else if (pl_signal_str(sig, sizeof(sig), WTERMSIG(st)), WCOREDUMP(st))
+		n = snprintf(buf, size, "%s%s (core)",
+			     killed_by ? "killed by " : "", sig);
+	else
+		n = snprintf(buf, size, "%s%s", killed_by ? "killed by " : "", sig);
 	if (n < 0)
 		return 0;
 	return (size_t)n < size ? (size_t)n : (size ? size - 1 : 0);

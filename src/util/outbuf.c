@@ -95,7 +95,7 @@ void outbuf_put(struct outbuf *ob, const void *data, size_t len)
 	ob->len += len;
 }
 
-void outbuf_putc(struct outbuf *ob, char c)
+void outbuf_putc_slow(struct outbuf *ob, char c)
 {
 	if (ob->err)
 		return;
@@ -104,42 +104,85 @@ void outbuf_putc(struct outbuf *ob, char c)
 	ob->buf[ob->len++] = c;
 }
 
+char *outbuf_space_slow(struct outbuf *ob, size_t n)
+{
+	if (ob->err || n > ob->cap)
+		return NULL;
+	if (n > ob->cap - ob->len && outbuf_flush(ob))
+		return NULL;
+	return ob->buf + ob->len;
+}
+
 void outbuf_puts(struct outbuf *ob, const char *s)
 {
 	outbuf_put(ob, s, strlen(s));
 }
 
-/* Digits of v, written backwards ending at end; returns the first digit. */
-static char *fmt_u64(char *end, uint64_t v)
-{
-	char *p = end;
+static const char digit_pairs[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
 
-	do {
-		*--p = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	return p;
+static unsigned int digits10(uint64_t v)
+{
+	static const uint64_t pow10[20] = {
+		1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL,
+		10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL,
+		100000000000ULL, 1000000000000ULL, 10000000000000ULL,
+		100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
+		100000000000000000ULL, 1000000000000000000ULL,
+		10000000000000000000ULL,
+	};
+	/* log10 from the bit length (1233 / 4096 ~ log10(2)), then one fix-up */
+	unsigned int t = (unsigned int)(64 - __builtin_clzll(v | 1)) * 1233 >> 12;
+
+	return t + (v >= pow10[t]);
+}
+
+/* Two digits per division: half the divisions of a digit loop. */
+char *outbuf_fmt_u64(char *d, uint64_t v)
+{
+	unsigned int n = v < 10 ? 1 : digits10(v);
+	char *end = d + n, *p = end;
+
+	while (v >= 100) {
+		unsigned int r = (unsigned int)(v % 100);
+
+		v /= 100;
+		p -= 2;
+		memcpy(p, digit_pairs + 2 * r, 2);
+	}
+	if (v >= 10) {
+		p -= 2;
+		memcpy(p, digit_pairs + 2 * v, 2);
+	} else {
+		*--p = (char)('0' + v);
+	}
+	return end;
 }
 
 void outbuf_u64(struct outbuf *ob, uint64_t v)
 {
 	char tmp[20];
-	char *p = fmt_u64(tmp + sizeof(tmp), v);
+	char *d = outbuf_space(ob, sizeof(tmp));
 
-	outbuf_put(ob, p, (size_t)(tmp + sizeof(tmp) - p));
+	if (d) {
+		outbuf_end(ob, outbuf_fmt_u64(d, v));
+		return;
+	}
+	outbuf_put(ob, tmp, (size_t)(outbuf_fmt_u64(tmp, v) - tmp));
 }
 
 void outbuf_i64(struct outbuf *ob, int64_t v)
 {
-	char tmp[21];
-	char *end = tmp + sizeof(tmp);
+	char tmp[21], *p = tmp;
 	/* Negate in unsigned arithmetic: -INT64_MIN overflows int64_t. */
 	uint64_t mag = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-	char *p = fmt_u64(end, mag);
 
 	if (v < 0)
-		*--p = '-';
-	outbuf_put(ob, p, (size_t)(end - p));
+		*p++ = '-';
+	p = outbuf_fmt_u64(p, mag);
+	outbuf_put(ob, tmp, (size_t)(p - tmp));
 }
 
 static void put_spaces(struct outbuf *ob, size_t n)
@@ -158,12 +201,11 @@ static void put_spaces(struct outbuf *ob, size_t n)
 void outbuf_u64_pad(struct outbuf *ob, uint64_t v, unsigned int width)
 {
 	char tmp[20];
-	char *p = fmt_u64(tmp + sizeof(tmp), v);
-	size_t n = (size_t)(tmp + sizeof(tmp) - p);
+	size_t n = (size_t)(outbuf_fmt_u64(tmp, v) - tmp);
 
 	if (width > n)
 		put_spaces(ob, width - n);
-	outbuf_put(ob, p, n);
+	outbuf_put(ob, tmp, n);
 }
 
 /*

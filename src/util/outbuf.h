@@ -21,7 +21,40 @@ void outbuf_free(struct outbuf *ob);
 int outbuf_flush(struct outbuf *ob);
 
 void outbuf_put(struct outbuf *ob, const void *data, size_t len);
-void outbuf_putc(struct outbuf *ob, char c);
+void outbuf_putc_slow(struct outbuf *ob, char c);
+char *outbuf_space_slow(struct outbuf *ob, size_t n);
+
+/* One byte: inline, it is on every hot path. */
+static inline void outbuf_putc(struct outbuf *ob, char c)
+{
+	if (ob->err || ob->len == ob->cap) {
+		outbuf_putc_slow(ob, c);
+		return;
+	}
+	ob->buf[ob->len++] = c;
+}
+
+/*
+ * Room for up to n bytes written in place: returns where to write (then
+ * set ob->len to the end of what was written, outbuf_end), or NULL after
+ * a write error or when n exceeds the buffer (write through outbuf_put
+ * then). Flushes when the room is short.
+ */
+static inline char *outbuf_space(struct outbuf *ob, size_t n)
+{
+	if (ob->err || n > ob->cap - ob->len)
+		return outbuf_space_slow(ob, n);
+	return ob->buf + ob->len;
+}
+
+/* End of what was written in place after outbuf_space. */
+static inline void outbuf_end(struct outbuf *ob, char *end)
+{
+	ob->len = (size_t)(end - ob->buf);
+}
+
+/* Decimal digits of v at d (no NUL); returns the end. d needs 20 bytes. */
+char *outbuf_fmt_u64(char *d, uint64_t v);
 void outbuf_puts(struct outbuf *ob, const char *s);
 void outbuf_u64(struct outbuf *ob, uint64_t v);
 void outbuf_i64(struct outbuf *ob, int64_t v);

@@ -78,3 +78,10 @@ void text_shell_arg(struct outbuf *ob, const char *s, size_t len)
 	}
 	outbuf_putc(ob, '\'');
 }
+
+void text_duration(struct outbuf *ob, uint64_t ns, enum pl_dur_style style)
+{
+	char buf[32];
+
+	outbuf_put(ob, buf, pl_fmt_duration(buf, sizeof(buf), ns, style));
+}

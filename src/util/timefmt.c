@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <time.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -88,41 +89,105 @@ size_t pl_time_iso(char *buf, size_t size, uint64_t boot_ns, int64_t boot_offset
 	return 30;
 }
 
+/* As pl_time_iso: the local time of day is formatted once per second. */
 size_t pl_time_hms(char *buf, size_t size, uint64_t boot_ns, int64_t boot_offset_ns)
 {
+	static __thread time_t cached_sec = -1;
+	static __thread char prefix[64];	/* "14:00:00." */
 	int64_t rt = realtime_of(boot_ns, boot_offset_ns);
 	time_t sec = (time_t)(rt / 1000000000LL);
 	long usec = (long)((rt % 1000000000LL) / 1000);
-	struct tm tm;
-	int n;
+	char *p;
 
+	if (size < 16) {
+		if (size)
+			buf[0] = '\0';
+		return 0;
+	}
 	if (usec < 0) {
 		usec += 1000000L;
 		sec--;
 	}
-	localtime_r(&sec, &tm);
-	n = snprintf(buf, size, "%02d:%02d:%02d.%06ld",
-		     tm.tm_hour, tm.tm_min, tm.tm_sec, usec);
-	return n < 0 ? 0 : ((size_t)n < size ? (size_t)n : size - 1);
+	if (sec != cached_sec) {
+		struct tm tm;
+
+		localtime_r(&sec, &tm);
+		snprintf(prefix, sizeof(prefix), "%02d:%02d:%02d.",
+			 tm.tm_hour, tm.tm_min, tm.tm_sec);
+		cached_sec = sec;
+	}
+	memcpy(buf, prefix, 9);
+	p = buf + 14;
+	for (int i = 0; i < 6; i++, usec /= 10)
+		*p-- = (char)('0' + usec % 10);
+	buf[15] = '\0';
+	return 15;
 }
 
-size_t pl_fmt_duration(char *buf, size_t size, uint64_t ns)
+/* snprintf's result as a length that fits in buf. */
+static size_t clamp(int n, size_t size)
 {
-	int n;
+	if (n < 0)
+		return 0;
+	return (size_t)n < size ? (size_t)n : (size ? size - 1 : 0);
+}
+
+/* v / 10^decimals with its decimals and unit: "1.20ms", or "1.2ms" when
+ * trimmed of trailing zeros. */
+static size_t put_scaled(char *buf, size_t size, unsigned long long v,
+			 int decimals, const char *unit, bool trim)
+{
+	while (trim && decimals && v % 10 == 0) {
+		v /= 10;
+		decimals--;
+	}
+	if (!decimals)
+		return clamp(snprintf(buf, size, "%llu%s", v, unit), size);
+	return clamp(snprintf(buf, size, "%llu.%0*llu%s",
+			      v / (decimals == 2 ? 100 : 10), decimals,
+			      v % (decimals == 2 ? 100 : 10), unit), size);
+}
+
+size_t pl_fmt_duration(char *buf, size_t size, uint64_t ns,
+		       enum pl_dur_style style)
+{
+	static const struct {
+		uint64_t div;
+		uint64_t limit;		/* first value too big for the unit */
+		const char *unit;
+	} units[] = {
+		{ 1000ULL, 1000, "us" },
+		{ 1000000ULL, 1000, "ms" },
+		{ 1000000000ULL, 100, "s" },	/* then minutes */
+	};
+	bool trim = style == PL_DUR_SHORT;
+	unsigned long long s;
 
 	if (ns < 1000)
-		n = snprintf(buf, size, "%lluns", (unsigned long long)ns);
-	else if (ns < 1000000)
-		n = snprintf(buf, size, "%.3gus", ns / 1e3);
-	else if (ns < 1000000000)
-		n = snprintf(buf, size, "%.3gms", ns / 1e6);
-	else if (ns < 60000000000ULL)
-		n = snprintf(buf, size, "%.3gs", ns / 1e9);
-	else
-		n = snprintf(buf, size, "%llum%02llus",
-			     (unsigned long long)(ns / 60000000000ULL),
-			     (unsigned long long)(ns / 1000000000ULL % 60));
-	return n < 0 ? 0 : ((size_t)n < size ? (size_t)n : size - 1);
+		return clamp(snprintf(buf, size, "%lluns", (unsigned long long)ns),
+			     size);
+	/* Integer arithmetic: no locale decimal comma, no float rounding. */
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		uint64_t div = units[i].div, q = ns / div, r = ns % div;
+		/* hundredths, tenths and units, each rounded from ns once */
+		unsigned long long c = q * 100 + (r * 100 + div / 2) / div;
+		unsigned long long t = q * 10 + (r * 10 + div / 2) / div;
+		unsigned long long w = q + (r * 2 >= div);
+		const char *u = units[i].unit;
+
+		if (c < 1000)
+			return put_scaled(buf, size, c, 2, u, trim);
+		if (t < 1000 && t / 10 < units[i].limit)
+			return put_scaled(buf, size, t, 1, u, trim);
+		if (w < units[i].limit)
+			return put_scaled(buf, size, w, 0, u, trim);
+	}
+	s = (ns + 500000000ULL) / 1000000000ULL;
+	if (s < 3600)
+		return clamp(snprintf(buf, size, "%llum%02llus", s / 60, s % 60),
+			     size);
+	s = (s + 30) / 60;
+	return clamp(snprintf(buf, size, "%lluh%02llum", s / 60, s % 60), size);
 }
 
 size_t pl_fmt_kib(char *buf, size_t size, uint64_t kib)

@@ -35,7 +35,7 @@
 #include <unistd.h>
 
 #include "pipeline/event.h"
-#include "sinks/output.h"
+#include "sinks/sink.h"
 #include "sinks/stream.h"
 #include "pipeline/reorder.h"
 #include "model/timeline.h"
@@ -44,6 +44,7 @@
 #define BOOT_OFFSET_NS	1764000000000000000LL	/* late 2025 */
 
 struct ctx {
+	struct outbuf text_ob, json_ob;
 	struct stream text;
 	struct stream json;
 	struct timeline *tl;
@@ -185,9 +186,7 @@ static int emit(const void *rec, size_t size, void *arg)
 
 static void write_outputs(struct ctx *c)
 {
-	static const enum pl_format fmts[] = {
-		PL_FMT_JSON, PL_FMT_CHROME, PL_FMT_SVG, PL_FMT_HTML,
-	};
+	static const char *const fmts[] = { "json", "chrome", "svg", "html" };
 	static char *const command[] = { "fuzz", "--flag", NULL };
 	struct pl_trace_info info = {
 		.hostname = "fuzz",
@@ -201,24 +200,26 @@ static void write_outputs(struct ctx *c)
 		.version = "fuzz",
 	};
 
-	output_tree(c->tl, &info, null_fd);
-	output_summary(c->tl, null_fd);
+	pl_sink_write(pl_sink_find("tree"), c->tl, &info, null_fd);
+	pl_sink_write(pl_sink_find("summary"), c->tl, &info, null_fd);
 	for (size_t i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++) {
 		char *buf;
 		size_t len;
 
-		if (fmts[i] == PL_FMT_SVG || fmts[i] == PL_FMT_HTML) {
-			output_write(c->tl, &info, fmts[i], null_fd);
+		const struct pl_sink_ops *ops = pl_sink_find(fmts[i]);
+
+		if (!strcmp(fmts[i], "svg") || !strcmp(fmts[i], "html")) {
+			pl_sink_write(ops, c->tl, &info, null_fd);
 			continue;
 		}
 		mem_reset();
-		if (output_write(c->tl, &info, fmts[i], mem_fd)) {
-			fprintf(stderr, "fuzz_event: output_write(%s) failed\n",
-				pl_format_name(fmts[i]));
+		if (pl_sink_write(ops, c->tl, &info, mem_fd)) {
+			fprintf(stderr, "fuzz_event: pl_sink_write(%s) failed\n",
+				fmts[i]);
 			abort();
 		}
 		buf = mem_read(&len);
-		check_json_doc(pl_format_name(fmts[i]), buf, len);
+		check_json_doc(fmts[i], buf, len);
 		free(buf);
 	}
 }
@@ -238,12 +239,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	opt = data[0];
 	hold = (uint64_t)(opt >> 4) << 20;
 	mem_reset();
-	if (stream_init(&c.text, null_fd, false, opt & 2, BOOT_OFFSET_NS))
+	if (outbuf_init(&c.text_ob, null_fd, 0))
 		return 0;
-	if (stream_init(&c.json, mem_fd, true, opt & 2, BOOT_OFFSET_NS)) {
-		stream_free(&c.text);
+	if (outbuf_init(&c.json_ob, mem_fd, 0)) {
+		outbuf_free(&c.text_ob);
 		return 0;
 	}
+	stream_init(&c.text, &c.text_ob, false, opt & 2, BOOT_OFFSET_NS);
+	stream_init(&c.json, &c.json_ob, true, opt & 2, BOOT_OFFSET_NS);
 	c.tl = timeline_new(opt & 4);
 	if (!c.tl)
 		abort();
@@ -285,7 +288,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	reorder_flush(&ro, UINT64_MAX, emit, &c);
 	reorder_free(&ro);
 
-	if (stream_flush(&c.text) || stream_flush(&c.json))
+	if (outbuf_flush(&c.text_ob) || outbuf_flush(&c.json_ob))
 		abort();
 	jl = mem_read(&jl_len);
 	check_json_lines(jl, jl_len);
@@ -298,5 +301,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	timeline_free(c.tl);
 	stream_free(&c.text);
 	stream_free(&c.json);
+	outbuf_free(&c.text_ob);
+	outbuf_free(&c.json_ob);
 	return 0;
 }

@@ -294,7 +294,10 @@ class LiveEnd(TracerTest):
         t = live.wait(20)
         self.assertEqual(t.status, 0, "after %s: %s" % (sig, t.stderr))
         events, lost = t.totals()
-        self.assertGreaterEqual(events, len(t.events))
+        # "lost" lines report losses (a busy machine may drop some): the
+        # totals count them as lost, not as events
+        delivered = [e for e in t.events if e["event"] != "lost"]
+        self.assertGreaterEqual(events, len(delivered))
         self.assertEqual(t.other, [], "lines that are not events")
         self.assertTrue(t.stdout.endswith("\n"), "last line cut")
         for e in t.events:

@@ -2,7 +2,7 @@
 
 Each test runs the tracer in command mode over a fixture with -o, checks
 the document against docs/timeline.schema.json (tests/validate_timeline.py)
-and asserts on the fields SPEC.md names, matched against the fixture's own
+and asserts on the fields docs/INTERFACE.md names, matched against the fixture's own
 report.
 """
 import json

@@ -6,6 +6,7 @@
 
 #include "check.h"
 #include "sinks/tree.h"
+#include "util/timefmt.h"
 #include "tl_events.h"
 
 #define MS 1000000ULL
@@ -50,10 +51,10 @@ static void test_durations(void)
 	char buf[32];
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		tree_fmt_duration(buf, sizeof(buf), cases[i].ns);
+		pl_fmt_duration(buf, sizeof(buf), cases[i].ns, PL_DUR_FIXED);
 		CHECK_EQ_STR(buf, cases[i].text);
 	}
-	CHECK_EQ_U64(tree_fmt_duration(buf, 4, 12300000), 3);
+	CHECK_EQ_U64(pl_fmt_duration(buf, 4, 12300000, PL_DUR_FIXED), 3);
 	CHECK_EQ_STR(buf, "12.");
 }
 

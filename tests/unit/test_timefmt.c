@@ -51,16 +51,23 @@ static void test_durations(void)
 {
 	char buf[32];
 
-	pl_fmt_duration(buf, sizeof(buf), 850);
+	pl_fmt_duration(buf, sizeof(buf), 850, PL_DUR_SHORT);
 	CHECK_EQ_STR(buf, "850ns");
-	pl_fmt_duration(buf, sizeof(buf), 12300);
+	pl_fmt_duration(buf, sizeof(buf), 12300, PL_DUR_SHORT);
 	CHECK_EQ_STR(buf, "12.3us");
-	pl_fmt_duration(buf, sizeof(buf), 1230000);
+	pl_fmt_duration(buf, sizeof(buf), 1230000, PL_DUR_SHORT);
 	CHECK_EQ_STR(buf, "1.23ms");
-	pl_fmt_duration(buf, sizeof(buf), 4560000000ULL);
+	pl_fmt_duration(buf, sizeof(buf), 4560000000ULL, PL_DUR_SHORT);
 	CHECK_EQ_STR(buf, "4.56s");
-	pl_fmt_duration(buf, sizeof(buf), 123000000000ULL);
+	pl_fmt_duration(buf, sizeof(buf), 123000000000ULL, PL_DUR_SHORT);
 	CHECK_EQ_STR(buf, "2m03s");
+	/* rounded once, in integers: never "1e+03us" */
+	pl_fmt_duration(buf, sizeof(buf), 999600, PL_DUR_SHORT);
+	CHECK_EQ_STR(buf, "1ms");
+	pl_fmt_duration(buf, sizeof(buf), 20000000, PL_DUR_SHORT);
+	CHECK_EQ_STR(buf, "20ms");
+	pl_fmt_duration(buf, sizeof(buf), 20000000, PL_DUR_FIXED);
+	CHECK_EQ_STR(buf, "20.0ms");
 	pl_fmt_kib(buf, sizeof(buf), 512);
 	CHECK_EQ_STR(buf, "512K");
 	pl_fmt_kib(buf, sizeof(buf), 3481);

@@ -86,7 +86,6 @@ struct chart_counts {
 void chart_put(struct outbuf *ob, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void chart_put_comm(struct outbuf *ob, const char *comm);
-void chart_put_duration(struct outbuf *ob, uint64_t ns);
 double chart_x_of(const struct chart *c, uint64_t ns);
 void chart_svg(struct chart *c, unsigned int parts, bool with_style);
 

@@ -2,6 +2,7 @@
 /* The two chart outputs: a standalone SVG file, and an HTML page. */
 #include <string.h>
 
+#include "sinks/sink.h"
 #include "sinks/chart/chart.h"
 #include "sinks/chart/draw.h"
 
@@ -62,3 +63,24 @@ int chart_write_html(const struct timeline *tl, const struct pl_trace_info *info
 	chart_rows_free(&c.rows);
 	return outbuf_flush(ob);
 }
+
+extern const struct pl_sink_ops pl_sink_svg;
+
+/* One finish for both: the SVG alone, or the page around it. */
+static int chart_finish(struct pl_sink *s, const struct timeline *tl,
+			const struct pl_trace_info *info)
+{
+	if (s->ops == &pl_sink_svg)
+		return chart_write_svg(tl, info, &s->ob);
+	return chart_write_html(tl, info, &s->ob);
+}
+
+const struct pl_sink_ops pl_sink_svg = {
+	.name = "svg", .timeline = true, .buf_size = 1 << 20,
+	.finish = chart_finish,
+};
+
+const struct pl_sink_ops pl_sink_html = {
+	.name = "html", .timeline = true, .buf_size = 1 << 20,
+	.finish = chart_finish,
+};

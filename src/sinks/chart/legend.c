@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "sinks/chart/draw.h"
+#include "util/text.h"
 #include "util/timefmt.h"
 #include "util/xml.h"
 
@@ -36,7 +37,7 @@ void chart_put_facts(struct chart *c)
 	outbuf_puts(c->ob, " \xc2\xb7 kernel ");
 	xml_puts(c->ob, info->kernel ? info->kernel : "?");
 	chart_put(c->ob, " \xc2\xb7 start %s \xc2\xb7 duration ", iso);
-	chart_put_duration(c->ob, c->t1 - c->t0);
+	text_duration(c->ob, c->t1 - c->t0, PL_DUR_SHORT);
 }
 
 void chart_put_counts(struct chart *c)
@@ -169,7 +170,7 @@ void chart_write_axis(struct chart *c, double y)
 		    y + AXIS_H - 7, x, y + AXIS_H - 10);
 		if (t) {
 			outbuf_putc(c->ob, '+');
-			chart_put_duration(c->ob, t);
+			text_duration(c->ob, t, PL_DUR_SHORT);
 		} else {
 			outbuf_putc(c->ob, '0');
 		}

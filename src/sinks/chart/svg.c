@@ -79,14 +79,6 @@ void chart_put_comm(struct outbuf *ob, const char *comm)
 	xml_escape(ob, comm, strnlen(comm, PL_COMM_LEN));
 }
 
-void chart_put_duration(struct outbuf *ob, uint64_t ns)
-{
-	char buf[32];
-
-	pl_fmt_duration(buf, sizeof(buf), ns);
-	outbuf_puts(ob, buf);
-}
-
 double chart_x_of(const struct chart *c, uint64_t ns)
 {
 	return c->x0 + (double)(ns - c->t0) * c->scale;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "sinks/chart/draw.h"
+#include "util/text.h"
 #include "util/timefmt.h"
 #include "util/xml.h"
 
@@ -38,28 +39,19 @@ static void put_argv(struct outbuf *ob, const struct tl_exec *e)
 static void put_exit_line(struct chart *c, const struct tl_process *p,
 			  const struct lifespan *ls)
 {
-	char st[40];
+	char st[48];
 
-	switch (lifespan_status(p)) {
-	case LS_STATUS_SIGNAL:
-		lifespan_status_str(st, sizeof(st), p);
-		chart_put(c->ob, "killed by %s", st);
-		break;
-	case LS_STATUS_OK:
-	case LS_STATUS_FAIL:
-		lifespan_status_str(st, sizeof(st), p);
+	if (lifespan_status_str(st, sizeof(st), p, true))
 		chart_put(c->ob, "%s", st);
-		break;
-	case LS_STATUS_NONE:
+	else
 		chart_put(c->ob, "%s", ls->alive ? "still running at the end" :
 		    ls->unreaped ? "exited before the trace" : "exit not seen");
-	}
 	if (ls->unreaped) {
 		chart_put(c->ob, "; zombie, not reaped by the end");
 	} else if (p->flags & TL_PROC_REAPED) {
 		chart_put(c->ob, "; reaped by %u (%s) after ", p->reaper_pid,
 		    tl_reap_how_name(p) ? tl_reap_how_name(p) : "?");
-		chart_put_duration(c->ob, ls->end - ls->exit);
+		text_duration(c->ob, ls->end - ls->exit, PL_DUR_SHORT);
 		outbuf_puts(c->ob, " as a zombie");
 	}
 }
@@ -75,7 +67,7 @@ static void put_share(struct outbuf *ob, const char *what, uint64_t ns,
 		outbuf_putc(ob, '0');
 		return;
 	}
-	chart_put_duration(ob, ns);
+	text_duration(ob, ns, PL_DUR_SHORT);
 	if (pct)
 		chart_put(ob, " (%u%%)", (unsigned int)pct);
 	else
@@ -125,19 +117,19 @@ void chart_write_tooltip(struct chart *c, const struct tl_process *p,
 	}
 	if (ls->pre_existing) {
 		outbuf_puts(c->ob, "started ");
-		chart_put_duration(c->ob, ls->start - born);
+		text_duration(c->ob, ls->start - born, PL_DUR_SHORT);
 		outbuf_puts(c->ob, " before the trace");
 	} else {
 		outbuf_puts(c->ob, "started at +");
-		chart_put_duration(c->ob, ls->start - c->t0);
+		text_duration(c->ob, ls->start - c->t0, PL_DUR_SHORT);
 	}
 	outbuf_puts(c->ob, "; lifetime ");
-	chart_put_duration(c->ob, ls->end - born);
+	text_duration(c->ob, ls->end - born, PL_DUR_SHORT);
 	if (ls->zombie) {
 		outbuf_puts(c->ob, " (running ");
-		chart_put_duration(c->ob, ls->exit - born);
+		text_duration(c->ob, ls->exit - born, PL_DUR_SHORT);
 		outbuf_puts(c->ob, ", zombie ");
-		chart_put_duration(c->ob, ls->end - ls->exit);
+		text_duration(c->ob, ls->end - ls->exit, PL_DUR_SHORT);
 		outbuf_putc(c->ob, ')');
 	}
 	if (ls->alive || ls->unreaped)

@@ -14,10 +14,16 @@
 #   PROCLIFE=./proclife FIXTURES=tests/fixtures/build \
 #       sh tools/kernels/payload/run-tests.sh [CHECK...]
 #
+# The checks run once per hook variant (proclife --hooks): tracepoint, then
+# fentry; "smoke" and "kernel_log" once. A kernel that refuses fentry skips
+# that variant, except in the test VM (PROCLIFE_VM set: the matrix's kernels
+# all allow it), where that is a failure. The argument variants=A+B (or
+# PL_VARIANTS="A B") picks the variants, e.g. variants=fentry.
+#
 # Environment: PROCLIFE (default ./proclife beside this script), FIXTURES
 # (default ./fixtures beside it), AWK (default awk), PL_TIMEOUT (seconds per
 # traced run, default 180: qemu without KVM is slow), PL_KEEP=1 keeps the
-# work directory.
+# work directory, PL_VARIANTS, PL_REQUIRE_FENTRY=1|0 (default 1 in the VM).
 here=$(cd "$(dirname "$0")" && pwd)
 PL=${PROCLIFE:-$here/proclife}
 FX=${FIXTURES:-$here/fixtures}
@@ -104,7 +110,7 @@ trace() {
 	shift
 	: > "$REP"
 	# shellcheck disable=SC2086 # opts are split on purpose
-	PL_REPORT=$REP timeout "$LIMIT" "$PL" -j $opts -- \
+	PL_REPORT=$REP timeout "$LIMIT" "$PL" -j --hooks "$HOOKS" $opts -- \
 		/bin/sh -c 'exec "$0" "$@" >"$PL_REPORT"' "$@" >"$OUT" 2>"$ERR"
 	STATUS=$?
 }
@@ -159,13 +165,16 @@ check_smoke() {
 
 check_loads() {
 	# live mode for a second: load, attach, seed, stop cleanly
-	timeout 120 "$PL" -q -d 1 > "$W/loads.out" 2> "$W/loads.err"
+	timeout 120 "$PL" --hooks "$HOOKS" -v -q -d 1 > "$W/loads.out" 2> "$W/loads.err"
 	st=$?
 	want "proclife -q -d 1 status" "$st" 0
+	# -v names the variant that runs
+	[ $st -eq 0 ] && ! grep -q "^proclife: hooks: $HOOKS " "$W/loads.err" &&
+		why "-v does not say 'hooks: $HOOKS': $(grep hooks "$W/loads.err")"
 	[ $st -eq 0 ] && return
 	sed 's/^/    | /' "$W/loads.err" | tail -5
 	echo "    verifier / libbpf log (proclife -v, state lines dropped):"
-	timeout 120 "$PL" -v -q -d 1 2>&1 >/dev/null |
+	timeout 120 "$PL" --hooks "$HOOKS" -v -q -d 1 2>&1 >/dev/null |
 		grep -v -E -e 'R[0-9]+(_w)?=' -e '^[0-9]+: \(' -e '^; ' -e '^ *$' \
 			-e '^(last_idx|regs=|parent |mark_precise|propagating)' |
 		grep -v -e '^libbpf: \(elf\|sec\|map\|CO-RE\|prog .*: relo\)' |
@@ -513,23 +522,39 @@ echo "kernel $(uname -r), $(nproc 2>/dev/null || echo ?) cpus, $("$PL" -V 2>&1)"
 dmesg_lines=$(dmesg 2>/dev/null | wc -l)
 # kernel messages (a fixture's segfault) on the console would cut into ours
 [ -n "${PROCLIFE_VM:-}" ] && dmesg -n 1 2>/dev/null
-[ $# -gt 0 ] && CHECKS=$*
-for _chk in $CHECKS; do
+VARIANTS=${PL_VARIANTS:-tracepoint fentry}
+if [ -n "${PROCLIFE_VM:-}" ]; then
+	REQUIRE_FENTRY=${PL_REQUIRE_FENTRY:-1}
+else
+	REQUIRE_FENTRY=${PL_REQUIRE_FENTRY:-0}
+fi
+_args=
+for _a in "$@"; do
+	case $_a in
+	variants=*) VARIANTS=$(echo "${_a#variants=}" | tr + ' ') ;;
+	*) _args="$_args $_a" ;;
+	esac
+done
+[ -n "$_args" ] && CHECKS=$_args
+
+# run_check CHECK LABEL
+run_check() {
+	_chk=$1
 	if [ $loaded = 0 ] && [ "$_chk" != kernel_log ]; then
-		echo "FAIL $_chk (not run: proclife does not load)"
+		echo "FAIL $_chk$2 (not run: proclife does not load)"
 		failed=$((failed + 1))
-		continue
+		return
 	fi
 	bad=0
 	_t0=$(date +%s)
 	"check_$_chk" > "$W/check.out" 2>&1
 	_secs=$(($(date +%s) - _t0))
 	if [ $bad = 0 ]; then
-		echo "PASS $_chk (${_secs}s)"
+		echo "PASS $_chk$2 (${_secs}s)"
 		sed -n 's/^    (/    (/p' "$W/check.out"
 		passed=$((passed + 1))
 	else
-		echo "FAIL $_chk (${_secs}s)"
+		echo "FAIL $_chk$2 (${_secs}s)"
 		cat "$W/check.out"
 		if [ -s "${ERR:-/nonexistent}" ] && [ "$_chk" != loads ]; then
 			echo "    proclife's stderr (last lines):"
@@ -538,6 +563,36 @@ for _chk in $CHECKS; do
 		failed=$((failed + 1))
 	fi
 	ERR=
+}
+
+# first: bpfcheck wants the memlock budget of kernels < 5.11 whole, before
+# any proclife run's BPF memory (freed lazily) is charged to it
+case " $CHECKS " in
+*" smoke "*) HOOKS=; run_check smoke "" ;;
+esac
+for HOOKS in $VARIANTS; do
+	loaded=1
+	# a kernel without fentry: said once, a failure only where required
+	if ! timeout 120 "$PL" --hooks "$HOOKS" -q -d 0.1 > /dev/null 2> "$W/variant.err" &&
+	    grep -q "does not allow" "$W/variant.err"; then
+		if [ "$REQUIRE_FENTRY" = 1 ]; then
+			echo "FAIL variant_$HOOKS: $(head -1 "$W/variant.err")"
+			failed=$((failed + 1))
+		else
+			echo "SKIP variant $HOOKS: $(head -1 "$W/variant.err")"
+		fi
+		continue
+	fi
+	echo "== hooks $HOOKS"
+	for _c in $CHECKS; do
+		case $_c in
+		smoke | kernel_log) continue ;;
+		esac
+		run_check "$_c" " [$HOOKS]"
+	done
 done
+case " $CHECKS " in
+*" kernel_log "*) HOOKS=; run_check kernel_log "" ;;
+esac
 echo "$passed passed, $failed failed"
 [ $failed = 0 ]
