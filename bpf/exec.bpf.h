@@ -8,6 +8,7 @@
 #define PL_EXEC_BPF_H
 
 #include "common.bpf.h"
+#include "cgroup.bpf.h"
 
 static __always_inline struct scratch *get_scratch(void)
 {
@@ -47,6 +48,8 @@ static __always_inline bool exec_mm_fresh(struct task_struct *task)
 }
 
 #define FAILED_ARGV_SPACE (PL_FAILED_ARGS_MAX * PL_FAILED_ARG_LEN)
+_Static_assert(sizeof(struct pl_exec_fail) <= sizeof(struct pl_exec),
+	       "a failed exec's record fits where the scratch sizes a success's");
 _Static_assert(PL_FAILED_ARG_LEN == 128, "cut detection uses n >> 7");
 _Static_assert(PL_FILENAME_MAX + FAILED_ARGV_SPACE + PL_FAILED_ARG_LEN <= PL_ARGV_MAX,
 	       "failed-exec argv fits the scratch buffer");
@@ -69,6 +72,8 @@ static __always_inline void emit_exec_fail(long ret, __u64 filename,
 	if (!s)
 		return;
 	e = (void *)s->buf;
+	/* first: the path walk's states are not multiplied by the argv's */
+	fill_where((void *)bpf_get_current_task(), &e->w, ts);
 	e->ret = ret;
 	e->flags = flags;
 	e->pad = 0;

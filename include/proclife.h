@@ -159,6 +159,7 @@ struct pl_exec_fail {
 	__u32 filename_len;
 	__u32 argv_len;
 	__u32 pad;
+	struct pl_where w;	/* the caller's: where the failed attempt ran */
 	/* then: filename bytes, argv bytes */
 };
 
@@ -299,7 +300,7 @@ PL_RECORD_SIZE(pl_cgroup, 80);
 PL_RECORD_SIZE(pl_cgroup_move, 88);
 PL_RECORD_SIZE(pl_fork, 120);
 PL_RECORD_SIZE(pl_exec, 112);
-PL_RECORD_SIZE(pl_exec_fail, 80);
+PL_RECORD_SIZE(pl_exec_fail, 112);
 PL_RECORD_SIZE(pl_comm, 72);
 PL_RECORD_SIZE(pl_rusage, 64);
 PL_RECORD_SIZE(pl_sched, 56);

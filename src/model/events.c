@@ -112,6 +112,7 @@ static void exec_event(struct timeline *tl, const struct pl_event *ev)
 	if (ev->type == PL_EV_EXEC_FAIL) {
 		e->ret = ev->exec_fail->ret;
 		e->old_tid = h->tid;
+		tl_set_where(p, &ev->exec_fail->w);
 		return;
 	}
 	tl_set_where(p, &ev->exec->w);

@@ -81,6 +81,7 @@ int pl_event_decode(const void *data, size_t size, struct pl_event *ev)
 				      size - fixed, ev->exec->filename_len,
 				      ev->exec->argv_len, ev->exec->flags);
 	case PL_EV_EXEC_FAIL:
+		ev->where = &ev->exec_fail->w;
 		return decode_strings(ev, (const char *)data + fixed,
 				      size - fixed, ev->exec_fail->filename_len,
 				      ev->exec_fail->argv_len,
