@@ -51,11 +51,16 @@ static __always_inline void note_teardown_zombie(__u32 tgid, __u32 reaper)
 		z->teardown_reaper = reaper;
 }
 
-/* Its release without a wait we saw was the teardown's kernel_wait4(). */
+/* Its release without a wait we saw was the teardown's kernel_wait4(); so
+ * is a release by the dying init itself (release_task, the fentry
+ * variant): its user space waits no more once the teardown began. */
 static __always_inline void teardown_reap(const struct pl_zombie *z,
 					  __u32 *source, __u32 *reaper)
 {
-	if (*source == PL_REAP_RELEASE && z->teardown_reaper) {
+	if (!z->teardown_reaper)
+		return;
+	if (*source == PL_REAP_RELEASE ||
+	    (*source == PL_REAP_WAIT && *reaper == z->teardown_reaper)) {
 		*source = PL_REAP_NS_TEARDOWN;
 		*reaper = z->teardown_reaper;
 	}
