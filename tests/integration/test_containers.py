@@ -174,6 +174,32 @@ class Cleanup(ContainerTest):
             c.start()
 
 
+class Sweep(ContainerTest):
+    def test_sweep_spares_the_containers_of_live_runs(self):
+        """Runs side by side share runc's root: sweep() removes only the
+        containers whose owner (the pid ending the name) is dead."""
+        gone = subprocess.Popen(["true"])
+        gone.wait()
+        other = subprocess.Popen(["sleep", "30"])
+        self.addCleanup(other.wait)
+        self.addCleanup(other.kill)
+        orphan = self.container(["sleep", "30"])
+        live = self.container(["sleep", "30"])
+        mine = self.container(["sleep", "30"])
+        orphan.name = C.NAME_PREFIX + orphan.cid[:12] + "-%d" % gone.pid
+        live.name = C.NAME_PREFIX + live.cid[:12] + "-%d" % other.pid
+        for c in (orphan, live, mine):
+            c.start()
+        self.assertEqual(C.owner_pid(mine.name), os.getpid())
+        swept = C.sweep(self.runtime)
+        self.assertIn(orphan.name, swept)
+        self.assertNotIn(live.name, swept)
+        self.assertNotIn(mine.name, swept)
+        self.assertIsNone(orphan.state())
+        self.assertEqual(live.state(), "running")
+        self.assertEqual(mine.state(), "running")
+
+
 class Crun(ContainerTest):
     """crun where it can run (pure v2 or hybrid without v2 controllers)."""
     runtime = "crun"
@@ -292,6 +318,68 @@ class TracedContainer(ContainerTest):
         if "" in C.cgroup_mounts():
             self.assertEqual(m[0]["cgroup_id"], by_pid[init_pid]["cgroup_id"])
         return events, doc, pids, init_pid
+
+    def test_outputs_group_by_container(self):
+        """A failed exec inside says where it ran; --tree, --summary and the
+        chrome trace put the container's processes under it."""
+        c = self.container(["sh", "-c", "/nonexistent/plx; sh -c 'exit 3'; exit 0"])
+        c.prepare()
+        c._begin()
+        fd, chrome_path = tempfile.mkstemp(suffix=".json")
+        os.close(fd)
+        self.addCleanup(os.unlink, chrome_path)
+        p = run(["-j", "--tree", "--summary", "-o", chrome_path, "-F", "chrome", "--"] +
+                c.command("run", "--bundle", c.bundle, c.name), timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        events = [json.loads(l) for l in p.stdout.splitlines() if l.strip()]
+        pidns, pids = self.inside(events, c)
+        init = [e["pid"] for e in where_events(events) if e["pid"] in pids and e["ns_pid"] == 1][0]
+        # the failed exec: in the container, a child of its init
+        failed = [e for e in events if e["event"] == "exec" and e["ret"] < 0]
+        self.assertEqual(len(failed), 1, dump(failed))
+        f = failed[0]
+        self.assertEqual((f["filename"], f["errno"]), ("/nonexistent/plx", "ENOENT"))
+        self.assertEqual((f["container_id"], f["cgroup"], f["pidns"]),
+                         (c.cid, c.cgroups_path, pidns), f)
+        self.assertGreater(f["ns_pid"], 1)
+        self.assertEqual(f["ns_ppid"], 1)
+        # --tree: the host's tree, then the container's under its line
+        tree = p.stderr[:p.stderr.index("Top processes")]
+        head = "container %s  %s\n" % (c.cid[:12], c.cgroups_path)
+        self.assertIn(head, tree)
+        host, inner = tree.split(head, 1)
+        self.assertIn("runc", host)
+        self.assertNotIn("exit 3", host)
+        lines = inner.splitlines()
+        # the init heads a tree (its parent is runc, on the host); runc's
+        # helpers that moved in before it are there too (docs/CONTAINERS.md)
+        heads = [l for l in lines if l.startswith("%d " % init)]
+        self.assertEqual(len(heads), 1, inner)
+        self.assertIn(" [ns pid 1] [from ", heads[0])
+        self.assertEqual(len([l for l in lines if "  exit 3  " in l]), 1, inner)
+        for pid in pids - {init}:
+            self.assertEqual(len([l for l in lines if ("-%d " % pid) in l]), 1, inner)
+        # --summary: totals per container; 2 failed exits in this one
+        # (the failed exec's child exits 127, sh -c 'exit 3')
+        self.assertIn("Totals per container:", p.stderr)
+        row = [l for l in p.stderr.splitlines() if l.startswith("  " + c.cid[:12])]
+        self.assertEqual(len(row), 1, p.stderr)
+        procs, failed_exits = (int(x) for x in row[0].split()[1:3])
+        self.assertGreaterEqual(procs, len(pids), row)
+        self.assertEqual(failed_exits, 2, row)
+        # chrome: the container's processes labelled with it, no others
+        with open(chrome_path) as fh:
+            trace = json.load(fh)["traceEvents"]
+        labels = {e["pid"]: e["args"] for e in trace if e.get("name") == "process_labels"}
+        self.assertLessEqual(pids, set(labels), labels)
+        for pid in labels:  # every labelled one was in it at some point
+            self.assertTrue(any(e["pid"] == pid and e["container_id"] == c.cid
+                                for e in where_events(events)), pid)
+        for e in where_events(events):  # the runc CLI: never labelled
+            if e["event"] == "exec" and e["filename"].endswith("/runc"):
+                self.assertNotIn(e["pid"], labels)
+        for args in labels.values():
+            self.assertEqual(args, {"labels": "container " + c.cid[:12], "container_id": c.cid})
 
     def test_run_every_layout(self):
         for layout in C.LAYOUTS:
