@@ -480,12 +480,10 @@ class TracedContainer(ContainerTest):
             with self.subTest(cgroup=arg):
                 self.check_filtered(c, ["--cgroup", arg], init)
 
-    @unittest.expectedFailure
     def test_container_started_after_the_tracer(self):
-        """OPEN: the kernel's match of a container created after the start
-        (pl_match_container_level, on the cgroup's first description) does
-        not select it yet; containers that exist at the start are found by
-        the cgroup scan and work (the tests above)."""
+        """A container created after the start is matched in the kernel
+        when its cgroup is first described (pl_match_container_level): at
+        runc's move of its init process into it, before the init is born."""
         c = self.container(["sh", "-c", "sh -c 'exit 2'; exit 0"])
         t = self.live(["--container", c.cid, "-d", "3"])
         self.assertIn("no container", "".join(t._err))
