@@ -10,6 +10,7 @@
 
 #include "common.bpf.h"
 #include "select.bpf.h"
+#include "cgroup.bpf.h"
 
 static __always_inline struct scratch *get_scratch(void)
 {
@@ -98,6 +99,8 @@ static __always_inline void emit_exec_fail(long ret, __u64 filename,
 	if (!s)
 		return;
 	e = (void *)s->buf;
+	/* first: the path walk's states are not multiplied by the argv's */
+	fill_where((void *)bpf_get_current_task(), &e->w, ts);
 	e->ret = ret;
 	fname_len = read_filename(s->buf + sizeof(*e), (const char *)filename,
 				  true, &trunc);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli/args.h"
+#include "model/container.h"
 
 #ifndef PROCLIFE_VERSION
 #define PROCLIFE_VERSION "dev"
@@ -29,6 +30,9 @@ enum {
 	OPT_HOOKS,
 	OPT_SUMMARY,
 	OPT_MAX_PROCS,
+	OPT_CGROUP,
+	OPT_CONTAINER,
+	OPT_PIDNS,
 };
 
 static const char usage_text[] =
@@ -42,6 +46,12 @@ static const char usage_text[] =
 "  -p, --pid PID[,PID...]  only these processes and their descendants\n"
 "  -c, --comm NAME         only tasks named NAME (at most 15 bytes)\n"
 "  -u, --uid UID|USER      only tasks of this user (real uid)\n"
+"      --cgroup PATH       only tasks in cgroup PATH or below it (a path\n"
+"                          from the cgroup root, or a directory of a mount)\n"
+"      --container ID      only tasks of the container whose id starts\n"
+"                          with ID (a unique prefix, as docker takes it)\n"
+"      --pidns INUM        only tasks in pid namespace INUM (its inode, or\n"
+"                          /proc/PID/ns/pid) or one nested in it\n"
 "  -K, --kthreads          include kernel threads\n"
 "  -T, --threads           show thread events in the stream\n"
 "\n"
@@ -78,7 +88,8 @@ static const char usage_text[] =
 "  sudo proclife                      trace every process until Ctrl-C\n"
 "  sudo proclife -j -- make -j8       trace a build, as JSON Lines\n"
 "  sudo proclife -p 1234 -o t.json    trace pid 1234's tree, save a timeline\n"
-"  sudo proclife -c cron --tree       trace cron and what it starts\n";
+"  sudo proclife -c cron --tree       trace cron and what it starts\n"
+"  sudo proclife --container 3f2a9c   trace one container's processes\n";
 
 void pl_print_usage(void)
 {
@@ -249,6 +260,9 @@ static const struct option long_opts[] = {
 	{ "argv-bytes", required_argument, NULL, OPT_ARGV_BYTES },
 	{ "btf", required_argument, NULL, OPT_BTF },
 	{ "max-procs", required_argument, NULL, OPT_MAX_PROCS },
+	{ "cgroup", required_argument, NULL, OPT_CGROUP },
+	{ "container", required_argument, NULL, OPT_CONTAINER },
+	{ "pidns", required_argument, NULL, OPT_PIDNS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -262,6 +276,7 @@ enum pl_parse_result pl_parse_args(int argc, char **argv,
 
 	memset(o, 0, sizeof(*o));
 	o->uid = -1;
+	o->pidns = -1;
 	o->ringbuf_size = RINGBUF_DEFAULT;
 	o->argv_bytes = PL_ARGV_DEFAULT;
 	o->max_procs = PL_MAX_PROCS;
@@ -377,6 +392,36 @@ enum pl_parse_result pl_parse_args(int argc, char **argv,
 				return PL_PARSE_ERROR;
 			}
 			o->max_procs = (uint32_t)n;
+			break;
+		case OPT_CGROUP:
+			if (optarg[0] != '/') {
+				set_err(err, size,
+					"--cgroup: '%s' is not an absolute path",
+					optarg);
+				return PL_PARSE_ERROR;
+			}
+			o->cgroup = optarg;
+			break;
+		case OPT_CONTAINER:
+			if (!pl_container_prefix_valid(optarg)) {
+				set_err(err, size,
+					"--container: '%s' is not a container id (1 to 64 lowercase hex digits)",
+					optarg);
+				return PL_PARSE_ERROR;
+			}
+			o->container = optarg;
+			break;
+		case OPT_PIDNS:
+			o->pidns_arg = optarg;
+			if (optarg[0] == '/')
+				break;	/* a namespace file: main.c stats it */
+			if (!parse_u64(optarg, &n) || n == 0 || n > UINT32_MAX) {
+				set_err(err, size,
+					"--pidns: '%s' is not a namespace inode number (or /proc/PID/ns/pid)",
+					optarg);
+				return PL_PARSE_ERROR;
+			}
+			o->pidns = (long long)n;
 			break;
 		case 'h':
 			pl_print_usage();

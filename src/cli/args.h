@@ -31,6 +31,10 @@ struct pl_options {
 	unsigned int nr_pids;
 	char comm[PL_COMM_LEN];		/* "" when not filtering */
 	long long uid;			/* -1 when not filtering */
+	const char *cgroup;		/* --cgroup PATH, or NULL */
+	const char *container;		/* --container PREFIX, or NULL */
+	const char *pidns_arg;		/* --pidns as given, or NULL */
+	long long pidns;		/* --pidns inode, -1 when not filtering */
 	bool threads;
 	bool kthreads;
 	bool json;
@@ -50,6 +54,10 @@ struct pl_options {
 	uint32_t max_procs;		/* entries of the kernel side's process maps */
 	const char *btf_path;		/* NULL: the running kernel's */
 	char **command;			/* argv of CMD, NULL for live mode */
+	/* resolved before attaching (cli/main.c), for the kernel side */
+	uint32_t cgroup_v1_hier;	/* v1 hierarchy of paths at the v2 root */
+	bool cgroup_filter;		/* --cgroup or --container */
+	char container_target[65];	/* full id, or the prefix if none yet */
 };
 
 enum pl_parse_result {

@@ -10,11 +10,16 @@
 
 #include "proclife.h"
 
+struct cgroups;
+
 struct pl_trace_filters {
 	const uint32_t *pids;	/* -p: n_pids pids, or NULL */
 	size_t n_pids;
 	const char *comm;	/* -c, or NULL */
 	int64_t uid;		/* -u, or -1 */
+	const char *cgroup;	/* --cgroup, or NULL */
+	const char *container;	/* --container as given, or NULL */
+	int64_t pidns;		/* --pidns, or -1 */
 	bool threads;		/* -T */
 	bool kthreads;		/* -K */
 };
@@ -31,6 +36,7 @@ struct pl_trace_info {
 	uint64_t lost;		/* events the kernel could not deliver */
 	uint64_t losses[PL_LOSS_KINDS];	/* every loss by kind (enum pl_loss_kind) */
 	const char *version;	/* tool version */
+	const struct cgroups *cgroups;	/* paths of the cgroups seen */
 };
 
 #endif

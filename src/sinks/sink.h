@@ -37,6 +37,7 @@
 #include "util/outbuf.h"
 
 struct pl_sink;
+struct cgroups;
 
 struct pl_sink_ops {
 	const char *name;	/* the format's name, as -F spells it */
@@ -45,6 +46,8 @@ struct pl_sink_ops {
 	/* All optional. Each returns 0 or -errno. */
 	int (*open)(struct pl_sink *s);		/* set priv up, header */
 	int (*event)(struct pl_sink *s, const struct pl_event *ev);
+	/* a process running at the start (PL_EV_SEED), before any event */
+	int (*seed)(struct pl_sink *s, const struct pl_event *ev);
 	int (*flush)(struct pl_sink *s);	/* default: write out ob */
 	int (*finish)(struct pl_sink *s, const struct timeline *tl,
 		      const struct pl_trace_info *info);
@@ -65,6 +68,9 @@ struct pl_sink {
 	struct outbuf ob;	/* buffered writes to the destination */
 	bool threads;		/* thread-level events too */
 	int64_t boot_offset_ns;	/* CLOCK_REALTIME - CLOCK_BOOTTIME */
+	/* the cgroups described so far (NULL: none known) */
+	const struct cgroups *cgroups;
+	bool container_column;	/* text: the CONTAINER column from the start */
 	enum pl_sink_state state;
 	void *priv;		/* the ops' own state */
 };
@@ -88,12 +94,17 @@ const struct pl_sink_ops *pl_sink_find(const char *name);
  */
 int sink_set_add(struct sink_set *set, const char *format, const char *path,
 		 int fd, bool threads, char *err, size_t err_size);
+/* The cgroup table every sink resolves events against (before open). */
+void sink_set_cgroups(struct sink_set *set, const struct cgroups *cg,
+		      bool container_column);
 /* Buffers and headers: 0, or -ENOMEM (said; fatal). */
 int sink_set_open(struct sink_set *set, int64_t boot_offset_ns);
 /* True when some sink needs the finished timeline. */
 bool sink_set_needs_timeline(const struct sink_set *set);
 /* One event to every live sink that is on. */
 void sink_set_event(struct sink_set *set, const struct pl_event *ev);
+/* A running task read at the start, to every live sink that is on. */
+void sink_set_seed(struct sink_set *set, const struct pl_event *ev);
 /* Write out what the live sinks buffered. Always 0 (the policy above). */
 int sink_set_flush(struct sink_set *set);
 /* Some sinks were added and every one has stopped. */

@@ -7,6 +7,8 @@
 #include <stdint.h>
 
 #include "pipeline/event.h"
+#include "model/cgroups.h"
+#include "model/pidhash.h"
 #include "util/json.h"
 #include "util/outbuf.h"
 
@@ -17,12 +19,27 @@ struct stream {
 	bool threads;		/* show thread-level events */
 	int64_t boot_offset_ns;
 	uint64_t lines;
+	/* the cgroups described so far (NULL: none known) */
+	const struct cgroups *cgroups;
+	/* text: the CONTAINER column, on from the first process in one */
+	bool container_column;
+	/* where each process was last seen, for the lines whose record
+	 * does not say (rename, reparent, reap) */
+	struct pidhash where;
+	bool where_ok;
 };
 
-/* Lines go to ob, which stays the caller's (and so does flushing it). */
-void stream_init(struct stream *s, struct outbuf *ob, bool json, bool threads,
-		 int64_t boot_offset_ns);
+/* Lines go to ob, which stays the caller's (and so does flushing it).
+ * 0 or -ENOMEM. */
+int stream_init(struct stream *s, struct outbuf *ob, bool json, bool threads,
+		int64_t boot_offset_ns);
 void stream_free(struct stream *s);
+/* The cgroup table events are resolved against; container_column: show
+ * the column from the start. */
+void stream_set_cgroups(struct stream *s, const struct cgroups *cg,
+			bool container_column);
+/* A process running at the start (PL_EV_SEED): where it lives. */
+void stream_seed(struct stream *s, const struct pl_event *ev);
 /* Column header for text mode. */
 void stream_header(struct stream *s);
 void stream_event(struct stream *s, const struct pl_event *ev);

@@ -71,7 +71,8 @@ static void write_doc(void)
 		.start_ns = 1 * MS,
 		.end_ns = 10 * MS,
 		.command = command,
-		.filters = { .pids = pids, .n_pids = 2, .uid = -1, .threads = true },
+		.filters = { .pids = pids, .n_pids = 2, .uid = -1, .pidns = -1,
+			     .threads = true },
 		.events = 42,
 		.lost = 3,
 		.version = "0.1.0",
@@ -111,6 +112,7 @@ static void test_header(void)
 	HAS("\"trace\":{\"start_ns\":1000000,\"end_ns\":10000000,");
 	HAS("\"command\":[\"sh\",\"-c\",\"echo hi\"]");
 	HAS("\"filters\":{\"pids\":[100,1],\"comm\":null,\"uid\":null,"
+	    "\"cgroup\":null,\"container\":null,\"pidns\":null,"
 	    "\"threads\":true,\"kthreads\":false}");
 	HAS("\"events\":42,\"lost_events\":3}");
 	CHECK(!strcmp(doc + doc_len - 4, "\n]}\n"));
