@@ -393,10 +393,8 @@ class TracedContainer(ContainerTest):
         units = {e["unit"] for e in where_events(events) if e["pid"] in pids}
         self.assertEqual(units, {"docker-%s.scope" % c.cid})
 
-    @unittest.expectedFailure
     def test_reaps_by_the_container_init(self):
-        """The init's wait4 returns namespace pids: issue 12 maps them back.
-        Until it lands, its children's reaps are misreported."""
+        """The init's wait4 returns namespace pids: issue 12 maps them back."""
         c = self.container(["sh", "-c", "sh -c 'exit 4'; sleep 0.1 & wait; exit 5"])
         _p, events, _doc, = self.traced_run(c)
         _ns, pids = self.inside(events, c)
