@@ -235,9 +235,11 @@ static __always_inline void describe_cgroup(struct kernfs_node *kn, __u64 id,
 	}
 }
 
-/* Fill w for the task, and send its cgroup's path the first time. */
-static __always_inline void fill_where(struct task_struct *task,
-				       struct pl_where *w, __u64 ts)
+/* Fill w for the task; its cgroup's kernfs node in *path (of the
+ * hierarchy the path comes from). */
+static __always_inline void read_where(struct task_struct *task,
+				       struct pl_where *w,
+				       struct kernfs_node **path)
 {
 	struct cgroup *dfl = BPF_CORE_READ(task, cgroups, dfl_cgrp);
 	struct kernfs_node *dfl_kn = BPF_CORE_READ(dfl, kn);
@@ -246,6 +248,16 @@ static __always_inline void fill_where(struct task_struct *task,
 	w->cgroup_id = BPF_CORE_READ(dfl_kn, id);
 	w->path_id = kn == dfl_kn ? w->cgroup_id : BPF_CORE_READ(kn, id);
 	read_pidns(task, w);
+	*path = kn;
+}
+
+/* Fill w for the task, and send its cgroup's path the first time. */
+static __always_inline void fill_where(struct task_struct *task,
+				       struct pl_where *w, __u64 ts)
+{
+	struct kernfs_node *kn;
+
+	read_where(task, w, &kn);
 	describe_cgroup(kn, w->path_id, w->path_hier, task, ts);
 }
 

@@ -10,7 +10,8 @@ Cleanup never depends on a test passing: delete() (also run by the context
 manager, by unittest's addCleanup and at interpreter exit) kills and
 force-deletes the container, removes every cgroup directory it created in
 every hierarchy, and removes the bundle. sweep() removes what a killed
-earlier run left behind (our runc state lives in its own --root).
+earlier run left behind (our runc state lives in its own --root, shared
+by runs side by side: only containers whose owner pid is dead go).
 
 The /proc readers below (cgroups_of, nspid_of, pidns_of, expected_cgroup)
 are the oracle the tracer's fields are checked against; expected_cgroup()
