@@ -143,19 +143,21 @@ __noinline long pl_path_step(void)
 }
 
 /*
- * The path of an open file into s->path, built from its dentries up to
+ * A path (an open file's, the working directory) into s->path, built from its dentries up to
  * the root, crossing mounts (no bpf_d_path on tracepoints), backwards;
  * returns the offset of the first byte and sets *len; *trunc when it did
  * not fit (or had more than PATH_COMPONENTS components).
  */
-static __always_inline __u32 file_path(struct scratch *s, struct file *file,
+static __always_inline __u32 path_walk(struct scratch *s,
+				       struct vfsmount *vfsmnt,
+				       struct dentry *dentry,
 				       __u32 *len, bool *trunc)
 {
 	struct path_state *st = &s->walk;
 	__u32 pos;
 
-	st->vfsmnt = BPF_CORE_READ(file, f_path.mnt);
-	st->dentry = BPF_CORE_READ(file, f_path.dentry);
+	st->vfsmnt = vfsmnt;
+	st->dentry = dentry;
 	st->mnt = container_of(st->vfsmnt, struct mount, mnt);
 	st->pos = PL_FILENAME_MAX - 1;
 	st->trunc = 0;
@@ -174,6 +176,13 @@ static __always_inline __u32 file_path(struct scratch *s, struct file *file,
 	*trunc = st->trunc;
 	*len = PL_FILENAME_MAX - 1 - pos;
 	return pos;
+}
+
+static __always_inline __u32 file_path(struct scratch *s, struct file *file,
+				       __u32 *len, bool *trunc)
+{
+	return path_walk(s, BPF_CORE_READ(file, f_path.mnt),
+			 BPF_CORE_READ(file, f_path.dentry), len, trunc);
 }
 
 /* Append len bytes (< PL_FILENAME_MAX) of src to the record at *off.
@@ -219,6 +228,7 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid,
 	bool trunc = false;
 	struct pl_where w;
 	char *pathbuf;
+	struct fs_struct *fs;
 	__u64 size;
 
 	a = bpf_map_lookup_elem(&exec_args, &old_tid);
@@ -243,7 +253,7 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid,
 	e->flags = at;
 	e->argc = bprm->argc;
 	e->cut_index = 0;
-	e->pad = 0;
+	e->cwd_len = 0;
 	e->w = w;
 
 	fname_len = read_filename(s->buf + sizeof(*e), bprm->filename, false,
@@ -289,6 +299,20 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid,
 		e->interp_len = append(s, &off, pathbuf, n);
 	}
 	e->argv0_len = append(s, &off, argv0, argv0_len);
+
+	/* the working directory, by the same walk */
+	fs = BPF_CORE_READ(task, fs);
+	if (fs) {
+		__u32 plen = 0, start;
+		bool ptrunc;
+
+		start = path_walk(s, BPF_CORE_READ(fs, pwd.mnt),
+				  BPF_CORE_READ(fs, pwd.dentry), &plen, &ptrunc);
+		if (ptrunc)
+			e->flags |= PL_EXEC_CWD_TRUNC;
+		e->cwd_len = append(s, &off, pathbuf + (start & (PL_FILENAME_MAX - 1)),
+				    plen);
+	}
 
 	size = off;
 	fill_header(&e->h, PL_EV_EXEC, size, task, ts);

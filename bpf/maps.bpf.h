@@ -27,8 +27,11 @@ PL_SHARED const volatile bool filter_active PL_INIT(false);	/* any of -p, -c, -u
 PL_SHARED const volatile bool filter_pids PL_INIT(false);	/* -p or command mode */
 PL_SHARED const volatile bool filter_comm PL_INIT(false);
 PL_SHARED const volatile bool filter_uid PL_INIT(false);
-PL_SHARED const volatile __u32 target_uid PL_INIT(0);
-PL_SHARED const volatile char target_comm[PL_COMM_LEN] PL_INIT({});
+/* -c and -u: a task matches any of the names, and any of the users */
+PL_SHARED const volatile __u32 nr_target_uids PL_INIT(0);
+PL_SHARED const volatile __u32 target_uids[PL_MAX_UIDS] PL_INIT({});
+PL_SHARED const volatile __u32 nr_target_comms PL_INIT(0);
+PL_SHARED const volatile char target_comms[PL_MAX_COMMS][PL_COMM_LEN] PL_INIT({});
 PL_SHARED const volatile bool trace_kthreads PL_INIT(false);
 PL_SHARED const volatile __u32 argv_limit PL_INIT(PL_ARGV_DEFAULT);
 /* Pending bytes past which a submit wakes the loader; below it the loader
@@ -100,7 +103,7 @@ PL_SHARED struct {
 
 #define ARGS_AREA (2 * PL_ARGV_MAX)	/* argv, and the mask's room */
 #define SCRATCH_SIZE (sizeof(struct pl_exec) + PL_FILENAME_MAX + ARGS_AREA + \
-		      2 * PL_FILENAME_MAX + PL_ARGV0_MAX)
+		      3 * PL_FILENAME_MAX + PL_ARGV0_MAX)	/* + cwd */
 
 #define NAME_MAX_READ	255	/* bytes of one path component */
 

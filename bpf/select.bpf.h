@@ -9,10 +9,10 @@
 #include "common.bpf.h"
 #include "cgroup.bpf.h"
 
-static __always_inline bool comm_matches(const char *comm)
+static __always_inline bool comm_is(const char *comm, __u32 k)
 {
 	for (int i = 0; i < PL_COMM_LEN; i++) {
-		if (comm[i] != target_comm[i])
+		if (comm[i] != target_comms[k][i])
 			return false;
 		if (!comm[i])
 			return true;
@@ -20,12 +20,28 @@ static __always_inline bool comm_matches(const char *comm)
 	return true;
 }
 
+static __always_inline bool comm_matches(const char *comm)
+{
+	for (__u32 k = 0; k < PL_MAX_COMMS && k < nr_target_comms; k++)
+		if (comm_is(comm, k))
+			return true;
+	return false;
+}
+
+static __always_inline bool uid_matches(__u32 uid)
+{
+	for (__u32 k = 0; k < PL_MAX_UIDS && k < nr_target_uids; k++)
+		if (uid == target_uids[k])
+			return true;
+	return false;
+}
+
 /* Do the task's current facts satisfy -c, -u and the cgroup and namespace
  * filters? (-p is tree membership.) */
 static __always_inline bool task_matches(struct task_struct *task,
 					 const char *comm)
 {
-	if (filter_uid && task->real_cred->uid.val != target_uid)
+	if (filter_uid && !uid_matches(task->real_cred->uid.val))
 		return false;
 	if (filter_comm) {
 		char buf[PL_COMM_LEN];

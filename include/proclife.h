@@ -25,6 +25,8 @@
 #define PL_REPARENT_MORE	1024	/* children past it still counted and
 					 * remembered for their reap's "how" */
 #define PL_PID_FILTER_MAX	1024
+#define PL_MAX_COMMS		8	/* names one run filters on (-c) */
+#define PL_MAX_UIDS		8	/* users one run filters on (-u) */
 #define PL_MAX_PROCS		65536	/* live selected processes tracked in maps */
 #define PL_NS_LEVELS		4	/* pid namespace levels below the initial one
 					 * under which a zombie can be found */
@@ -100,6 +102,7 @@ enum pl_reparent_reason {
 #define PL_EXEC_ARGV_UNREADABLE	(1U << 3)	/* part of argv could not be read */
 #define PL_EXEC_SCRIPT		(1U << 4)	/* interp differs from filename: #! */
 #define PL_EXEC_EXE_TRUNC	(1U << 5)
+#define PL_EXEC_CWD_TRUNC	(1U << 6)	/* cwd cut: too deep or too long */
 
 /* pl_exit.flags */
 #define PL_EXIT_GROUP_DEAD	(1U << 0)	/* last thread: the process ended */
@@ -180,9 +183,9 @@ struct pl_exec {
 	__u32 exe_len;		/* real path of the executable that runs */
 	__u32 interp_len;	/* with SCRIPT: bprm->interp, the script's path */
 	__u32 argv0_len;	/* the caller's argv[0] (PL_ARGV0_MAX) */
-	__u32 pad;
+	__u32 cwd_len;		/* the working directory at exec */
 	struct pl_where w;
-	/* then: filename, argv, exe, interp, argv0 bytes */
+	/* then: filename, argv, exe, interp, argv0, cwd bytes */
 };
 
 struct pl_exec_fail {

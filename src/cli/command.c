@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "cli/command.h"
+#include "cli/run_as.h"
+#include "cli/signals.h"
 
 static bool runnable_file(const char *path, int *err)
 {
@@ -65,7 +67,7 @@ int command_resolve(struct command *cmd, char **argv)
 	return seen ? 126 : 127;
 }
 
-int command_spawn(struct command *cmd)
+int command_spawn(struct command *cmd, const struct run_as *ra)
 {
 	int pipefd[2];
 	pid_t pid;
@@ -84,7 +86,16 @@ int command_spawn(struct command *cmd)
 		char go;
 
 		close(pipefd[1]);
-		signal(SIGPIPE, SIG_DFL);	/* ignored dispositions survive exec */
+		signals_restore_for_child();
+		if (ra) {
+			int err = run_as_apply(ra);
+
+			if (err) {
+				fprintf(stderr, "proclife: cannot run %s as %s: %s\n",
+					cmd->argv[0], ra->name, strerror(-err));
+				_exit(126);
+			}
+		}
 		if (read(pipefd[0], &go, 1) != 1)
 			_exit(127);	/* proclife gave up before release */
 		execv(cmd->path, cmd->argv);

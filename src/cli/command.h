@@ -6,6 +6,8 @@
 #include <limits.h>
 #include <sys/types.h>
 
+struct run_as;
+
 struct command {
 	char path[PATH_MAX];	/* CMD resolved through PATH */
 	char **argv;
@@ -20,8 +22,9 @@ struct command {
  * after printing one line.
  */
 int command_resolve(struct command *cmd, char **argv);
-/* Fork CMD blocked before its exec. 0 or -errno. */
-int command_spawn(struct command *cmd);
+/* Fork CMD blocked before its exec, already as the user ra says (NULL:
+ * proclife's own). 0 or -errno. */
+int command_spawn(struct command *cmd, const struct run_as *ra);
 /* Let it exec. 0 or -errno. */
 int command_release(struct command *cmd);
 

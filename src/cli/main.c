@@ -24,6 +24,9 @@
 #include "cli/command.h"
 #include "sinks/sink.h"
 #include "cli/privileges.h"
+#include "cli/report.h"
+#include "cli/run_as.h"
+#include "cli/signals.h"
 #include "pipeline/pump.h"
 #include "model/selection.h"
 #include "util/timefmt.h"
@@ -32,26 +35,14 @@
 #include "model/cgroups.h"
 #include "model/cgroupfs.h"
 
-static volatile sig_atomic_t stop_requests;
-static volatile sig_atomic_t term_requested;
-
-/* Only wakes the loop (epoll_wait returns EINTR) to reap CMD at once. */
-static void on_child(int sig)
-{
-}
-
-static void on_signal(int sig)
-{
-	stop_requests++;
-	if (sig == SIGTERM)
-		term_requested = 1;
-}
+/* -d with a command: from SIGTERM to SIGKILL */
+#define KILL_GRACE_NS	(5 * 1000 * 1000 * 1000ULL)
 
 struct app {
 	struct pl_options opts;
 	struct tracer tracer;
 	struct pump pump;
-	struct sink_set sinks;
+	struct sink_set sinks;	/* the stream, the reports, one per -o */
 	struct timeline *tl;	/* when a sink needs it at the end */
 	struct selection sel;
 	struct cgroups cgroups;		/* every cgroup the kernel described */
@@ -63,9 +54,13 @@ struct app {
 	uint64_t end_ns;
 	uint64_t deadline;	/* -d: CLOCK_BOOTTIME ns, or 0 */
 	struct command cmd;
+	struct run_as run_as;	/* CMD's user, the files' owner */
 	pid_t child;
 	int child_status;
 	bool child_done;
+	bool cmd_not_started;	/* a stop signal came first */
+	sig_atomic_t hangups_seen;	/* SIGHUPs acted on (--service) */
+	int deadline_signal;	/* -d with CMD: the last signal -d sent it */
 	int failed;		/* a runtime error ended the trace */
 };
 
@@ -118,6 +113,7 @@ static int on_seed_record(void *ctx, void *data, size_t size)
 	sink_set_seed(&app->sinks, &ev);
 	if (app->tl)
 		timeline_seed(app->tl, &ev);
+	sink_set_event(&app->sinks, &ev);	/* the records keep it */
 	return 0;
 }
 
@@ -127,8 +123,11 @@ static int on_sched_end_record(void *ctx, void *data, size_t size)
 	struct app *app = ctx;
 	struct pl_event ev;
 
-	if (!pl_event_decode(data, size, &ev) && app->tl)
+	if (pl_event_decode(data, size, &ev))
+		return 0;
+	if (app->tl)
 		timeline_add(app->tl, &ev);
+	sink_set_event(&app->sinks, &ev);	/* the records keep it */
 	return 0;
 }
 
@@ -163,21 +162,6 @@ static int command_status(const struct app *app)
 }
 
 /* ---- set-up ------------------------------------------------------------ */
-
-static void install_signals(void)
-{
-	struct sigaction sa = { .sa_handler = on_signal };
-
-	struct sigaction child = { .sa_handler = on_child,
-				   .sa_flags = SA_NOCLDSTOP };
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigemptyset(&child.sa_mask);
-	sigaction(SIGCHLD, &child, NULL);
-	signal(SIGPIPE, SIG_IGN);
-}
 
 /* --pidns: an inode number some process lives in, or a namespace file. */
 static int resolve_pidns(struct pl_options *o, char *err, size_t size)
@@ -261,17 +245,26 @@ static int resolve_cgroups(struct app *app, char *err, size_t size)
 
 /*
  * The outputs asked for, in the order they finish: the stream on stdout,
- * the tree and summary (on stderr when stdout carries JSON), the -o file.
+ * the tree and summary (on stderr when stdout carries JSON or a -o -),
+ * then each -o in its format. Every file is opened (and so checked) now.
  */
 static int add_sinks(struct app *app, char *err, size_t err_size)
 {
 	const struct pl_options *o = &app->opts;
-	int report_fd = !o->quiet && o->json ? STDERR_FILENO : STDOUT_FILENO;
 	struct sink_set *set = &app->sinks;
+	struct sink_conf stream = { .threads = o->threads, .view = &o->view };
+	bool stdout_taken = !o->quiet && o->json;
+	int report_fd;
 
+	for (unsigned int i = 0; i < o->nr_outputs; i++)
+		stdout_taken |= out_file_is_stdout(o->outputs[i].path);
+	report_fd = stdout_taken ? STDERR_FILENO : STDOUT_FILENO;
+	set->rotate_size = o->rotate_size;
+	set->rotate_age_ns = (uint64_t)(o->rotate_age * 1e9);
+	set->rotate_keep = o->rotate_keep;
 	if (!o->quiet &&
-	    sink_set_add(set, o->json ? "jsonl" : "text", NULL, STDOUT_FILENO,
-			 o->threads, err, err_size))
+	    sink_set_add_conf(set, o->json ? "jsonl" : "text", NULL,
+			      STDOUT_FILENO, &stream, err, err_size))
 		return -1;
 	if (o->tree &&
 	    sink_set_add(set, "tree", NULL, report_fd, true, err, err_size))
@@ -279,10 +272,25 @@ static int add_sinks(struct app *app, char *err, size_t err_size)
 	if (o->summary && !o->no_sched &&
 	    sink_set_add(set, "summary", NULL, report_fd, true, err, err_size))
 		return -1;
-	/* the file gets every event, threads included */
-	if (o->output &&
-	    sink_set_add(set, pl_format_name(o->format), o->output, -1, true,
-			 err, err_size))
+	for (unsigned int i = 0; i < o->nr_outputs; i++) {
+		const struct pl_output *out = &o->outputs[i];
+		bool text = out->format == PL_FMT_TEXT;
+		/* a JSON Lines -o is a record: every event, for report; a
+		 * text file is the stream as it would show */
+		struct sink_conf conf = {
+			.threads = text ? o->threads : true,
+			.record = out->format == PL_FMT_JSONL,
+			.view = text ? &o->view : NULL,
+			.mode = o->output_mode,
+		};
+
+		if (sink_set_add_conf(set, pl_format_name(out->format),
+				      out->path, -1, &conf, err, err_size))
+			return -1;
+	}
+	if (app->run_as.chown_files &&
+	    sink_set_chown(set, app->run_as.owner_uid, app->run_as.owner_gid,
+			   err, err_size))
 		return -1;
 	return 0;
 }
@@ -309,6 +317,8 @@ static int check_inputs(struct app *app)
 			return die_usage(err);
 		}
 	}
+	if (run_as_resolve(&app->run_as, o, err, sizeof(err)))
+		return die_usage(err);
 	if (add_sinks(app, err, sizeof(err)))
 		return die_usage(err);
 	tracer_set_verbosity(o->verbose);
@@ -333,40 +343,69 @@ static int start_outputs(struct app *app)
 			return -ENOMEM;
 		}
 		timeline_prune_untraced(app->tl, app->sel.active);
+		timeline_prune_ancestors(app->tl, app->opts.command != NULL);
 	}
 	return 0;
 }
 
 /* ---- the loop ---------------------------------------------------------- */
 
+/*
+ * -d with a command ends the run as timeout(1) would: CMD gets SIGTERM
+ * (its end is still traced), then SIGKILL if it is still there after
+ * KILL_GRACE_NS; the deadline moves to that second step, then goes.
+ */
+static void command_deadline(struct app *app)
+{
+	if (!app->deadline_signal) {
+		app->deadline_signal = SIGTERM;
+		kill(app->child, SIGTERM);
+		app->deadline = pl_now_boot_ns() + KILL_GRACE_NS;
+	} else {
+		app->deadline_signal = SIGKILL;
+		kill(app->child, SIGKILL);
+		app->deadline = 0;
+	}
+}
+
 static bool time_to_stop(void *ctx)
 {
 	struct app *app = ctx;
-	uint64_t deadline = app->deadline;
+
+	/* --service: SIGHUP, the live files again by their names */
+	if (app->hangups_seen != run_signals.hangups) {
+		app->hangups_seen = run_signals.hangups;
+		sink_set_reopen(&app->sinks);
+	}
 
 	if (sink_set_all_stopped(&app->sinks))
 		return true;	/* no output left to trace for */
-	if (deadline && pl_now_boot_ns() >= deadline)
-		return true;
-	if (app->child) {
+	if (app->child)
 		check_child(app);
+	if (app->deadline && pl_now_boot_ns() >= app->deadline) {
+		if (!app->child || app->child_done)
+			return true;
+		command_deadline(app);
+	}
+	if (app->child) {
 		if (app->child_done)
 			return true;
 		/* ^C reaches CMD too: wait for it, unless asked twice */
-		if (term_requested && stop_requests == 1) {
-			kill(app->child, SIGTERM);
-			term_requested = 0;
+		if (run_signals.forward && run_signals.stops == 1) {
+			kill(app->child, run_signals.forward);
+			run_signals.forward = 0;
 		}
-		return stop_requests > 1;
+		return run_signals.stops > 1;
 	}
-	return stop_requests > 0;
+	return run_signals.stops > 0;
 }
 
 static int run_loop(struct app *app)
 {
 	if (app->opts.duration > 0)
 		app->deadline = app->start_ns + (uint64_t)(app->opts.duration * 1e9);
-	return pump_loop(&app->pump, time_to_stop, app->deadline);
+	return pump_loop(&app->pump, time_to_stop, &app->deadline,
+			 signals_wait_mask());
 }
 
 static void fill_trace_info(struct app *app, struct pl_trace_info *info,
@@ -387,8 +426,10 @@ static void fill_trace_info(struct app *app, struct pl_trace_info *info,
 	info->command = o->command;
 	info->filters.pids = o->nr_pids ? o->pids : NULL;
 	info->filters.n_pids = o->nr_pids;
-	info->filters.comm = o->comm[0] ? o->comm : NULL;
-	info->filters.uid = o->uid;
+	info->filters.comms = o->comms;
+	info->filters.n_comms = o->nr_comms;
+	info->filters.uids = o->uids;
+	info->filters.n_uids = o->nr_uids;
 	info->filters.cgroup = o->cgroup;
 	info->filters.container = o->container;
 	info->filters.pidns = o->pidns;
@@ -399,6 +440,8 @@ static void fill_trace_info(struct app *app, struct pl_trace_info *info,
 	info->lost = app->pump.lost;
 	memcpy(info->losses, app->pump.losses, sizeof(info->losses));
 	info->version = PROCLIFE_VERSION;
+	info->pruned = app->sel.active;
+	info->ancestors_pruned = o->command != NULL;
 }
 
 /* 0, or -EIO when any output failed (each said once, sinks/sink.h). */
@@ -407,11 +450,29 @@ static int finish_outputs(struct app *app)
 	struct pl_trace_info info;
 	char hostname[256];
 	struct utsname uts;
+	uint32_t *selected = calloc(app->sel.n ? app->sel.n : 1, sizeof(*selected));
+	size_t n_selected = 0;
+	int err;
 
-	if (app->tl)
+	/* a selected process with no event (a pre-existing sleeper under -p)
+	 * is in the trace all the same */
+	for (size_t i = 0; selected && i < app->sel.n; i++)
+		if (app->sel.tasks[i].bits & TRACK_SELECTED)
+			selected[n_selected++] = app->sel.tasks[i].pid;
+	if (app->tl) {
+		for (size_t i = 0; i < app->sel.n; i++)
+			if (app->sel.tasks[i].bits & TRACK_SELECTED)
+				timeline_mark_selected(app->tl,
+						       app->sel.tasks[i].pid,
+						       app->sel.tasks[i].start_ns);
 		timeline_finish(app->tl, app->end_ns);
+	}
 	fill_trace_info(app, &info, hostname, sizeof(hostname), &uts);
-	return sink_set_finish(&app->sinks, app->tl, &info);
+	info.selected = selected;
+	info.n_selected = n_selected;
+	err = sink_set_finish(&app->sinks, app->tl, &info);
+	free(selected);
+	return err;
 }
 
 int main(int argc, char **argv)
@@ -421,6 +482,9 @@ int main(int argc, char **argv)
 	char err[512];
 	int ret = 1, err_no;
 
+	if (argc > 1 && !strcmp(argv[1], "report"))
+		return report_main(argc - 1, argv + 1);
+	signals_block();	/* first: none is lost while starting */
 	res = pl_parse_args(argc, argv, &app.opts, err, sizeof(err));
 	if (res == PL_PARSE_EXIT)
 		return 0;
@@ -442,7 +506,8 @@ int main(int argc, char **argv)
 	app.boot_offset_ns = pl_boot_offset_ns();
 	if (start_outputs(&app))
 		goto cleanup;
-	install_signals();
+	signals_hup_reopens(app.opts.service);
+	signals_install();
 	if (tracer_open(&app.tracer, &app.opts, pump_on_record, &app.pump))
 		goto cleanup;
 	app.start_ns = pl_now_boot_ns();
@@ -453,6 +518,15 @@ int main(int argc, char **argv)
 				strerror(errno));
 			goto cleanup;
 		}
+	}
+	{
+		/* --time rel counts from here; the records' header lines */
+		struct pl_trace_info info;
+		char hostname[256];
+		struct utsname uts;
+
+		fill_trace_info(&app, &info, hostname, sizeof(hostname), &uts);
+		sink_set_begin(&app.sinks, &info);
 	}
 
 	if (tracer_seed(&app.tracer, on_seed_record, &app)) {
@@ -468,11 +542,17 @@ int main(int argc, char **argv)
 			timeline_mark_selected(app.tl, app.sel.tasks[i].pid,
 					       app.sel.tasks[i].start_ns);
 
-	if (app.opts.command) {
+	signals_deliver_pending();
+	if (app.opts.command && run_signals.stops) {
+		/* stopped while starting: CMD would never see the signal */
+		fprintf(stderr, "proclife: signal %d came before %s started: not started\n",
+			(int)run_signals.last, app.opts.command[0]);
+		app.cmd_not_started = true;
+	} else if (app.opts.command) {
 		/* CMD inherits tree membership from proclife, for its fork only */
 		if (selection_command_begin(&app.sel, &app.tracer))
 			goto cleanup;
-		err_no = command_spawn(&app.cmd);
+		err_no = command_spawn(&app.cmd, &app.run_as);
 		selection_command_end(&app.sel, &app.tracer);
 		if (err_no) {
 			fprintf(stderr, "proclife: cannot start %s: %s\n",
@@ -501,7 +581,8 @@ int main(int argc, char **argv)
 	if (pump_once(&app.pump, true))
 		app.failed = 1;
 	pump_settle(&app.pump);
-	if (app.tl && tracer_sched_end(&app.tracer, on_sched_end_record, &app))
+	if ((app.tl || sink_set_records(&app.sinks)) &&
+	    tracer_sched_end(&app.tracer, on_sched_end_record, &app))
 		fprintf(stderr, "proclife: cannot read the scheduler accounting of live tasks\n");
 	if (finish_outputs(&app))
 		app.failed = 1;
@@ -514,6 +595,8 @@ int main(int argc, char **argv)
 			;
 		app.child_done = true;
 		ret = app.failed ? 1 : command_status(&app);
+	} else if (app.cmd_not_started) {
+		ret = app.failed ? 1 : 128 + run_signals.last;
 	} else {
 		ret = app.failed ? 1 : 0;
 	}
@@ -533,6 +616,7 @@ cleanup:
 	if (app.cgroups_ok)
 		cgroups_free(&app.cgroups);
 cleanup_out:
+	run_as_free(&app.run_as);
 	sink_set_close(&app.sinks);
 	return ret;
 }

@@ -26,23 +26,58 @@
 #define CAP_BPF 39
 #endif
 
+/*
+ * Without root (CAP_SYS_ADMIN), proclife needs exactly:
+ *   CAP_BPF             load the programs, create the maps
+ *   CAP_PERFMON         tracing programs, reading kernel memory, and the
+ *                       perf events that attach the tracepoints
+ *   CAP_DAC_READ_SEARCH read the tracepoint ids in tracefs, which the
+ *                       kernel mounts 0700 root (libbpf attaches
+ *                       tracepoint programs by those ids)
+ * Found by running as an unprivileged user with each subset
+ * (tests/integration/test_caps.py).
+ */
 static bool has_cap(const struct __user_cap_data_struct *d, int cap)
 {
 	return d[cap / 32].effective & (1U << (cap % 32));
 }
 
-static bool privileged(void)
+struct caps {
+	bool known;
+	bool sys_admin, bpf, perfmon;
+};
+
+static void read_caps(struct caps *c)
 {
 	struct __user_cap_header_struct hdr = {
 		.version = _LINUX_CAPABILITY_VERSION_3,
 	};
 	struct __user_cap_data_struct data[2] = { 0 };
 
-	if (syscall(SYS_capget, &hdr, data))
-		return geteuid() == 0;
-	if (has_cap(data, CAP_SYS_ADMIN))
+	memset(c, 0, sizeof(*c));
+	if (syscall(SYS_capget, &hdr, data)) {
+		c->sys_admin = c->bpf = c->perfmon = geteuid() == 0;
+		return;
+	}
+	c->known = true;
+	c->sys_admin = has_cap(data, CAP_SYS_ADMIN);
+	c->bpf = has_cap(data, CAP_BPF);
+	c->perfmon = has_cap(data, CAP_PERFMON);
+}
+
+static const char needs[] =
+	"run it as root (sudo), or give it CAP_BPF, CAP_PERFMON and CAP_DAC_READ_SEARCH";
+
+static bool privileged(const struct caps *c)
+{
+	if (c->sys_admin || (c->bpf && c->perfmon))
 		return true;
-	return has_cap(data, CAP_BPF) && has_cap(data, CAP_PERFMON);
+	fprintf(stderr, "proclife: not allowed to trace: %s%s%s %s missing: %s\n",
+		c->bpf ? "" : "CAP_BPF",
+		!c->bpf && !c->perfmon ? " and " : "",
+		c->perfmon ? "" : "CAP_PERFMON",
+		!c->bpf && !c->perfmon ? "are" : "is", needs);
+	return false;
 }
 
 /* 0, or the errno that keeps this user from reading path's directory. */
@@ -51,11 +86,22 @@ static int readable_dir(const char *path)
 	return faccessat(AT_FDCWD, path, R_OK | X_OK, AT_EACCESS) ? errno : 0;
 }
 
+/* Open for reading: the real check, capabilities included. */
+static int readable(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
 /*
  * libbpf finds tracepoints through tracefs: where it answers, or NULL
  * with one line saying what is missing. Mounted when nobody has.
  */
-static const char *tracing_dir(void)
+static const char *tracing_dir(const struct caps *c)
 {
 	static const char *const dirs[] = { TRACEFS, DEBUGFS_TRACING };
 	const char *denied = NULL;
@@ -72,13 +118,17 @@ static const char *tracing_dir(void)
 			denied = dirs[i];
 	}
 	if (denied) {
-		fprintf(stderr, "proclife: tracefs is mounted at %s but this user cannot read it: run as root, or give this user access to %s\n",
-			denied, denied);
+		fprintf(stderr, "proclife: cannot read tracefs at %s (permission denied): CAP_DAC_READ_SEARCH is missing: %s\n",
+			denied, needs);
 		return NULL;
 	}
 	if (mount("tracefs", TRACEFS, "tracefs", 0, NULL)) {
-		fprintf(stderr, "proclife: tracefs is not mounted and mounting it failed (%s): run 'mount -t tracefs tracefs %s'\n",
-			strerror(errno), TRACEFS);
+		if (errno == EPERM && !c->sys_admin)
+			fprintf(stderr, "proclife: tracefs is not mounted at %s and mounting it needs root: run 'sudo mount -t tracefs tracefs %s'\n",
+				TRACEFS, TRACEFS);
+		else
+			fprintf(stderr, "proclife: tracefs is not mounted and mounting it failed (%s): run 'mount -t tracefs tracefs %s'\n",
+				strerror(errno), TRACEFS);
 		return NULL;
 	}
 	err = readable_dir(TRACEFS "/events");
@@ -98,10 +148,13 @@ static int check_event(void *ctx, const char *event)
 
 	snprintf(path, sizeof(path), "%s/events/%s/id", (const char *)ctx,
 		 event);
-	if (!faccessat(AT_FDCWD, path, R_OK, AT_EACCESS))
+	err = readable(path);
+	if (!err)
 		return 0;
-	err = errno;
-	if (err == ENOENT)
+	if (err == EACCES)
+		fprintf(stderr, "proclife: cannot read %s (permission denied): CAP_DAC_READ_SEARCH is missing: %s\n",
+			path, needs);
+	else if (err == ENOENT)
 		fprintf(stderr, "proclife: the kernel has no tracepoint %s (%s needs CONFIG_FTRACE_SYSCALLS and CONFIG_TRACEPOINTS)\n",
 			event, event);
 	else
@@ -114,12 +167,12 @@ int check_privileges(const char *btf_path)
 {
 	const char *btf = btf_path ? btf_path : DEFAULT_BTF;
 	const char *dir;
+	struct caps caps;
 	int err;
 
-	if (!privileged()) {
-		fprintf(stderr, "proclife: needs root to load BPF programs (CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN): run it with sudo\n");
+	read_caps(&caps);
+	if (!privileged(&caps))
 		return 1;
-	}
 	if (access(btf, R_OK)) {
 		fprintf(stderr, "proclife: no kernel BTF at %s (%s): proclife needs a kernel built with CONFIG_DEBUG_INFO_BTF=y, or --btf FILE\n",
 			btf, strerror(errno));
@@ -137,7 +190,7 @@ int check_privileges(const char *btf_path)
 		}
 		btf__free(btf);
 	}
-	dir = tracing_dir();
+	dir = tracing_dir(&caps);
 	if (!dir)
 		return 1;
 	err = tracer_tracefs_events(check_event, (void *)dir);

@@ -273,8 +273,10 @@ static void set_rodata(struct proclife_bpf *skel, const struct pl_options *o)
 	skel->rodata->filter_pids = r.pids;
 	skel->rodata->filter_comm = r.comm;
 	skel->rodata->filter_uid = r.uid;
-	skel->rodata->target_uid = r.target_uid;
-	memcpy((char *)skel->rodata->target_comm, o->comm, PL_COMM_LEN);
+	skel->rodata->nr_target_uids = o->nr_uids;
+	memcpy((void *)skel->rodata->target_uids, o->uids, sizeof(o->uids));
+	skel->rodata->nr_target_comms = o->nr_comms;
+	memcpy((void *)skel->rodata->target_comms, o->comms, sizeof(o->comms));
 	skel->rodata->filter_active = r.active;
 	skel->rodata->cgroup_v1_hier = o->cgroup_v1_hier;
 	skel->rodata->filter_cgroup = o->cgroup_filter;
@@ -342,9 +344,9 @@ static int load_variant(struct tracer *t, const struct pl_options *o,
 	choose_sched_variant(skel, o, can_account);
 	choose_hooks(skel, fentry);
 	/* setuid only matters to -u; every attached program costs a detach */
-	bpf_program__set_autoload(skel->progs.handle_exit_setuid, o->uid >= 0);
-	bpf_program__set_autoload(skel->progs.handle_exit_setreuid, o->uid >= 0);
-	bpf_program__set_autoload(skel->progs.handle_exit_setresuid, o->uid >= 0);
+	bpf_program__set_autoload(skel->progs.handle_exit_setuid, o->nr_uids > 0);
+	bpf_program__set_autoload(skel->progs.handle_exit_setreuid, o->nr_uids > 0);
+	bpf_program__set_autoload(skel->progs.handle_exit_setresuid, o->nr_uids > 0);
 	bpf_map__set_max_entries(skel->maps.events, o->ringbuf_size);
 	bpf_map__set_max_entries(skel->maps.scratch, t->ncpus);
 	bpf_map__set_max_entries(skel->maps.zombies, o->max_procs);
@@ -612,11 +614,12 @@ void tracer_untrack(struct tracer *t, uint32_t tgid)
 	bpf_map__delete_elem(t->skel->maps.tracked, &tgid, sizeof(tgid), 0);
 }
 
-int tracer_wait(struct tracer *t, int timeout_ms)
+int tracer_wait(struct tracer *t, int timeout_ms, const sigset_t *sigmask)
 {
 	struct epoll_event ev;
 
-	if (epoll_wait(t->epoll_fd, &ev, 1, timeout_ms) < 0 && errno != EINTR)
+	if (epoll_pwait(t->epoll_fd, &ev, 1, timeout_ms, sigmask) < 0 &&
+	    errno != EINTR)
 		return -errno;
 	return 0;
 }

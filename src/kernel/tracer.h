@@ -4,6 +4,7 @@
 #ifndef PL_TRACER_H
 #define PL_TRACER_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -66,8 +67,9 @@ void tracer_untrack(struct tracer *t, uint32_t tgid);
 /* --cgroup, --container: processes in this cgroup or below are selected. */
 int tracer_add_cgroup_filter(struct tracer *t, uint32_t hier, uint64_t id);
 
-/* Wait up to timeout_ms for the kernel's wake-up; 0 or -errno. */
-int tracer_wait(struct tracer *t, int timeout_ms);
+/* Wait up to timeout_ms for the kernel's wake-up, with sigmask in place
+ * during the wait only (epoll_pwait); 0 or -errno. */
+int tracer_wait(struct tracer *t, int timeout_ms, const sigset_t *sigmask);
 /* Hand every pending record to on_record. Returns records or -errno. */
 int tracer_consume(struct tracer *t);
 /* New losses since the last call, into out (count and by_type);

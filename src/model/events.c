@@ -51,8 +51,11 @@ static struct tl_exec *new_exec(struct timeline *tl, const struct pl_event *ev)
 {
 	size_t flen = ev->filename ? ev->filename_len : 0;
 	size_t alen = ev->argv ? ev->argv_len : 0;
+	char cwd[PL_CWD_PATH_MAX];
+	size_t clen = pl_cwd_path(ev, cwd, sizeof(cwd));
 	size_t more = ev->exe_len + ev->interp_len + ev->argv0_len;
-	struct tl_exec *e = malloc(sizeof(*e) + flen + 1 + alen + more);
+	struct tl_exec *e = malloc(sizeof(*e) + flen + 1 + alen + more +
+				   clen + 1);
 	char *tail;
 
 	if (!e) {
@@ -84,6 +87,10 @@ static struct tl_exec *new_exec(struct timeline *tl, const struct pl_event *ev)
 	tail += ev->interp_len;
 	if (ev->argv0_len)
 		memcpy(tail, ev->argv0, ev->argv0_len);
+	tail += ev->argv0_len;
+	e->cwd_len = (uint32_t)clen;
+	memcpy(tail, cwd, clen);
+	tail[clen] = '\0';
 	return e;
 }
 
@@ -170,6 +177,22 @@ static void comm_event(struct timeline *tl, const struct pl_event *ev)
 	p->rename_tail = &r->next;
 }
 
+/*
+ * A task's name as a record saw it, for a process whose renames the trace
+ * may not follow (a pre-existing one outside the selection, or whose exec
+ * came before the trace): the tree names it as the stream does.
+ */
+static void note_current_comm(struct timeline *tl, struct tl_process *p,
+			      uint32_t tid, const char *comm)
+{
+	struct tl_thread *t = tl_find_thread(tl, p, tid);
+
+	if (t)
+		tl_set_comm(t->comm, comm);
+	if (tid == p->pid)
+		tl_set_comm(p->comm, comm);
+}
+
 /* A task still alive at the end, with its scheduler accounting. */
 static void sched_end_event(struct timeline *tl, const struct pl_event *ev)
 {
@@ -180,8 +203,11 @@ static void sched_end_event(struct timeline *tl, const struct pl_event *ev)
 	if (!p || p->start_ns != r->h.start_ns)
 		return;
 	t = tl_find_thread(tl, p, r->h.tid);
-	if (t && t->start_ns == r->task_start_ns)
+	if (t && t->start_ns == r->task_start_ns) {
 		tl_set_sched(tl, &t->sched, &r->sched);
+		/* read at the end: the name it has now */
+		note_current_comm(tl, p, r->h.tid, r->h.comm);
+	}
 }
 
 /* --states: a live thread changed state. */
@@ -294,7 +320,12 @@ static void reap_event(struct timeline *tl, const struct pl_event *ev)
 	const struct pl_header *h = ev->h;
 	const struct pl_reap *rp = ev->reap;
 	struct tl_process *p = tl_get_proc(tl, h);
+	struct tl_process *reaper = rp->reaper_pid ?
+		pidhash_find(&tl->procs, rp->reaper_pid) : NULL;
 
+	/* the reaper is alive: it holds its pid now */
+	if (reaper && rp->reaper_tid)
+		note_current_comm(tl, reaper, rp->reaper_tid, rp->reaper_comm);
 	if (!p || (p->flags & TL_PROC_REAPED))
 		return;
 	tl_note_header(tl, p, h);

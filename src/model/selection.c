@@ -12,9 +12,9 @@ void selection_rule(const struct pl_options *o, struct selection_rule *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->pids = o->nr_pids || o->command;
-	r->comm = o->comm[0] != '\0';
-	r->uid = o->uid >= 0;
-	r->target_uid = r->uid ? (uint32_t)o->uid : 0;
+	/* the names and users themselves: o->comms, o->uids (any of them) */
+	r->comm = o->nr_comms > 0;
+	r->uid = o->nr_uids > 0;
 	/* decided by the kernel's reads of cgroup and namespace */
 	r->where = o->cgroup || o->container || o->cgroup_filter ||
 		   o->pidns >= 0;
@@ -93,11 +93,28 @@ static bool listed_pid(const struct pl_options *o, uint32_t pid)
 	return false;
 }
 
+static bool uid_matches(const struct pl_options *o, uint32_t uid)
+{
+	for (unsigned int i = 0; i < o->nr_uids; i++)
+		if (o->uids[i] == uid)
+			return true;
+	return false;
+}
+
+static bool comm_matches(const struct pl_options *o, const char *comm)
+{
+	for (unsigned int i = 0; i < o->nr_comms; i++)
+		if (!strncmp(comm, o->comms[i], PL_COMM_LEN))
+			return true;
+	return false;
+}
+
+/* Several values of one filter: any of them; several filters: all. */
 static bool matches(const struct pl_options *o, const struct sel_task *t)
 {
-	if (o->uid >= 0 && t->uid != (uint32_t)o->uid)
+	if (o->nr_uids && !uid_matches(o, t->uid))
 		return false;
-	if (o->comm[0] && strncmp(t->comm, o->comm, PL_COMM_LEN))
+	if (o->nr_comms && !comm_matches(o, t->comm))
 		return false;
 	/* --cgroup, --container, --pidns: decided by the kernel's reads */
 	if ((o->cgroup || o->container || o->pidns >= 0) && !t->where_match)

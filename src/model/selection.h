@@ -24,9 +24,8 @@ struct tracer;
 struct selection_rule {
 	bool active;		/* any filter, or command mode */
 	bool pids;		/* tree membership: -p, or CMD's own tree */
-	bool comm;		/* -c */
-	bool uid;		/* -u */
-	uint32_t target_uid;
+	bool comm;		/* -c: any of opts->comms */
+	bool uid;		/* -u: any of opts->uids */
 	bool where;		/* --cgroup, --container, --pidns */
 	bool kthreads;		/* -K: kernel threads shown */
 };

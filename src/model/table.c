@@ -303,13 +303,18 @@ void timeline_prune_untraced(struct timeline *tl, bool prune)
 	tl->prune_untraced = prune;
 }
 
+void timeline_prune_ancestors(struct timeline *tl, bool prune)
+{
+	tl->prune_ancestors = prune;
+}
+
 /* Drop what was only context: processes never traced, with no traced
  * descendant. Ancestors of traced processes stay, for the parent chain. */
 static void prune(struct timeline *tl)
 {
 	struct tl_process *p, *next, *a;
 
-	for (p = tl->all_head; p; p = p->all_next) {
+	for (p = tl->all_head; p && !tl->prune_ancestors; p = p->all_next) {
 		if (!(p->flags & TL_PROC_TRACED))
 			continue;
 		for (a = p->parent; a && !(a->flags & TL_PROC_TRACED); a = a->parent)

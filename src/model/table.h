@@ -15,6 +15,7 @@
 struct timeline {
 	bool keep_finished;
 	bool prune_untraced;
+	bool prune_ancestors;
 	bool seeds_linked;	/* parents of seeded processes resolved */
 	bool finished;
 	struct pidhash procs;	/* live process by pid */

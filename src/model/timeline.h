@@ -88,8 +88,18 @@ struct tl_exec {
 	uint32_t exe_len;	/* real executable path, 0 if unknown */
 	uint32_t interp_len;	/* with PL_EXEC_SCRIPT */
 	uint32_t argv0_len;	/* the caller's argv[0] */
-	char data[];		/* filename, NUL, argv, exe, interp, argv0 */
+	uint32_t cwd_len;	/* 0: none (a failed exec) */
+	char data[];		/* filename, NUL, argv, exe, interp, argv0,
+				 * cwd path, NUL */
 };
+
+/* The working directory at a successful exec ("/a/b", ".../b" when cut),
+ * NULL for a failed one. */
+static inline const char *tl_exec_cwd(const struct tl_exec *e)
+{
+	return e->cwd_len ? e->data + e->filename_len + 1 + e->argv_len +
+			    e->exe_len + e->interp_len + e->argv0_len : NULL;
+}
 
 static inline const char *tl_exec_filename(const struct tl_exec *e)
 {
@@ -274,6 +284,11 @@ int timeline_add(struct timeline *tl, const struct pl_event *ev);
  * pre-existing processes outside the selection are dropped at the end.
  */
 void timeline_prune_untraced(struct timeline *tl, bool prune);
+/*
+ * With pruning on, drop the ancestors of traced processes too (command
+ * mode: CMD's ancestors are proclife and its shell, not the trace's).
+ */
+void timeline_prune_ancestors(struct timeline *tl, bool prune);
 /* A process running at the start is selected (-p and the like): it is
  * in the document even if it does nothing during the trace. */
 void timeline_mark_selected(struct timeline *tl, uint32_t pid,

@@ -15,8 +15,10 @@ struct cgroups;
 struct pl_trace_filters {
 	const uint32_t *pids;	/* -p: n_pids pids, or NULL */
 	size_t n_pids;
-	const char *comm;	/* -c, or NULL */
-	int64_t uid;		/* -u, or -1 */
+	const char (*comms)[PL_COMM_LEN];	/* -c: n_comms names */
+	size_t n_comms;
+	const uint32_t *uids;	/* -u: n_uids users */
+	size_t n_uids;
 	const char *cgroup;	/* --cgroup, or NULL */
 	const char *container;	/* --container as given, or NULL */
 	int64_t pidns;		/* --pidns, or -1 */
@@ -37,6 +39,11 @@ struct pl_trace_info {
 	uint64_t losses[PL_LOSS_KINDS];	/* every loss by kind (enum pl_loss_kind) */
 	const char *version;	/* tool version */
 	const struct cgroups *cgroups;	/* paths of the cgroups seen */
+	/* what a record (-o x.jsonl) keeps for proclife report */
+	bool pruned;		/* filters on: context pruned */
+	bool ancestors_pruned;	/* command mode: proclife's ancestry pruned */
+	const uint32_t *selected;	/* at the end: the selected processes */
+	size_t n_selected;
 };
 
 #endif

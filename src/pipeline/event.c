@@ -39,6 +39,25 @@ static int decode_strings(struct pl_event *ev, const char *tail, size_t avail,
 	return 0;
 }
 
+size_t pl_cwd_path(const struct pl_event *ev, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	if (ev->type != PL_EV_EXEC || !ev->cwd_len || size < 5)
+		return 0;
+	/* the kernel kept the deepest part of a cut path */
+	if (ev->exec_flags & PL_EXEC_CWD_TRUNC) {
+		memcpy(buf, "...", 3);
+		len = 3;
+	}
+	if (len + ev->cwd_len >= size)
+		return 0;
+	memcpy(buf + len, ev->cwd, ev->cwd_len);
+	len += ev->cwd_len;
+	buf[len] = '\0';
+	return len;
+}
+
 /* The argument a cut argv ends in: the complete strings before it. */
 static uint32_t count_complete(const char *argv, size_t len)
 {
@@ -53,7 +72,7 @@ static int decode_exec(struct pl_event *ev, const char *tail, size_t avail)
 {
 	const struct pl_exec *x = ev->exec;
 	uint64_t sum = (uint64_t)x->filename_len + x->argv_len + x->exe_len +
-		       x->interp_len + x->argv0_len;
+		       x->interp_len + x->argv0_len + x->cwd_len;
 
 	if (sum != avail)
 		return -EINVAL;
@@ -67,6 +86,8 @@ static int decode_exec(struct pl_event *ev, const char *tail, size_t avail)
 	ev->interp_len = x->interp_len;
 	ev->argv0 = ev->interp + x->interp_len;
 	ev->argv0_len = x->argv0_len;
+	ev->cwd = x->cwd_len ? ev->argv0 + x->argv0_len : NULL;
+	ev->cwd_len = x->cwd_len;
 	ev->exec_flags = x->flags;
 	ev->argc = x->argc;
 	if (x->flags & PL_EXEC_ARGV_TRUNC)

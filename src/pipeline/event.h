@@ -64,7 +64,15 @@ struct pl_event {
 	size_t interp_len;
 	const char *argv0;	/* the caller's argv[0] */
 	size_t argv0_len;
+	const char *cwd;	/* the working directory, as the kernel walked it */
+	size_t cwd_len;
 };
+
+/* The working directory of a successful exec as a path into buf; its
+ * length, or 0 for another record. A cut path (PL_EXEC_CWD_TRUNC) begins
+ * with ".../" instead of "/". */
+size_t pl_cwd_path(const struct pl_event *ev, char *buf, size_t size);
+#define PL_CWD_PATH_MAX	(PL_FILENAME_MAX + 8)
 
 /* Losses of one kind (enum pl_loss_kind) in a lost record. */
 static inline uint64_t pl_lost_kind(const struct pl_lost *l, uint32_t kind)

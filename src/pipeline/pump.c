@@ -154,7 +154,8 @@ static int next_timeout(struct pump *p, int idle_ms, uint64_t deadline)
 	return ms;
 }
 
-int pump_loop(struct pump *p, pump_stop_fn stop, uint64_t deadline)
+int pump_loop(struct pump *p, pump_stop_fn stop, const uint64_t *deadline,
+	      const sigset_t *sigmask)
 {
 	int idle_ms = POLL_MIN_MS;
 	int err;
@@ -162,7 +163,8 @@ int pump_loop(struct pump *p, pump_stop_fn stop, uint64_t deadline)
 	while (!stop(p->ctx)) {
 		uint64_t before = p->reorder.seq;
 
-		err = tracer_wait(p->tracer, next_timeout(p, idle_ms, deadline));
+		err = tracer_wait(p->tracer, next_timeout(p, idle_ms, *deadline),
+				  sigmask);
 		if (err)
 			return err;
 		err = pump_once(p, false);

@@ -8,6 +8,7 @@
 #ifndef PL_PUMP_H
 #define PL_PUMP_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -51,9 +52,11 @@ int pump_on_record(void *ctx, void *data, size_t size);
  * (everything when final). 0 or -errno, said on stderr.
  */
 int pump_once(struct pump *p, bool final);
-/* Poll until stop() says so; deadline (CLOCK_BOOTTIME ns, 0: none) only
- * shortens the waits, stop() decides. */
-int pump_loop(struct pump *p, pump_stop_fn stop, uint64_t deadline);
+/* Poll until stop() says so; *deadline (CLOCK_BOOTTIME ns, 0: none; stop()
+ * may move it) only shortens the waits, stop() decides. sigmask is in
+ * place during each wait only (see cli/signals.h). */
+int pump_loop(struct pump *p, pump_stop_fn stop, const uint64_t *deadline,
+	      const sigset_t *sigmask);
 /* A loss in user space (enum pl_loss_kind: loader or timeline memory):
  * reported in the next lost record, like the kernel's. */
 void pump_note_loss(struct pump *p, uint32_t kind);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Writes the timeline document; every field name here is in the schema. */
 #include <stdio.h>
+#include <string.h>
 
 #include "util/json.h"
 #include "util/names.h"
@@ -80,11 +81,24 @@ static void write_filters(struct json *j, const struct pl_trace_filters *f)
 	} else {
 		json_null(j);
 	}
-	kv_opt_str(j, "comm", f->comm);
-	if (f->uid >= 0)
-		json_kv_i64(j, "uid", f->uid);
-	else
-		json_kv_null(j, "uid");
+	json_key(j, "comm");
+	if (f->n_comms) {
+		json_arr_begin(j);
+		for (size_t i = 0; i < f->n_comms; i++)
+			json_strn(j, f->comms[i], strnlen(f->comms[i], PL_COMM_LEN));
+		json_arr_end(j);
+	} else {
+		json_null(j);
+	}
+	json_key(j, "uid");
+	if (f->n_uids) {
+		json_arr_begin(j);
+		for (size_t i = 0; i < f->n_uids; i++)
+			json_u64(j, f->uids[i]);
+		json_arr_end(j);
+	} else {
+		json_null(j);
+	}
 	kv_opt_str(j, "cgroup", f->cgroup);
 	kv_opt_str(j, "container", f->container);
 	if (f->pidns >= 0)
@@ -170,6 +184,10 @@ static void write_execs(struct json *j, const struct tl_process *p)
 			.interp = tl_exec_interp(e), .interp_len = e->interp_len,
 			.argv0 = tl_exec_argv0(e), .argv0_len = e->argv0_len,
 		});
+		if (tl_exec_cwd(e))
+			json_kv_strn(j, "cwd", tl_exec_cwd(e), e->cwd_len);
+		if (e->flags & PL_EXEC_CWD_TRUNC)
+			json_kv_bool(j, "cwd_truncated", true);
 		json_obj_end(j);
 	}
 	json_arr_end(j);

@@ -2,9 +2,13 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sinks/sink.h"
+#include "util/timefmt.h"
+
+#define SINK_MODE_DEFAULT 0600
 
 /* The registry: every format, defined in its own file under sinks/. */
 extern const struct pl_sink_ops pl_sink_text, pl_sink_jsonl, pl_sink_json,
@@ -66,7 +70,17 @@ static int sink_flush(struct pl_sink *s)
 int sink_set_add(struct sink_set *set, const char *format, const char *path,
 		 int fd, bool threads, char *err, size_t err_size)
 {
+	struct sink_conf conf = { .threads = threads };
+
+	return sink_set_add_conf(set, format, path, fd, &conf, err, err_size);
+}
+
+int sink_set_add_conf(struct sink_set *set, const char *format,
+		      const char *path, int fd, const struct sink_conf *conf,
+		      char *err, size_t err_size)
+{
 	const struct pl_sink_ops *ops = pl_sink_find(format);
+	unsigned int mode = conf->mode ? conf->mode : SINK_MODE_DEFAULT;
 	struct pl_sink *s;
 	int ret;
 
@@ -81,10 +95,19 @@ int sink_set_add(struct sink_set *set, const char *format, const char *path,
 	s = &set->sinks[set->n];
 	memset(s, 0, sizeof(*s));
 	s->ops = ops;
-	s->threads = threads;
+	s->threads = conf->threads;
+	s->record = conf->record;
+	s->view = conf->view;
 	s->ob.fd = -1;
+	if (path && out_file_is_stdout(path)) {
+		path = NULL;
+		fd = STDOUT_FILENO;
+	}
 	if (path) {
-		ret = out_file_open(&s->file, path, err, err_size);
+		/* a live format is written in place as events come */
+		ret = ops->event ?
+		      out_file_open_live(&s->file, path, mode, err, err_size) :
+		      out_file_open(&s->file, path, mode, err, err_size);
 		if (ret)
 			return ret;
 		s->is_file = true;
@@ -131,12 +154,60 @@ nomem:
 	return -ENOMEM;
 }
 
+int sink_set_chown(struct sink_set *set, uid_t uid, gid_t gid, char *err,
+		   size_t err_size)
+{
+	for (unsigned int i = 0; i < set->n; i++) {
+		struct pl_sink *s = &set->sinks[i];
+		int ret;
+
+		if (!s->is_file)
+			continue;
+		ret = out_file_chown(&s->file, uid, gid);
+		if (ret) {
+			snprintf(err, err_size, "-o: cannot give '%s' to uid %u: %s",
+				 s->dest, (unsigned int)uid, strerror(-ret));
+			return ret;
+		}
+	}
+	return 0;
+}
+
+bool sink_set_to_stdout(const struct sink_set *set)
+{
+	for (unsigned int i = 0; i < set->n; i++)
+		if (!set->sinks[i].is_file && set->sinks[i].ob.fd == STDOUT_FILENO)
+			return true;
+	return false;
+}
+
+bool sink_set_records(const struct sink_set *set)
+{
+	for (unsigned int i = 0; i < set->n; i++)
+		if (set->sinks[i].record && running(&set->sinks[i]))
+			return true;
+	return false;
+}
+
 bool sink_set_needs_timeline(const struct sink_set *set)
 {
 	for (unsigned int i = 0; i < set->n; i++)
 		if (set->sinks[i].ops->timeline)
 			return true;
 	return false;
+}
+
+void sink_set_begin(struct sink_set *set, const struct pl_trace_info *info)
+{
+	uint64_t now = pl_now_boot_ns();
+
+	for (unsigned int i = 0; i < set->n; i++) {
+		struct pl_sink *s = &set->sinks[i];
+
+		s->piece_ns = now;
+		if (running(s) && s->ops->begin)
+			sink_failed(set, s, checked(s, s->ops->begin(s, info)));
+	}
 }
 
 void sink_set_event(struct sink_set *set, const struct pl_event *ev)
@@ -159,13 +230,73 @@ void sink_set_seed(struct sink_set *set, const struct pl_event *ev)
 	}
 }
 
+/* A live file that can be rotated or reopened (not a device or stdout). */
+static bool live_file(const struct pl_sink *s)
+{
+	return running(s) && s->ops->event && s->is_file && !s->file.direct;
+}
+
+/* The new piece of a live file: its fd, then its first lines. */
+static int begin_piece(struct pl_sink *s, int fd)
+{
+	s->ob.fd = fd;
+	s->piece_ns = pl_now_boot_ns();
+	return s->ops->piece ? checked(s, s->ops->piece(s)) : 0;
+}
+
+static bool rotation_due(const struct sink_set *set, const struct pl_sink *s)
+{
+	struct stat st;
+
+	if (set->rotate_age_ns &&
+	    pl_now_boot_ns() - s->piece_ns >= set->rotate_age_ns)
+		return true;
+	return set->rotate_size && !fstat(s->ob.fd, &st) &&
+	       (uint64_t)st.st_size >= set->rotate_size;
+}
+
+static int rotate(struct sink_set *set, struct pl_sink *s)
+{
+	int fd = out_file_rotate(&s->file, set->rotate_keep);
+
+	return fd < 0 ? fd : begin_piece(s, fd);
+}
+
 int sink_set_flush(struct sink_set *set)
 {
 	for (unsigned int i = 0; i < set->n; i++) {
 		struct pl_sink *s = &set->sinks[i];
+		int err;
 
-		if (running(s) && s->ops->event)
-			sink_failed(set, s, checked(s, sink_flush(s)));
+		if (!running(s) || !s->ops->event)
+			continue;
+		err = checked(s, sink_flush(s));
+		if (!err && live_file(s) && rotation_due(set, s))
+			err = rotate(set, s);
+		sink_failed(set, s, err);
+	}
+	return 0;
+}
+
+int sink_set_reopen(struct sink_set *set)
+{
+	for (unsigned int i = 0; i < set->n; i++) {
+		struct pl_sink *s = &set->sinks[i];
+		int err, fd;
+
+		if (!live_file(s))
+			continue;
+		err = checked(s, sink_flush(s));
+		if (!err) {
+			fd = out_file_reopen(&s->file);
+			err = fd < 0 ? fd : 0;
+			/* moved away (logrotate): the new file begins a piece */
+			if (!err && lseek(fd, 0, SEEK_END) == 0)
+				err = begin_piece(s, fd);
+			else if (!err)
+				s->ob.fd = fd;
+		}
+		sink_failed(set, s, err);
 	}
 	return 0;
 }

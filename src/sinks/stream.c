@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -9,6 +10,7 @@
 #include "sinks/where.h"
 #include "model/container.h"
 #include "util/names.h"
+#include "sinks/record.h"
 #include "sinks/sink.h"
 #include "sinks/stream.h"
 #include "util/text.h"
@@ -36,7 +38,13 @@ int stream_init(struct stream *s, struct outbuf *ob, bool json, bool threads,
 	s->json = json;
 	s->threads = threads;
 	s->boot_offset_ns = boot_offset_ns;
+	stream_view_default(&s->view);
 	return 0;
+}
+
+void stream_set_view(struct stream *s, const struct stream_view *v)
+{
+	s->view = *v;
 }
 
 void stream_free(struct stream *s)
@@ -302,6 +310,25 @@ static void text_details(struct stream *s, const struct pl_event *ev)
 	}
 }
 
+/* --show-user: the name, or the uid when it has none; "-" for a loss. */
+static void text_user(struct outbuf *ob, const struct pl_event *ev)
+{
+	const char *name = NULL;
+	char num[16];
+
+	if (ev->type == PL_EV_LOST) {
+		name = "-";
+	} else {
+		name = stream_view_user(ev->h->uid);
+		if (!name) {
+			snprintf(num, sizeof(num), "%u", ev->h->uid);
+			name = num;
+		}
+	}
+	outbuf_str_pad(ob, name, 8);
+	outbuf_putc(ob, ' ');
+}
+
 static void text_line(struct stream *s, const struct pl_event *ev,
 		      const char *name)
 {
@@ -309,7 +336,8 @@ static void text_line(struct stream *s, const struct pl_event *ev,
 	char buf[32];
 	size_t n;
 
-	n = pl_time_hms(buf, sizeof(buf), ev->h->ts_ns, s->boot_offset_ns);
+	n = stream_view_time(&s->view, buf, sizeof(buf), ev->h->ts_ns,
+			     s->boot_offset_ns);
 	outbuf_put(ob, buf, n);
 	outbuf_putc(ob, ' ');
 	outbuf_str_pad(ob, name, 8);
@@ -318,6 +346,8 @@ static void text_line(struct stream *s, const struct pl_event *ev,
 	outbuf_putc(ob, ' ');
 	outbuf_u64_pad(ob, ev->h->ppid, 7);
 	outbuf_putc(ob, ' ');
+	if (s->view.show_user)
+		text_user(ob, ev);
 	n = comm_cols(ev->h->comm);
 	text_comm(ob, ev->h->comm);
 	for (; n < PL_COMM_LEN; n++)
@@ -364,11 +394,17 @@ static void text_reap(struct stream *s, const struct pl_event *ev)
 
 void stream_header(struct stream *s)
 {
+	size_t w = stream_view_time_width(&s->view);
+
 	if (s->json)
 		return;
+	outbuf_str_pad(s->ob, "TIME", w + 1);
+	outbuf_puts(s->ob, "EVENT        PID    PPID ");
+	if (s->view.show_user)
+		outbuf_puts(s->ob, "USER     ");
 	outbuf_puts(s->ob, s->container_column ?
-		    "TIME            EVENT        PID    PPID COMM             CONTAINER    DETAILS\n" :
-		    "TIME            EVENT        PID    PPID COMM             DETAILS\n");
+		    "COMM             CONTAINER    DETAILS\n" :
+		    "COMM             DETAILS\n");
 }
 
 /* The first process seen in a container turns the column on: the header
@@ -402,6 +438,14 @@ static void json_common(struct stream *s, const struct pl_event *ev,
 	if (ev->type != PL_EV_LOST && ev->type != PL_EV_STATE) {
 		json_kv_u64(j, "ppid", ev->h->ppid);
 		json_kv_u64(j, "uid", ev->h->uid);
+		if (s->view.show_user) {
+			const char *user = stream_view_user(ev->h->uid);
+
+			if (user)
+				json_kv_str(j, "user", user);
+			else
+				json_kv_null(j, "user");
+		}
 		json_kv_u64(j, "start_ns", ev->h->start_ns);
 	}
 	json_kv_strn(j, "comm", ev->h->comm, comm_len(ev->h->comm));
@@ -430,6 +474,14 @@ static void json_details(struct stream *s, const struct pl_event *ev)
 		if (ev->fork->kind != PL_BIRTH_THREAD && ev->fork->creator_pid &&
 		    ev->fork->creator_pid != ev->h->ppid)
 			json_kv_u64(j, "created_by_pid", ev->fork->creator_pid);
+		if (s->record) {
+			json_key(j, "raw");
+			json_obj_begin(j);
+			json_kv_u64(j, "clone_flags", ev->fork->clone_flags);
+			json_kv_u64(j, "kind", ev->fork->kind);
+			json_kv_u64(j, "creator_pid", ev->fork->creator_pid);
+			json_obj_end(j);
+		}
 		break;
 	case PL_EV_EXEC:
 	case PL_EV_EXEC_FAIL:
@@ -446,6 +498,31 @@ static void json_details(struct stream *s, const struct pl_event *ev)
 			.interp = ev->interp, .interp_len = ev->interp_len,
 			.argv0 = ev->argv0, .argv0_len = ev->argv0_len,
 		});
+		if (ev->type == PL_EV_EXEC) {
+			char cwd[PL_CWD_PATH_MAX];
+			size_t n = pl_cwd_path(ev, cwd, sizeof(cwd));
+
+			if (n)
+				json_kv_strn(j, "cwd", cwd, n);
+			else
+				json_kv_null(j, "cwd");
+			if (ev->exec_flags & PL_EXEC_CWD_TRUNC)
+				json_kv_bool(j, "cwd_truncated", true);
+		}
+		if (s->record) {
+			/* what the readable fields leave out or reshape */
+			json_key(j, "raw");
+			json_obj_begin(j);
+			json_kv_u64(j, "flags", ev->exec_flags);
+			json_kv_u64(j, "argc", ev->argc);
+			json_kv_u64(j, "cut_index", ev->cut_index);
+			json_kv_strn(j, "exe", ev->exe ? ev->exe : "", ev->exe_len);
+			json_kv_strn(j, "interp", ev->interp ? ev->interp : "",
+				     ev->interp_len);
+			json_kv_strn(j, "argv0", ev->argv0 ? ev->argv0 : "",
+				     ev->argv0_len);
+			json_obj_end(j);
+		}
 		break;
 	case PL_EV_COMM:
 		json_kv_strn(j, "old_comm", ev->comm->old_comm,
@@ -461,6 +538,17 @@ static void json_details(struct stream *s, const struct pl_event *ev)
 		json_sched(j, group_dead ? &ev->exit->proc_sched : &ev->exit->sched);
 		if (ev->exit->flags & PL_EXIT_NS_TEARDOWN)
 			json_kv_bool(j, "ns_teardown", true);
+		if (s->record) {
+			json_key(j, "raw");
+			json_obj_begin(j);
+			json_kv_u64(j, "exit_code", ev->exit->exit_code);
+			json_kv_u64(j, "flags", ev->exit->flags);
+			json_kv_i64(j, "exit_signal", ev->exit->exit_signal);
+			json_kv_u64(j, "nr_threads", ev->exit->nr_threads);
+			json_rusage(j, &ev->exit->task);
+			json_sched(j, &ev->exit->sched);	/* the thread's */
+			json_obj_end(j);
+		}
 		break;
 	}
 	case PL_EV_REPARENT:
@@ -471,6 +559,12 @@ static void json_details(struct stream *s, const struct pl_event *ev)
 	case PL_EV_STATE:
 		json_kv_str(j, "state", tl_state_name(ev->state->state));
 		json_kv_i64(j, "cpu", ev->state->cpu);
+		if (s->record) {
+			json_key(j, "raw");
+			json_obj_begin(j);
+			json_kv_u64(j, "start_ns", ev->h->start_ns);
+			json_obj_end(j);
+		}
 		break;
 	case PL_EV_LOST:
 		json_kv_u64(j, "count", ev->lost->count);
@@ -538,6 +632,15 @@ static void json_reap(struct stream *s, const struct pl_event *ev)
 		json_kv_null(j, "exit_ns");
 		json_kv_null(j, "zombie_ns");
 	}
+	if (s->record) {
+		json_key(j, "raw");
+		json_obj_begin(j);
+		json_kv_u64(j, "how", r->how);
+		json_kv_u64(j, "status", r->status);
+		json_kv_u64(j, "flags", r->flags);
+		json_kv_u64(j, "exit_ns", r->exit_ns);
+		json_obj_end(j);
+	}
 	json_obj_end(j);
 	outbuf_putc(s->ob, '\n');
 }
@@ -566,15 +669,19 @@ void stream_event(struct stream *s, const struct pl_event *ev)
 		note_where(s, ev->h, ev->where);
 	maybe_container_column(s, ev);
 	if (ev->type == PL_EV_REAP) {
-		if (s->json)
-			json_reap(s, ev);
-		else
-			text_reap(s, ev);
-		s->lines++;
+		if (stream_view_shows(&s->view, ev)) {
+			if (s->json)
+				json_reap(s, ev);
+			else
+				text_reap(s, ev);
+			s->lines++;
+		}
 		forget_where(s, ev->h);
 		return;
 	}
 	if (is_thread_event(ev) && !s->threads)
+		return;
+	if (!stream_view_shows(&s->view, ev))
 		return;
 
 	if (s->json) {
@@ -593,6 +700,12 @@ void stream_event(struct stream *s, const struct pl_event *ev)
 
 /* ---- the sinks: text and jsonl ----------------------------------------- */
 
+/*
+ * Text: the stream as it shows (-e, --failed, --show-user, --time, -T).
+ * JSON Lines: every event; to a -o it is a record (sinks/record.h): a
+ * header line first, the tasks running at the start and those alive at the
+ * end, and an end line, with "raw" fields for what the readable ones lose.
+ */
 static int stream_sink_open(struct pl_sink *s, bool json)
 {
 	struct stream *st = malloc(sizeof(*st));
@@ -603,9 +716,14 @@ static int stream_sink_open(struct pl_sink *s, bool json)
 		free(st);
 		return -ENOMEM;
 	}
+	st->record = json && s->record;
+	if (s->view)
+		stream_set_view(st, s->view);
 	stream_set_cgroups(st, s->cgroups, s->container_column);
-	stream_header(st);
 	s->priv = st;
+	/* a record's header needs the trace's start: begin() writes it */
+	if (!st->record)
+		stream_header(st);
 	return 0;
 }
 
@@ -619,10 +737,71 @@ static int jsonl_open(struct pl_sink *s)
 	return stream_sink_open(s, true);
 }
 
+/* --time rel counts from the trace's start (a replay learns its clock
+ * here too); a record's header line. */
+static int stream_sink_begin(struct pl_sink *s, const struct pl_trace_info *info)
+{
+	struct stream *st = s->priv;
+
+	st->view.start_ns = info->start_ns;
+	st->boot_offset_ns = info->boot_offset_ns;
+	if (st->record) {
+		/* nothing written before it: the buffer is the header line,
+		 * kept to begin each later piece of a rotated record */
+		size_t from = s->ob.len;
+
+		record_header(st, info, info->pruned, info->ancestors_pruned);
+		free(st->header);
+		st->header_len = s->ob.len - from;
+		st->header = malloc(st->header_len);
+		if (!st->header)
+			return -ENOMEM;
+		memcpy(st->header, s->ob.buf + from, st->header_len);
+	}
+	return 0;
+}
+
+/* Each piece of a rotated live file reads as a file on its own. */
+static int stream_sink_piece(struct pl_sink *s)
+{
+	struct stream *st = s->priv;
+
+	if (!st->record)
+		stream_header(st);
+	else if (st->header)
+		outbuf_put(&s->ob, st->header, st->header_len);
+	return 0;
+}
+
 /* Write errors surface at the flush after the batch. */
 static int stream_sink_event(struct pl_sink *s, const struct pl_event *ev)
 {
-	stream_event(s->priv, ev);
+	struct stream *st = s->priv;
+
+	if (ev->type == PL_EV_SEED) {
+		if (st->record)
+			record_seed(st, ev);
+	} else if (ev->type == PL_EV_SCHED) {
+		if (st->record)
+			record_sched(st, ev);
+	} else if (ev->type == PL_EV_SELECT) {
+		if (st->record)
+			record_select(st, ev);
+	} else {
+		stream_event(st, ev);
+	}
+	return 0;
+}
+
+/* A record's last line: end, counts, the selected processes. */
+static int stream_sink_finish(struct pl_sink *s, const struct timeline *tl,
+			      const struct pl_trace_info *info)
+{
+	struct stream *st = s->priv;
+
+	(void)tl;
+	if (st->record)
+		record_end(st, info, info->selected, info->n_selected);
 	return 0;
 }
 
@@ -634,16 +813,21 @@ static int stream_sink_seed(struct pl_sink *s, const struct pl_event *ev)
 
 static void stream_sink_close(struct pl_sink *s)
 {
-	if (!s->priv)
+	struct stream *st = s->priv;
+
+	if (!st)
 		return;
-	stream_free(s->priv);
-	free(s->priv);
+	stream_free(st);
+	free(st->header);
+	free(st);
 	s->priv = NULL;
 }
 
 const struct pl_sink_ops pl_sink_text = {
 	.name = "text",
 	.open = text_open,
+	.begin = stream_sink_begin,
+	.piece = stream_sink_piece,
 	.event = stream_sink_event,
 	.seed = stream_sink_seed,
 	.close = stream_sink_close,
@@ -652,7 +836,10 @@ const struct pl_sink_ops pl_sink_text = {
 const struct pl_sink_ops pl_sink_jsonl = {
 	.name = "jsonl",
 	.open = jsonl_open,
+	.begin = stream_sink_begin,
+	.piece = stream_sink_piece,
 	.event = stream_sink_event,
 	.seed = stream_sink_seed,
+	.finish = stream_sink_finish,
 	.close = stream_sink_close,
 };

@@ -9,6 +9,7 @@
 #include "pipeline/event.h"
 #include "model/cgroups.h"
 #include "model/pidhash.h"
+#include "sinks/stream_view.h"
 #include "util/json.h"
 #include "util/outbuf.h"
 
@@ -27,6 +28,12 @@ struct stream {
 	 * does not say (rename, reparent, reap) */
 	struct pidhash where;
 	bool where_ok;
+	struct stream_view view;	/* every event, by default */
+	/* a JSON Lines record (-o x.jsonl): "raw" fields that the readable
+	 * ones lose, so proclife report can rebuild the trace exactly */
+	bool record;
+	char *header;		/* a record's header line, for each new piece */
+	size_t header_len;
 };
 
 /* Lines go to ob, which stays the caller's (and so does flushing it).
@@ -40,6 +47,8 @@ void stream_set_cgroups(struct stream *s, const struct cgroups *cg,
 			bool container_column);
 /* A process running at the start (PL_EV_SEED): where it lives. */
 void stream_seed(struct stream *s, const struct pl_event *ev);
+/* What to show (-e, --failed, --show-user, --time); before the header. */
+void stream_set_view(struct stream *s, const struct stream_view *v);
 /* Column header for text mode. */
 void stream_header(struct stream *s);
 void stream_event(struct stream *s, const struct pl_event *ev);

@@ -56,8 +56,9 @@ static void check_ok(const struct pl_options *o, int argc, char **argv)
 		broken("ring buffer size out of range", argc, argv);
 	if (o->argv_bytes < 16 || o->argv_bytes > PL_ARGV_MAX)
 		broken("argv bytes out of range", argc, argv);
-	if (!memchr(o->comm, '\0', sizeof(o->comm)))
-		broken("comm not NUL-terminated", argc, argv);
+	for (unsigned int i = 0; i < o->nr_comms && i < PL_MAX_COMMS; i++)
+		if (!memchr(o->comms[i], '\0', sizeof(o->comms[i])))
+			broken("comm not NUL-terminated", argc, argv);
 	if (o->nr_pids > PL_MAX_PIDS)
 		broken("too many pids", argc, argv);
 	for (unsigned int i = 0; i < o->nr_pids; i++)
@@ -65,20 +66,22 @@ static void check_ok(const struct pl_options *o, int argc, char **argv)
 			broken("pid out of range", argc, argv);
 	if (o->duration != 0 && !(o->duration > 0 && o->duration <= 1e9))
 		broken("duration out of range", argc, argv);
-	if (o->uid < -1 || o->uid > UINT32_MAX)
-		broken("uid out of range", argc, argv);
-	if (o->format_set && !o->output)
-		broken("-F without -o accepted", argc, argv);
-	if (o->output && !o->output[0])
-		broken("empty output name accepted", argc, argv);
+	if (o->nr_uids > PL_MAX_UIDS || o->nr_comms > PL_MAX_COMMS)
+		broken("too many -u or -c values", argc, argv);
+	if (o->nr_outputs > PL_MAX_OUTPUTS)
+		broken("too many outputs", argc, argv);
+	for (unsigned int i = 0; i < o->nr_outputs; i++) {
+		if (!o->outputs[i].path[0])
+			broken("empty output name accepted", argc, argv);
+		if ((unsigned int)o->outputs[i].format > PL_FMT_TEXT)
+			broken("unknown format", argc, argv);
+	}
 	if (o->command) {
 		if (o->nr_pids)
 			broken("-p with a command accepted", argc, argv);
 		if (o->command <= argv || o->command >= argv + argc)
 			broken("command outside argv", argc, argv);
 	}
-	if ((unsigned int)o->format > PL_FMT_HTML)
-		broken("unknown format", argc, argv);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

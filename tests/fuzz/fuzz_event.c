@@ -195,7 +195,7 @@ static void write_outputs(struct ctx *c)
 		.start_ns = 1,
 		.end_ns = c->max_ts + 1,
 		.command = command,
-		.filters = { .uid = -1 },
+		.filters = { 0 },
 		.events = 1,
 		.version = "fuzz",
 	};

@@ -162,7 +162,11 @@ class Filters(TracerTest):
         self.assertEqual(t.status, 0, t.stderr)
         pid = json.loads(out.stdout)["pid"]
         self.assertTrue(t.events, "nothing traced")
-        self.assertEqual({e["pid"] for e in t.events}, {pid}, dump(t.events))
+        # only tasks named renamed-2: ours, and any other run of the same
+        # fixture by a test running alongside (never anything else)
+        self.assertEqual({e["comm"] for e in t.events}, {"renamed-2"}, dump(t.events))
+        self.assertEqual({e["pid"] for e in t.events if e["ppid"] == os.getpid()}, {pid},
+                         dump(t.events))
         c = t.one(event="comm", pid=pid)
         self.assertEqual((c["old_comm"], c["comm"]), ("renamed-1", "renamed-2"))
         self.assertEqual(t.find(event="exec", pid=pid), [], "before the rename it was not selected")
@@ -322,3 +326,65 @@ class LiveEnd(TracerTest):
 
     def test_sigterm_ends_cleanly(self):
         self.check_signal_end(signal.SIGTERM)
+
+
+class RepeatedFilters(TracerTest):
+    """-c and -u accumulate, repeated or comma-listed: a task matches any."""
+
+    def comm_run(self, args):
+        names = ["plxa_%d" % random.randrange(10 ** 6), "plxb_%d" % random.randrange(10 ** 6),
+                 "plxc_%d" % random.randrange(10 ** 6)]
+        d = tempfile.mkdtemp(prefix="plx")
+        progs = [os.path.join(d, n) for n in names]
+        for p in progs:
+            shutil.copy("/bin/sh", p)
+        try:
+            live = Live(args(names[0], names[1]) + ["-d", "1.5", "-j"])
+            codes = [subprocess.run([p, "-c", "exit %d" % (20 + i)]).returncode
+                     for i, p in enumerate(progs)]
+            t = live.wait()
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+        self.assertEqual(codes, [20, 21, 22])
+        self.assertEqual(t.status, 0, t.stderr)
+        self.assertNoLoss(t)
+        for i, (name, prog) in enumerate(zip(names[:2], progs)):
+            ex = [e for e in t.find(event="exec", comm=name) if e["ret"] == 0]
+            self.assertEqual([e["filename"] for e in ex], [prog], dump(t.events))
+            self.assertEqual(t.one(event="exit", pid=ex[0]["pid"])["code"], 20 + i)
+        self.assertEqual([e for e in t.events if e["comm"] == names[2]], [],
+                         "a name not asked for was traced")
+        seen = {e["comm"] for e in t.events}
+        self.assertLessEqual(seen, set(names[:2]), dump(t.events))
+
+    def test_comm_repeated(self):
+        self.comm_run(lambda a, b: ["-c", a, "-c", b])
+
+    def test_comm_listed(self):
+        self.comm_run(lambda a, b: ["-c", "%s,%s" % (a, b)])
+
+    def test_uid_repeated_and_listed(self):
+        if not have("setpriv"):
+            self.skipTest("no setpriv")
+        # 65534 (nobody) and 1 asked for, 2 not
+        runs = [Live(["-u", "nobody", "-u", "1", "-d", "1.5", "-j"]),
+                Live(["-u", "65534,1", "-d", "1.5", "-j"])]
+        procs = {}
+        for uid in (65534, 1, 2):
+            procs[uid] = subprocess.Popen(["setpriv", "--reuid=%d" % uid, "--regid=%d" % uid,
+                                           "--clear-groups", "/bin/sh", "-c",
+                                           "/bin/true u%d; exit %d" % (uid, uid % 100)])
+        for p in procs.values():
+            p.wait(10)
+        for t in [r.wait() for r in runs]:
+            self.assertEqual(t.status, 0, t.stderr)
+            self.assertNoLoss(t)
+            wrong = [e for e in t.events if e["uid"] not in (65534, 1)]
+            self.assertEqual(wrong, [], "events of other users:\n" + dump(wrong))
+            for uid in (65534, 1):
+                sh = [e for e in t.find(event="exec", pid=procs[uid].pid) if e["ret"] == 0]
+                self.assertEqual([e["comm"] for e in sh], ["sh"], dump(t.of_pid(procs[uid].pid)))
+                self.assertTrue([e for e in t.find(event="exec")
+                                 if e.get("argv") == ["/bin/true", "u%d" % uid]], dump(t.events))
+                self.assertEqual(t.one(event="exit", pid=procs[uid].pid)["code"], uid % 100)
+            self.assertEqual(t.of_pid(procs[2].pid), [], "uid 2 was not asked for")

@@ -9,9 +9,12 @@ import json
 import os
 import re
 import subprocess
+import sys
 import tempfile
+import time
 
-from harness import ROOT, TracerTest, fixture, run, trace
+from harness import PROCLIFE as PROCLIFE_BIN, ROOT, TracerTest, fixture, run, trace
+from helpers_extra import Live
 
 VALIDATE = os.path.join(ROOT, "tests", "validate_timeline.py")
 # Debian's python3 carries python3-jsonschema (scripts/install-deps.sh)
@@ -71,8 +74,12 @@ class Timeline(TracerTest):
         self.assertGreater(child["sched"]["run_ns"], 0)
         self.assertFalse(child["sched"]["partial"])
         self.assertEqual([th["tid"] for th in child["threads"]], [r["child"]])
-        # the tracer's own ancestors are there as context, pre-existing
-        self.assertTrue(any(p.get("pre_existing") for p in d["processes"]))
+        # command mode: the tracer's own ancestry (proclife, its shell) is
+        # not the trace's: CMD is the one root, nothing pre-existing
+        self.assertEqual([p for p in d["processes"] if p.get("pre_existing")], [])
+        roots = [p for p in d["processes"] if p["parent"] is None]
+        self.assertEqual([p["pid"] for p in roots], [r["parent"]])
+        self.assertEqual(roots[0]["execs"][0]["argv"][0], "/bin/sh")
 
     def test_vfork_and_clone_flags(self):
         t, d, by_pid = self.doc([fixture("vfork_exec")])
@@ -164,3 +171,167 @@ class Timeline(TracerTest):
             self.assertTrue(any(re.search(r"\b%d\b" % pid, l) for l in lines), p.stdout)
         g = [l for l in lines if re.search(r"\b%d\b" % r["grandchild"], l)][0]
         self.assertIn("exit 3", g)
+        # CMD heads the tree, not proclife or the shell that started it
+        self.assertRegex(lines[0], r"^%d %s " % (r["parent"], re.escape(fixture("orphan_subreaper"))),
+                         p.stdout)
+        self.assertNotIn("proclife", p.stdout.split("{")[0])
+
+
+class PreExisting(TracerTest):
+    """Processes running before the trace: their names now, their unknowns."""
+
+    def test_silent_selected_sleeper_is_unknown_in_chart(self):
+        """-p a process asleep all along: in the document (pre-existing),
+        and drawn as unknown in the chart, not as running."""
+        sleeper = subprocess.Popen(["/bin/sleep", "30"])
+        fd, svg = tempfile.mkstemp(suffix=".svg")
+        os.close(fd)
+        try:
+            time.sleep(0.2)
+            p = run(["-q", "-p", str(sleeper.pid), "-d", "1", "-o", svg])
+            self.assertEqual(p.returncode, 0, p.stderr)
+            with open(svg) as f:
+                text = f.read()
+        finally:
+            sleeper.kill()
+            sleeper.wait()
+            os.unlink(svg)
+        rows = [r for r in re.findall(r'<g class="r">.*?</g>', text)
+                if re.search(r'<text [^>]*>sleep <tspan class="d">%d<' % sleeper.pid, r)]
+        self.assertEqual(len(rows), 1, text[-3000:])
+        row = rows[0]
+        self.assertIn('class="p"', row, "marked as started before the trace")
+        self.assertRegex(row, r'<(rect|path) class="n"', row)
+        bar = re.findall(r'class="(q[rwsdt]|b)"', row)
+        self.assertNotIn("qr", bar, "a sleeper drawn as running: " + row)
+        self.assertNotIn("b", bar, "a sleeper drawn as running: " + row)
+
+    def test_pre_existing_reaper_has_its_current_name(self):
+        """A pre-existing parent renames itself during the trace and reaps a
+        -p child: the tree names it as the stream does, by its name now."""
+        name = "plx-rn-%d" % (os.getpid() % 10000)
+        script = ("import ctypes,subprocess,sys,time\n"
+                  "c=subprocess.Popen(['/bin/sleep','1.2'])\n"
+                  "print(c.pid,flush=True)\n"
+                  "sys.stdin.readline()\n"
+                  "ctypes.CDLL(None).prctl(15,b'%s',0,0,0)\n"
+                  "c.wait()\n"
+                  "time.sleep(0.3)\n" % name)
+        parent = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, text=True)
+        try:
+            child = int(parent.stdout.readline())
+            live = Live(["-j", "--tree", "-p", str(child), "-d", "2.5"])
+            parent.stdin.write("go\n")
+            parent.stdin.close()
+            t = live.wait()
+        finally:
+            if parent.poll() is None:
+                parent.kill()
+            parent.wait()
+        self.assertEqual(t.status, 0, t.stderr)
+        reap = t.one(event="reap", pid=child)
+        self.assertEqual(reap["reaper"]["comm"], name)
+        tree = [l for l in t.stderr.splitlines() if re.search(r"\b%d\b" % parent.pid, l)]
+        self.assertEqual(len(tree), 1, t.stderr)
+        self.assertIn(name, tree[0])
+        self.assertNotIn("python", tree[0])
+
+
+class OutputToStdout(TracerTest):
+    """-o - writes the document to standard output, no file named '-'."""
+
+    def test_dash_is_standard_output(self):
+        d = tempfile.mkdtemp(prefix="plx_dash")
+        try:
+            p = subprocess.run([PROCLIFE_BIN, "-o", "-", "--", "/bin/sh", "-c",
+                                "/bin/true plx-dash >/dev/null"],
+                               capture_output=True, text=True, cwd=d, timeout=60)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertEqual(os.listdir(d), [], "a file was created in the working directory")
+        finally:
+            os.rmdir(d)
+        doc = json.loads(p.stdout)  # the whole of stdout is one document
+        self.assertEqual(doc["schema"], "proclife.timeline/1")
+        argvs = [e["argv"] for pr in doc["processes"] for e in pr["execs"]]
+        self.assertIn(["/bin/true", "plx-dash"], argvs)
+
+    def test_dash_jsonl_and_tree_on_stderr(self):
+        p = subprocess.run([PROCLIFE_BIN, "-o", "-", "-F", "jsonl", "--tree", "--",
+                            "/bin/true", "plx-dash2"], capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        lines = [json.loads(l) for l in p.stdout.splitlines()]
+        # a JSON Lines record: events, and its header, seed, sched and end lines
+        events = [e for e in lines if "event" in e]
+        self.assertTrue(events)
+        self.assertTrue(all("t_ns" in e for e in events))
+        self.assertTrue(all(e["record"] in ("header", "seed", "sched", "end")
+                            for e in lines if "event" not in e))
+        self.assertIn(["/bin/true", "plx-dash2"], [e.get("argv") for e in events])
+        self.assertIn("true", p.stderr, "the tree goes to stderr, beside the document")
+
+    def test_dash_with_json_stream_is_refused(self):
+        p = run(["-j", "-o", "-", "--", "/bin/true"])
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("standard output", p.stderr)
+        self.assertEqual(p.stdout, "")
+
+
+class OutputMode(TracerTest):
+    """Files hold every traced command line: 0600 unless asked otherwise."""
+
+    def written_mode(self, name, extra=(), umask=None):
+        d = tempfile.mkdtemp(prefix="plx_mode")
+        path = os.path.join(d, name)
+        try:
+            old = os.umask(umask) if umask is not None else None
+            try:
+                p = run(["-q", "-o", path] + list(extra) + ["--", "/bin/true"])
+            finally:
+                if old is not None:
+                    os.umask(old)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertEqual(os.listdir(d), [name], "a temporary file was left behind")
+            return os.stat(path).st_mode & 0o7777
+        finally:
+            for f in os.listdir(d):
+                os.unlink(os.path.join(d, f))
+            os.rmdir(d)
+
+    def test_private_by_default(self):
+        for name in ("t.json", "t.jsonl", "t.html", "t.svg"):
+            self.assertEqual(self.written_mode(name, umask=0o022), 0o600, name)
+        self.assertEqual(self.written_mode("t.json", ["-F", "chrome"], umask=0), 0o600)
+
+    def test_output_mode_is_exact(self):
+        for umask in (0o022, 0o077):
+            self.assertEqual(self.written_mode("t.json", ["--output-mode", "0640"], umask), 0o640)
+            self.assertEqual(self.written_mode("t.jsonl", ["--output-mode", "644"], umask), 0o644)
+
+    def test_bad_output_mode(self):
+        p = run(["--output-mode", "0999", "-o", "/tmp/plx-never.json", "--", "/bin/true"])
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("--output-mode", p.stderr)
+        self.assertFalse(os.path.exists("/tmp/plx-never.json"))
+
+
+class ChartFolding(TracerTest):
+    def test_identical_children_share_a_row(self):
+        """300 identical children of a storm: one row with the count and the
+        spread of their lifetimes, not 300 rows."""
+        fd, svg = tempfile.mkstemp(suffix=".svg")
+        os.close(fd)
+        try:
+            p = run(["-q", "-o", svg, "--", fixture("storm"), "-n", "300", "-j", "1"])
+            self.assertEqual(p.returncode, 0, p.stderr)
+            with open(svg) as f:
+                text = f.read()
+        finally:
+            os.unlink(svg)
+        rows = re.findall(r'<g class="r">.*?</g>', text)
+        self.assertLessEqual(len(rows), 3, "%d rows" % len(rows))
+        folded = [r for r in rows if re.search(r"<title>\d+ \u00d7 storm", r)]
+        self.assertEqual(len(folded), 1, rows[:3])
+        self.assertRegex(folded[0], r"<title>300 \u00d7 storm \(pids \d+\u2026\d+\)")
+        self.assertRegex(folded[0], r"&#10;lifetime \S+ \u2026 \S+, median \S+")
+        self.assertEqual(folded[0].count('<circle class="s0"'), 300, "a mark per exit still")

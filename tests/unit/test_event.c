@@ -100,6 +100,42 @@ static void test_fixed_records(void)
 	CHECK(pl_event_decode(&x, sizeof(x) + 8, &ev) != 0);
 }
 
+/* The cwd comes after exe, interp and argv0; a cut one reads ".../". */
+static void test_cwd_path(void)
+{
+	static char rec[sizeof(struct pl_exec) + 64];
+	struct pl_exec *e = (void *)rec;
+	struct pl_event ev;
+	char path[64];
+
+	memset(rec, 0, sizeof(rec));
+	e->h.type = PL_EV_EXEC;
+	memcpy(rec + sizeof(*e), "/bin/ls" "ls\0" "/usr/bin/ls" "/a/b b/c",
+	       7 + 3 + 11 + 8);
+	e->filename_len = 7;
+	e->argv_len = 3;
+	e->exe_len = 11;
+	e->cwd_len = 8;
+	e->h.size = sizeof(*e) + 29;
+	REQUIRE(pl_event_decode(rec, e->h.size, &ev) == 0);
+	CHECK_EQ_U64(pl_cwd_path(&ev, path, sizeof(path)), 8);
+	CHECK_EQ_STR(path, "/a/b b/c");
+	CHECK_EQ_U64(pl_cwd_path(&ev, path, 8), 0);	/* no room: nothing */
+	e->flags = PL_EXEC_CWD_TRUNC;
+	REQUIRE(pl_event_decode(rec, e->h.size, &ev) == 0);
+	CHECK_EQ_U64(pl_cwd_path(&ev, path, sizeof(path)), 11);
+	CHECK_EQ_STR(path, ".../a/b b/c");
+	/* none (a task without fs): no path */
+	e->flags = 0;
+	e->cwd_len = 0;
+	e->h.size = sizeof(*e) + 21;
+	REQUIRE(pl_event_decode(rec, e->h.size, &ev) == 0);
+	CHECK_EQ_U64(pl_cwd_path(&ev, path, sizeof(path)), 0);
+	/* lengths that do not add up are refused */
+	e->cwd_len = 4;
+	CHECK(pl_event_decode(rec, e->h.size, &ev) != 0);
+}
+
 int main(void)
 {
 	RUN(test_exec_decodes_strings);
@@ -107,5 +143,6 @@ int main(void)
 	RUN(test_rejects_bad_sizes);
 	RUN(test_rejects_unknown_type);
 	RUN(test_fixed_records);
+	RUN(test_cwd_path);
 	return CHECK_DONE();
 }

@@ -103,7 +103,7 @@ static void test_new_file(void)
 
 	REQUIRE(make_dir());
 	snprintf(path, sizeof(path), "%s/trace.json", dir);
-	REQUIRE(out_file_open(&f, path, err, sizeof(err)) == 0);
+	REQUIRE(out_file_open(&f, path, 0600, err, sizeof(err)) == 0);
 	CHECK_EQ_STR(err, "");
 	CHECK(f.fd >= 0);
 	put(f.fd, "{\"ok\":1}\n");
@@ -113,7 +113,8 @@ static void test_new_file(void)
 	CHECK_EQ_I64(f.fd, -1);
 	CHECK_EQ_STR(read_text(path, buf, sizeof(buf)), "{\"ok\":1}\n");
 	CHECK(stat(path, &st) == 0 && S_ISREG(st.st_mode));
-	CHECK_EQ_U64(st.st_mode & 0777, 0644);	/* umask 022 (main) */
+	/* exactly the mode asked for (0600 by default), the umask aside */
+	CHECK_EQ_U64(st.st_mode & 0777, 0600);
 	list_dir(names, sizeof(names));
 	CHECK_EQ_STR(names, "trace.json");	/* no temporary left */
 	out_file_abort(&f);			/* after commit: harmless */
@@ -132,7 +133,7 @@ static void test_replace(void)
 	snprintf(path, sizeof(path), "%s/out.svg", dir);
 	write_text(path, "old contents");
 	REQUIRE(stat(path, &before) == 0);
-	REQUIRE(out_file_open(&f, path, err, sizeof(err)) == 0);
+	REQUIRE(out_file_open(&f, path, 0600, err, sizeof(err)) == 0);
 	put(f.fd, "new");
 	CHECK_EQ_STR(read_text(path, buf, sizeof(buf)), "old contents");
 	CHECK_EQ_I64(out_file_commit(&f), 0);
@@ -154,13 +155,13 @@ static void test_abort(void)
 	snprintf(fresh, sizeof(fresh), "%s/never", dir);
 	write_text(path, "old contents");
 
-	REQUIRE(out_file_open(&f, path, err, sizeof(err)) == 0);
+	REQUIRE(out_file_open(&f, path, 0600, err, sizeof(err)) == 0);
 	put(f.fd, "half a trace");
 	out_file_abort(&f);
 	CHECK_EQ_I64(f.fd, -1);
 	CHECK_EQ_STR(read_text(path, buf, sizeof(buf)), "old contents");
 
-	REQUIRE(out_file_open(&f, fresh, err, sizeof(err)) == 0);
+	REQUIRE(out_file_open(&f, fresh, 0600, err, sizeof(err)) == 0);
 	put(f.fd, "half a trace");
 	out_file_abort(&f);
 	out_file_abort(&f);			/* twice: harmless */
@@ -177,19 +178,19 @@ static void test_bad_paths(void)
 
 	REQUIRE(make_dir());
 	/* a directory, or a name ending in '/' */
-	CHECK_EQ_I64(out_file_open(&f, dir, err, sizeof(err)), -EISDIR);
+	CHECK_EQ_I64(out_file_open(&f, dir, 0600, err, sizeof(err)), -EISDIR);
 	snprintf(expect, sizeof(expect), "-o: '%s' is a directory", dir);
 	CHECK_EQ_STR(err, expect);
 	CHECK_EQ_I64(f.fd, -1);
 	out_file_abort(&f);
 	snprintf(path, sizeof(path), "%s/new/", dir);
-	CHECK_EQ_I64(out_file_open(&f, path, err, sizeof(err)), -EISDIR);
+	CHECK_EQ_I64(out_file_open(&f, path, 0600, err, sizeof(err)), -EISDIR);
 	snprintf(expect, sizeof(expect), "-o: '%s' is a directory", path);
 	CHECK_EQ_STR(err, expect);
 
 	/* a directory that does not exist */
 	snprintf(path, sizeof(path), "%s/nope/out.json", dir);
-	CHECK_EQ_I64(out_file_open(&f, path, err, sizeof(err)), -ENOENT);
+	CHECK_EQ_I64(out_file_open(&f, path, 0600, err, sizeof(err)), -ENOENT);
 	snprintf(expect, sizeof(expect),
 		 "-o: cannot create '%s': No such file or directory", path);
 	CHECK_EQ_STR(err, expect);
@@ -197,7 +198,7 @@ static void test_bad_paths(void)
 	out_file_abort(&f);
 
 	/* a short error buffer: cut, still a string */
-	CHECK_EQ_I64(out_file_open(&f, path, err, 8), -ENOENT);
+	CHECK_EQ_I64(out_file_open(&f, path, 0600, err, 8), -ENOENT);
 	CHECK_EQ_STR(err, "-o: can");
 	list_dir(names, sizeof(names));
 	CHECK_EQ_STR(names, "");
@@ -226,7 +227,7 @@ static void test_readonly_dir(void)
 
 		if (geteuid() == 0 && (setgid(65534) || setuid(65534)))
 			_exit(3);	/* cannot drop root: not tried */
-		ret = out_file_open(&f, path, err, sizeof(err));
+		ret = out_file_open(&f, path, 0600, err, sizeof(err));
 		snprintf(expect, sizeof(expect),
 			 "-o: cannot create '%s': Permission denied", path);
 		_exit(ret == -EACCES && !strcmp(err, expect) && f.fd == -1 ? 0 : 1);
@@ -250,7 +251,7 @@ static void test_commit_fails(void)
 
 	REQUIRE(make_dir());
 	snprintf(path, sizeof(path), "%s/out", dir);
-	REQUIRE(out_file_open(&f, path, err, sizeof(err)) == 0);
+	REQUIRE(out_file_open(&f, path, 0600, err, sizeof(err)) == 0);
 	put(f.fd, "data");
 	REQUIRE(mkdir(path, 0755) == 0);
 	snprintf(inner, sizeof(inner), "%s/x", path);
@@ -279,7 +280,7 @@ static void test_write_fails(void)
 	REQUIRE(make_dir());
 	snprintf(path, sizeof(path), "%s/trace.json", dir);
 	write_text(path, "old contents");
-	REQUIRE(out_file_open(&f, path, err, sizeof(err)) == 0);
+	REQUIRE(out_file_open(&f, path, 0600, err, sizeof(err)) == 0);
 	REQUIRE(outbuf_init(&ob, f.fd, 4096) == 0);
 
 	REQUIRE(getrlimit(RLIMIT_FSIZE, &old) == 0);
@@ -324,7 +325,7 @@ static void test_device_target(void)
 		return;
 	}
 	REQUIRE(symlink("/dev/full", path) == 0);
-	REQUIRE(out_file_open(&f, path, err, sizeof(err)) == 0);
+	REQUIRE(out_file_open(&f, path, 0600, err, sizeof(err)) == 0);
 	REQUIRE(outbuf_init(&ob, f.fd, 4096) == 0);
 	outbuf_puts(&ob, "{\"trace\":[]}\n");
 	CHECK_EQ_I64(outbuf_flush(&ob), -ENOSPC);
@@ -353,7 +354,7 @@ static void test_fifo_target(void)
 	REQUIRE(mkfifo(path, 0600) == 0);
 	reader = open(path, O_RDONLY | O_NONBLOCK);
 	REQUIRE(reader >= 0);
-	if (CHECK(out_file_open(&f, path, err, sizeof(err)) == 0)) {
+	if (CHECK(out_file_open(&f, path, 0600, err, sizeof(err)) == 0)) {
 		put(f.fd, "streamed");
 		CHECK_EQ_I64(out_file_commit(&f), 0);
 		n = read(reader, buf, sizeof(buf) - 1);
@@ -362,6 +363,40 @@ static void test_fifo_target(void)
 	}
 	close(reader);
 	CHECK(stat(path, &st) == 0 && S_ISFIFO(st.st_mode));
+	list_dir(names, sizeof(names));
+	CHECK_EQ_STR(names, "pipe");
+	remove_dir(dir);
+}
+
+/* A live file on a pipe is written in place, its mode left as it was
+ * (never chmod'ed or removed, as /dev/null must not be). */
+static void test_live_fifo_target(void)
+{
+	struct out_file f;
+	char path[128], err[256] = "", names[256], buf[64] = "";
+	struct stat st;
+	ssize_t n;
+	int reader;
+
+	REQUIRE(make_dir());
+	snprintf(path, sizeof(path), "%s/pipe", dir);
+	REQUIRE(mkfifo(path, 0644) == 0);
+	reader = open(path, O_RDONLY | O_NONBLOCK);
+	REQUIRE(reader >= 0);
+	if (CHECK(out_file_open_live(&f, path, 0600, err, sizeof(err)) == 0)) {
+		CHECK(f.direct);
+		put(f.fd, "live");
+		/* neither rotated nor reopened: it is not ours to move */
+		CHECK_EQ_I64(out_file_rotate(&f, 3), -EINVAL);
+		CHECK_EQ_I64(out_file_reopen(&f), f.fd);
+		n = read(reader, buf, sizeof(buf) - 1);
+		buf[n > 0 ? n : 0] = '\0';
+		CHECK_EQ_STR(buf, "live");
+		out_file_abort(&f);
+	}
+	close(reader);
+	CHECK(stat(path, &st) == 0 && S_ISFIFO(st.st_mode));
+	CHECK_EQ_U64(st.st_mode & 0777, 0644);
 	list_dir(names, sizeof(names));
 	CHECK_EQ_STR(names, "pipe");
 	remove_dir(dir);
@@ -379,5 +414,6 @@ int main(void)
 	RUN(test_write_fails);
 	RUN(test_device_target);
 	RUN(test_fifo_target);
+	RUN(test_live_fifo_target);
 	return CHECK_DONE();
 }

@@ -228,6 +228,112 @@ static void test_random_6000(void)
 	random_chart(6000, 30000 * SYN_MS, "demo6000");
 }
 
+static bool find_row(const char *data, const char *head, char *buf, size_t size);
+
+/* A whole life: fork, exit at end, reaped at once. */
+static void life(struct timeline *tl, struct who w, uint64_t end)
+{
+	ev_fork(tl, w.start, w, PL_BIRTH_FORK, 0, 0);
+	ev_exit(tl, end, w, 0, 0, PL_EXIT_GROUP_DEAD | PL_EXIT_LEADER);
+	ev_reap(tl, end + 1000, w, w.ppid, PL_REAP_WAIT, 0);
+}
+
+/*
+ * A build of 10,001 processes: make starts 2,500 "sh -c cc" whose subtree
+ * is cc -> cc1 and as, all alike. The chart draws make and one row for the
+ * 2,500 (x2500, their subtrees folded in), with the spread of lifetimes.
+ * And 1,000 identical "workload" children of a spawner, among 3 others:
+ * a row of 1,000, not 1,000 rows, in a table far below CHART_COLLAPSE_AT.
+ */
+static void test_identical_siblings_fold(void)
+{
+	static char row[4 << 20];
+	struct timeline *tl = timeline_new(true);
+	struct who make = { .pid = 100, .ppid = 1, .start = SYN_T0 + 1000, .comm = "make" };
+	struct pl_trace_info info;
+	struct chart_rows cr;
+	struct out_file f;
+	uint32_t pid = 1000, i;
+
+	REQUIRE(tl);
+	ev_fork(tl, make.start, make, PL_BIRTH_FORK, 0, 0);
+	for (i = 0; i < 2500; i++) {
+		uint64_t t = SYN_T0 + 10000 + (uint64_t)i * 100000;
+		struct who sh = { .pid = pid++, .ppid = 100, .start = t, .comm = "sh" };
+		struct who cc = { .pid = pid++, .ppid = sh.pid, .start = t + 10, .comm = "cc" };
+		struct who cc1 = { .pid = pid++, .ppid = cc.pid, .start = t + 20, .comm = "cc1" };
+		struct who as = { .pid = pid++, .ppid = cc.pid, .start = t + 30, .comm = "as" };
+
+		ev_fork(tl, sh.start, sh, PL_BIRTH_FORK, 0, 0);
+		ev_fork(tl, cc.start, cc, PL_BIRTH_FORK, 0, 0);
+		life(tl, cc1, t + 40000 + (i % 7) * 1000);
+		life(tl, as, t + 60000);
+		ev_exit(tl, t + 70000, cc, 0, 0, PL_EXIT_GROUP_DEAD | PL_EXIT_LEADER);
+		ev_reap(tl, t + 70010, cc, sh.pid, PL_REAP_WAIT, 0);
+		ev_exit(tl, t + 80000, sh, 0, 0, PL_EXIT_GROUP_DEAD | PL_EXIT_LEADER);
+		ev_reap(tl, t + 80010, sh, 100, PL_REAP_WAIT, 0);
+	}
+	syn_info(&info, SYN_T0 + 300000000ULL);
+	timeline_finish(tl, info.end_ns);
+	CHECK_EQ_U64(timeline_count(tl), 10001);
+	REQUIRE(chart_rows_build(&cr, tl, CHART_COLLAPSE_AT, CHART_MAX_ROWS) == 0);
+	CHECK_EQ_U64(cr.n, 2);
+	CHECK_EQ_U64(cr.hidden, 0);
+	CHECK_EQ_U64(cr.folded, 10000);
+	CHECK_EQ_U64(cr.rows[1].count, 2500);
+	CHECK_EQ_U64(cr.rows[1].descendants, 3);
+	CHECK_EQ_I64(cr.rows[1].parent_row, 0);
+	chart_rows_free(&cr);
+	REQUIRE(out_run(&f, chart_write_html, tl, &info, ".html"));
+	CHECK_EQ_I64(f.ret, 0);
+	CHECK(f.len < 2 * 1000 * 1000);		/* a browser opens it at once */
+	CHECK(out_check("html", f.path, NULL) <= 0);
+	CHECK(strstr(f.data, ">sh <tspan class=\"d\">\xc3\x97" "2500\xe2\x96\xb8</tspan>"));
+	REQUIRE(find_row(f.data, "2500 \xc3\x97 sh (pids", row, sizeof(row)));
+	CHECK(strstr(row, "exit 0: 2500, exit \xe2\x89\xa0 0: 0"));
+	CHECK(strstr(row, "&#10;lifetime 80us \xe2\x80\xa6 80us, median 80us"));
+	CHECK(strstr(row, "each with the same subtree of 3 processes, folded into this row"));
+	fprintf(stderr, "chart: 10001 processes in 2 rows, html %zu bytes\n", f.len);
+	keep_demo(&f, "build10000.html");
+	out_done(&f);
+	timeline_free(tl);
+
+	/* a spawner's 1,000 identical children among 3 others, a small table */
+	tl = timeline_new(true);
+	REQUIRE(tl);
+	{
+		struct who sp = { .pid = 50, .ppid = 1, .start = SYN_T0 + 10, .comm = "spawner" };
+
+		ev_fork(tl, sp.start, sp, PL_BIRTH_FORK, 0, 0);
+		pid = 2000;
+		for (i = 0; i < 1003; i++) {
+			uint64_t t = SYN_T0 + 1000 + (uint64_t)i * 10000;
+			struct who w = { .pid = pid++, .ppid = 50, .start = t,
+					 .comm = i == 0 || i == 500 || i == 1002 ?
+					 "other" : "workload" };
+
+			life(tl, w, t + 5000 + (i % 10) * 100);
+		}
+	}
+	syn_info(&info, SYN_T0 + 20000000ULL);
+	timeline_finish(tl, info.end_ns);
+	REQUIRE(chart_rows_build(&cr, tl, CHART_COLLAPSE_AT, CHART_MAX_ROWS) == 0);
+	/* spawner, other, 499 workload, other, 501 workload, other */
+	CHECK_EQ_U64(cr.n, 6);
+	CHECK_EQ_U64(cr.rows[2].count, 499);
+	CHECK_EQ_U64(cr.rows[4].count, 501);
+	CHECK_EQ_U64(cr.rows[2].descendants, 0);
+	CHECK_EQ_U64(cr.folded, 1000);
+	chart_rows_free(&cr);
+	REQUIRE(out_run(&f, chart_write_svg, tl, &info, ".svg"));
+	CHECK_EQ_I64(f.ret, 0);
+	REQUIRE(find_row(f.data, "499 \xc3\x97 workload (pids", row, sizeof(row)));
+	CHECK(strstr(row, "&#10;lifetime 5us \xe2\x80\xa6 5.9us, median 5.5us</title>"));
+	CHECK(strstr(row, "workload <tspan class=\"d\">\xc3\x97" "499</tspan>"));
+	out_done(&f);
+	timeline_free(tl);
+}
+
 /* ---- scheduler shading ---- */
 
 /* The row whose tooltip starts with head ("comm (pid N,"), NUL-terminated in buf. */
@@ -440,6 +546,48 @@ static void test_no_sched(void)
 	timeline_free(tl);
 }
 
+/*
+ * A pre-existing sleeper with partial figures (1 ms of running seen at the
+ * end, nothing of its sleep): the bar is unknown but for the share the
+ * figures cover, never all "running".
+ */
+static void test_partial_is_unknown(void)
+{
+	static char row[65536];
+	struct timeline *tl = timeline_new(true);
+	struct who w = { .pid = 50, .ppid = 1, .start = SYN_T0 - 1000 * SYN_MS,
+			 .comm = "sleeper" };
+	struct pl_sched_end *r = (struct pl_sched_end *)tl_rec;
+	struct pl_trace_info info;
+	struct segs run, none;
+	struct out_file f;
+
+	REQUIRE(tl);
+	ev_seed(tl, SYN_T0, w, 0, 0);
+	tl_hdr(&r->h, PL_EV_SCHED, sizeof(*r), SYN_T0 + 100 * SYN_MS, w);
+	r->task_start_ns = w.start;
+	r->sched.run_ns = 1 * SYN_MS;
+	r->sched.flags = PL_SCHED_PARTIAL;
+	REQUIRE(tl_feed(tl, sizeof(*r)) == 0);
+	syn_info(&info, SYN_T0 + 100 * SYN_MS);
+	timeline_finish(tl, info.end_ns);
+	REQUIRE(out_run(&f, chart_write_svg, tl, &info, ".svg"));
+	CHECK_EQ_I64(f.ret, 0);
+	REQUIRE(find_row(f.data, "sleeper (pid 50,", row, sizeof(row)));
+	run = segs_of(row, "qr");
+	none = segs_of(row, "n");
+	CHECK_EQ_U64(none.n, 1);
+	CHECK_EQ_U64(run.n, 1);
+	CHECK(none.w > 0);
+	/* 1 ms of 100 ms known: 1% running, after 99% unknown */
+	CHECK_NEAR(run.w, (run.w + none.w) * 0.01);
+	CHECK_NEAR(none.x1, run.x0);
+	CHECK(strstr(f.data, ">alive, no scheduler data</text>"));
+	CHECK(out_check("svg", f.path, NULL) <= 0);
+	out_done(&f);
+	timeline_free(tl);
+}
+
 /* An argument that fills the tooltip's argv budget exactly, then more. */
 static void test_long_argv(void)
 {
@@ -497,6 +645,8 @@ int main(void)
 	RUN(test_random_6000);
 	RUN(test_sched);
 	RUN(test_no_sched);
+	RUN(test_partial_is_unknown);
+	RUN(test_identical_siblings_fold);
 	RUN(test_long_argv);
 	RUN(test_write_error);
 	return CHECK_DONE();

@@ -67,7 +67,7 @@ static struct pl_options no_filter(void)
 	struct pl_options o;
 
 	memset(&o, 0, sizeof(o));
-	o.uid = -1;
+	o.nr_uids = 0;
 	o.pidns = -1;
 	return o;
 }
@@ -115,7 +115,8 @@ static void test_comm(void)
 	/* 1 2 3 100 200 300 301 400 401 500: every bash and what it started */
 	const int expect[NPIDS] = { 0, -1, -1, 0, S, S, S, 0, S, S };
 
-	strcpy(o.comm, "bash");
+	strcpy(o.comms[0], "bash");
+	o.nr_comms = 1;
 	check_bits(&o, expect, 8);	/* no kernel threads, no thread 201 */
 }
 
@@ -124,7 +125,8 @@ static void test_uid(void)
 	struct pl_options o = no_filter();
 	const int expect[NPIDS] = { 0, -1, -1, 0, S, S, S, 0, 0, S };
 
-	o.uid = 1000;
+	o.uids[0] = 1000;
+	o.nr_uids = 1;
 	check_bits(&o, expect, 8);
 }
 
@@ -134,8 +136,10 @@ static void test_comm_and_uid(void)
 	struct pl_options o = no_filter();
 	const int expect[NPIDS] = { 0, -1, -1, 0, 0, 0, 0, 0, S, 0 };
 
-	strcpy(o.comm, "bash");
-	o.uid = 0;
+	strcpy(o.comms[0], "bash");
+	o.nr_comms = 1;
+	o.uids[0] = 0;
+	o.nr_uids = 1;
 	check_bits(&o, expect, 8);
 }
 
@@ -155,15 +159,17 @@ static void test_pids(void)
 	check_bits(&o, sub, 8);
 
 	o.pids[0] = 100;
-	o.uid = 1000;
+	o.uids[0] = 1000;
+	o.nr_uids = 1;
 	check_bits(&o, uid, 8);
 
 	o.pids[0] = 300;
-	o.uid = -1;
-	strcpy(o.comm, "cc");
+	o.nr_uids = 0;
+	strcpy(o.comms[0], "cc");
+	o.nr_comms = 1;
 	check_bits(&o, cc, 8);
 
-	o.comm[0] = '\0';
+	o.nr_comms = 0;
 	o.pids[0] = 200;
 	o.pids[1] = 300;
 	o.pids[2] = 401;
@@ -179,7 +185,8 @@ static void test_kthreads(void)
 	const int with[NPIDS] = { 0, 0, S, 0, 0, 0, 0, 0, 0, 0 };
 	const int without[NPIDS] = { 0, -1, -1, 0, 0, 0, 0, 0, 0, 0 };
 
-	strcpy(o.comm, "kworker/0:1");
+	strcpy(o.comms[0], "kworker/0:1");
+	o.nr_comms = 1;
 	o.kthreads = true;
 	check_bits(&o, with, 10);
 	o.kthreads = false;
@@ -192,7 +199,8 @@ static void test_comm_exact(void)
 	struct pl_options o = no_filter();
 	const int expect[NPIDS] = { 0, -1, -1, 0, 0, 0, 0, 0, 0, 0 };
 
-	strcpy(o.comm, "bas");
+	strcpy(o.comms[0], "bas");
+	o.nr_comms = 1;
 	check_bits(&o, expect, 8);
 }
 
@@ -204,7 +212,8 @@ static void test_command(void)
 	const int expect[NPIDS] = { 0, -1, -1, 0, 0, 0, 0, 0, 0, 0 };
 
 	o.command = cmd;
-	strcpy(o.comm, "bash");
+	strcpy(o.comms[0], "bash");
+	o.nr_comms = 1;
 	o.pids[0] = 200;
 	o.nr_pids = 1;
 	check_bits(&o, expect, 8);
@@ -278,10 +287,11 @@ static void test_rule(void)
 	CHECK(!r.active);
 	CHECK(!r.pids && !r.comm && !r.uid);
 
-	o.uid = 7;
+	o.uids[0] = 7;
+	o.nr_uids = 1;
 	selection_rule(&o, &r);
 	CHECK(r.active && r.uid && !r.pids);
-	CHECK_EQ_U64(r.target_uid, 7);
+	CHECK_EQ_U64(o.uids[0], 7);
 
 	o = no_filter();
 	o.command = cmd;

@@ -246,13 +246,13 @@ static void test_exec(void)
 		"{" ISO ",\"event\":\"exec\",\"pid\":600,\"tid\":600,\"ppid\":500,"
 		"\"uid\":1000,\"start_ns\":4000000000,\"comm\":\"sh\","
 		"\"filename\":\"/bin/sh\",\"argv\":[\"sh\",\"-c\",\"echo hi\"],"
-		"\"ret\":0,\"argc\":3}\n"
+		"\"ret\":0,\"argc\":3,\"cwd\":\"/\"}\n"
 		"{" ISO ",\"event\":\"exec\",\"pid\":600,\"tid\":600,\"ppid\":500,"
 		"\"uid\":1000,\"start_ns\":4000000000,\"comm\":\"sh\","
 		"\"filename\":\"/bin/sh\",\"argv\":[\"sh\",\"-c\",\"echo hi\"],"
 		"\"ret\":0,\"old_tid\":603,\"argc\":2,\"execveat\":true,"
 		"\"filename_truncated\":true,\"argv_truncated\":true,"
-		"\"argv_cut_index\":2}\n");
+		"\"argv_cut_index\":2,\"cwd\":\"/\"}\n");
 	free(out);
 }
 
@@ -296,7 +296,7 @@ static void test_hostile_argv_json(void)
 		"\"argv\":[\"printf\",\"a'b\",\"\",\"$HOME\",\"tab\\there\","
 		"\"new\\nline\",\"\\u001b[31m\",\"back\\\\slash\",\"it's\\n\","
 		"\"h\xc3\xa9llo\",\"-x=1,2\",\"<b>&\\\"\",\"\\udcff\"],"
-		"\"ret\":0,\"argc\":13}\n");
+		"\"ret\":0,\"argc\":13,\"cwd\":\"/\"}\n");
 	free(out);
 }
 

@@ -504,6 +504,51 @@ static void test_seeds(void)
 }
 
 /* Events about nobody we know, in odd orders: recorded, never a crash. */
+/*
+ * A pre-existing process outside the trace's view renamed itself: the
+ * records that name it as it is now (a reap it did, the end-of-trace
+ * accounting) give it its current name, as the stream shows it.
+ */
+static void test_current_name_of_pre_existing(void)
+{
+	struct timeline *tl = timeline_new(true);
+	struct who shell = { .pid = 50, .ppid = 1, .start = 500, .comm = "bash" };
+	struct who kid = { .pid = 70, .ppid = 50, .start = 2 * MS, .comm = "ls" };
+	struct who other = { .pid = 60, .ppid = 1, .start = 600, .comm = "old" };
+	struct pl_sched_end *r = (struct pl_sched_end *)tl_rec;
+	struct pl_reap *rp = (struct pl_reap *)tl_rec;
+	const struct tl_process *p;
+
+	REQUIRE(tl);
+	ev_seed(tl, 1 * MS, shell, 0, 0);
+	ev_seed(tl, 1 * MS, other, 0, 0);
+	ev_life(tl, kid.start, kid);
+	/* the reap names the reaper as it is now */
+	tl_hdr(&rp->h, PL_EV_REAP, sizeof(*rp), 9 * MS, kid);
+	rp->reaper_pid = rp->reaper_tid = 50;
+	rp->how = PL_REAP_WAIT;
+	rp->flags = PL_REAP_EXACT | PL_REAP_EXIT_KNOWN;
+	snprintf(rp->reaper_comm, sizeof(rp->reaper_comm), "renamed-sh");
+	REQUIRE(tl_feed(tl, sizeof(*rp)) == 0);
+	/* the end-of-trace accounting reads every live task's name */
+	other.comm = "new";
+	tl_hdr(&r->h, PL_EV_SCHED, sizeof(*r), 10 * MS, other);
+	r->task_start_ns = other.start;
+	r->sched.run_ns = 1000;
+	r->sched.flags = PL_SCHED_PARTIAL;
+	REQUIRE(tl_feed(tl, sizeof(*r)) == 0);
+	timeline_finish(tl, 10 * MS);
+
+	p = find(tl, 50, 500);
+	REQUIRE(p);
+	CHECK_EQ_STR(p->comm, "renamed-sh");
+	CHECK_EQ_STR(p->threads->comm, "renamed-sh");
+	p = find(tl, 60, 600);
+	REQUIRE(p);
+	CHECK_EQ_STR(p->comm, "new");
+	timeline_free(tl);
+}
+
 static void test_garbage(void)
 {
 	struct timeline *tl = timeline_new(true);
@@ -760,6 +805,7 @@ int main(void)
 	RUN(test_threads);
 	RUN(test_leader_exits_first);
 	RUN(test_seeds);
+	RUN(test_current_name_of_pre_existing);
 	RUN(test_garbage);
 	RUN(test_stream_bounded);
 	RUN(test_many_processes);

@@ -64,6 +64,8 @@ static void write_doc(void)
 {
 	static const uint32_t pids[] = { 100, 1 };
 	static char *const command[] = { "sh", "-c", "echo hi", NULL };
+	static const char comms[][PL_COMM_LEN] = { "true", "echo" };
+	static const uint32_t uids[] = { 0, 65534 };
 	struct pl_trace_info info = {
 		.hostname = "box",
 		.kernel = "6.1.0-test",
@@ -71,7 +73,8 @@ static void write_doc(void)
 		.start_ns = 1 * MS,
 		.end_ns = 10 * MS,
 		.command = command,
-		.filters = { .pids = pids, .n_pids = 2, .uid = -1, .pidns = -1,
+		.filters = { .pids = pids, .n_pids = 2, .comms = comms,
+			     .n_comms = 2, .uids = uids, .n_uids = 2, .pidns = -1,
 			     .threads = true },
 		.events = 42,
 		.lost = 3,
@@ -111,7 +114,8 @@ static void test_header(void)
 	    "\"clock\":\"CLOCK_BOOTTIME\"}");
 	HAS("\"trace\":{\"start_ns\":1000000,\"end_ns\":10000000,");
 	HAS("\"command\":[\"sh\",\"-c\",\"echo hi\"]");
-	HAS("\"filters\":{\"pids\":[100,1],\"comm\":null,\"uid\":null,"
+	HAS("\"filters\":{\"pids\":[100,1],\"comm\":[\"true\",\"echo\"],"
+	    "\"uid\":[0,65534],"
 	    "\"cgroup\":null,\"container\":null,\"pidns\":null,"
 	    "\"threads\":true,\"kthreads\":false}");
 	HAS("\"events\":42,\"lost_events\":3}");
@@ -135,7 +139,7 @@ static void test_processes(void)
 	HAS("\"execs\":[{\"t_ns\":2000010,\"filename\":\"/nonexistent\","
 	    "\"argv\":[\"x\"],\"ret\":-2,\"errno\":\"ENOENT\",\"argc\":1},"
 	    "{\"t_ns\":2000020,\"filename\":\"/bin/sh\","
-	    "\"argv\":[\"sh\",\"-c\",\"echo hi\"],\"ret\":0,\"argc\":3}]");
+	    "\"argv\":[\"sh\",\"-c\",\"echo hi\"],\"ret\":0,\"argc\":3,\"cwd\":\"/\"}]");
 	HAS("\"renames\":[{\"t_ns\":2000030,\"comm\":\"renamed\"}]");
 	HAS("\"exit\":{\"code\":3,\"signal\":null,\"core_dumped\":false},"
 	    "\"reaper\":{\"pid\":100,\"how\":\"wait\"},\"zombie_ns\":1000000,"
@@ -149,7 +153,7 @@ static void test_processes(void)
 	HAS("\"created_by\":\"vfork\",\"clone_flags\":[\"CLONE_VM\",\"CLONE_VFORK\"]");
 	HAS("{\"t_ns\":3000050,\"filename\":\"/bin/crash\","
 	    "\"argv\":[\"crash\",\"\\udcff\\u0001\"],\"ret\":0,\"old_tid\":202,"
-	    "\"argc\":1,\"argv_truncated\":true,\"argv_cut_index\":1}");
+	    "\"argc\":1,\"argv_truncated\":true,\"argv_cut_index\":1,\"cwd\":\"/\"}");
 	HAS("\"exit\":{\"code\":null,\"signal\":\"SIGSEGV\",\"core_dumped\":true},"
 	    "\"reaper\":{\"pid\":100,\"how\":\"autoreap\"},\"zombie_ns\":0,");
 	HAS("{\"tid\":201,\"start_ns\":3000000,\"exit_ns\":3000050,"

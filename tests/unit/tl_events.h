@@ -109,8 +109,10 @@ static inline int ev_exec(struct timeline *tl, uint64_t ts, struct who w,
 	} else {
 		struct pl_exec *x = (struct pl_exec *)tl_rec;
 
-		tl_hdr(&x->h, PL_EV_EXEC, fixed + flen + argv_len, ts, w);
+		/* the kernel walks the working directory: the root here */
+		tl_hdr(&x->h, PL_EV_EXEC, fixed + flen + argv_len + 1, ts, w);
 		x->old_tid = old_tid ? old_tid : w.pid;
+		x->cwd_len = 1;
 		x->flags = flags;
 		x->argc = argc;
 		x->filename_len = (uint32_t)flen;
@@ -118,7 +120,10 @@ static inline int ev_exec(struct timeline *tl, uint64_t ts, struct who w,
 	}
 	memcpy(tail, filename, flen);
 	memcpy(tail + flen, argv, argv_len);
-	return tl_feed(tl, fixed + flen + argv_len);
+	if (ret)
+		return tl_feed(tl, fixed + flen + argv_len);
+	tail[flen + argv_len] = '/';
+	return tl_feed(tl, fixed + flen + argv_len + 1);
 }
 
 static inline int ev_comm(struct timeline *tl, uint64_t ts, struct who w,
@@ -193,15 +198,18 @@ static inline int ev_reap_full(struct timeline *tl, uint64_t ts,
 				uint64_t exit_ns)
 {
 	struct pl_reap *r = (struct pl_reap *)tl_rec;
+	const struct tl_process *by = tl ? timeline_live(tl, reaper) : NULL;
 
 	tl_hdr(&r->h, PL_EV_REAP, sizeof(*r), ts, w);
 	r->reaper_pid = reaper;
 	r->reaper_tid = reaper;
 	r->how = how;
 	r->status = status;
+	/* the kernel gives the reaper's name as it is then */
+	snprintf(r->reaper_comm, sizeof(r->reaper_comm), "%.15s",
+		 by ? by->comm : "reaper");
 	r->flags = flags;
 	r->exit_ns = exit_ns;
-	snprintf(r->reaper_comm, sizeof(r->reaper_comm), "reaper");
 	return tl_feed(tl, sizeof(*r));
 }
 

@@ -32,7 +32,7 @@ static inline void syn_info(struct pl_trace_info *info, uint64_t end_ns)
 	info->start_ns = SYN_T0;
 	info->end_ns = end_ns;
 	info->command = command;
-	info->filters.uid = -1;
+	
 	info->events = 42;
 	info->version = "test";
 }

@@ -87,8 +87,10 @@ void chart_write_row(struct chart *c, size_t i, double top)
 	    y, c->width, ROW_H);
 	chart_put(c->ob, "<text x=\"%f\" y=\"%f\">", chart_label_x(c, r), y + 11);
 	chart_put_comm(c->ob, r->p->comm);
+	/* "x N", and a triangle when their subtrees are folded in too */
 	if (r->count > 1)
-		chart_put(c->ob, " <tspan class=\"d\">\xc3\x97%u</tspan></text>", r->count);
+		chart_put(c->ob, " <tspan class=\"d\">\xc3\x97%u%s</tspan></text>",
+			  r->count, r->descendants ? "\xe2\x96\xb8" : "");
 	else
 		chart_put(c->ob, " <tspan class=\"d\">%u</tspan></text>", r->p->pid);
 	for (k = 0; k < r->count && q; k++, q = q->next_sibling) {

@@ -107,6 +107,7 @@ void chart_write_grid(struct chart *c, double top, double bottom);
 /* segment.c */
 bool chart_leader_states(const struct tl_process *p);
 uint64_t chart_sched_total(const struct pl_sched *s);
+double chart_known_share(const struct tl_process *p, const struct lifespan *ls);
 void chart_write_alive(struct chart *c, const struct tl_process *p,
 		       const struct lifespan *ls, double y);
 

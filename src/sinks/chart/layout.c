@@ -27,7 +27,8 @@ static unsigned int label_chars(const struct chart_row *r)
 {
 	unsigned int n = (unsigned int)strnlen(r->p->comm, PL_COMM_LEN) + 1;
 
-	return n + (r->count > 1 ? 2 + digits(r->count) : digits(r->p->pid));
+	return n + (r->count > 1 ? 2 + digits(r->count) + (r->descendants ? 1 : 0) :
+		    digits(r->p->pid));
 }
 
 /* Deep trees saturate their indent rather than push labels off the column. */
@@ -133,8 +134,12 @@ static void scan_sched(struct chart *c)
 				continue;
 			c->have_states |= states;
 			if (q->sched && chart_sched_total(&q->sched->v)) {
+				struct lifespan ls;
+
 				c->have_sched = true;
 				c->have_stopped |= q->sched->v.stopped_ns != 0;
+				lifespan_of(q, c->t0, c->t1, &ls);
+				unknown |= !states && chart_known_share(q, &ls) < 1.0;
 			} else if (!states) {
 				unknown = true;
 			}

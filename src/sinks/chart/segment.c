@@ -142,6 +142,35 @@ uint64_t chart_sched_total(const struct pl_sched *s)
 	return s->run_ns + s->wait_ns + s->sleep_ns + s->block_ns + s->stopped_ns;
 }
 
+/*
+ * The part of the bar the figures cover, 0 to 1. Partial figures (a task
+ * seen first mid-life) cover only the time since it was picked up: the
+ * rest is unknown, not drawn as the shares (a pre-existing sleeper would
+ * show as running). Measured on the leader thread when it has figures.
+ */
+double chart_known_share(const struct tl_process *p, const struct lifespan *ls)
+{
+	const struct pl_sched *s = &p->sched->v;
+	const struct tl_thread *t;
+	uint64_t span = ls->exit > ls->start ? ls->exit - ls->start : 0;
+	uint32_t threads = 0;
+	double share;
+
+	if (!(s->flags & PL_SCHED_PARTIAL) || !span)
+		return 1.0;
+	tl_for_each_thread(t, p) {
+		if (t->tid == p->pid && t->sched) {
+			s = &t->sched->v;
+			threads = 1;
+			break;
+		}
+		threads += t->sched != NULL;
+	}
+	share = (double)chart_sched_total(s) /
+		((double)span * (threads ? threads : 1));
+	return share < 1.0 ? share : 1.0;
+}
+
 /* No --states: each state's share of the life, stacked in enum seg order. */
 static void shade_shares(struct segger *g, const struct pl_sched *s, double xs,
 			 double w)
@@ -168,6 +197,7 @@ void chart_write_alive(struct chart *c, const struct tl_process *p,
 	double w = xe - xs < 1 ? 1.0 : xe - xs;
 	bool states = xe - xs >= 1 && chart_leader_states(p);
 	struct segger g;
+	double known;
 	enum seg k;
 
 	if (!states && (!p->sched || !chart_sched_total(&p->sched->v))) {
@@ -176,15 +206,20 @@ void chart_write_alive(struct chart *c, const struct tl_process *p,
 		    p->kind == TL_KIND_KTHREAD ? "k" : "b", xs, y + BAR_Y, w, BAR_H);
 		return;
 	}
+	known = states ? 1.0 : chart_known_share(p, ls);
 	for (k = 0; k < SEG_COUNT; k++) {
 		memset(&g, 0, sizeof(g));
 		g.ob = c->ob;
 		g.want = k;
 		g.y = y;
-		if (states)
+		if (states) {
 			shade_states(c, &g, p, ls);
-		else
-			shade_shares(&g, &p->sched->v, xs, w);
+		} else {
+			/* what came before the figures begin is unknown */
+			seg_add(&g, SEG_NONE, xs, xs + w * (1 - known));
+			shade_shares(&g, &p->sched->v, xs + w * (1 - known),
+				     w * known);
+		}
 		seg_end(&g);
 	}
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The tooltip of a row: identity, argv, exit, scheduler shares. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sinks/chart/draw.h"
@@ -152,6 +153,39 @@ void chart_write_tooltip(struct chart *c, const struct tl_process *p,
 	outbuf_puts(c->ob, "</title>");
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The spread of the lifetimes folded in a row: shortest, median, longest. */
+static void put_spread(struct chart *c, const struct chart_row *r)
+{
+	const struct tl_process *q = r->p;
+	uint64_t *life = malloc(r->count * sizeof(*life));
+	struct lifespan ls;
+	uint32_t i, n = 0;
+
+	if (!life)
+		return;
+	for (i = 0; i < r->count && q; i++, q = q->next_sibling) {
+		lifespan_of(q, c->t0, c->t1, &ls);
+		life[n++] = ls.exit - ls.start;
+	}
+	if (n) {
+		qsort(life, n, sizeof(*life), cmp_u64);
+		chart_put(c->ob, "&#10;lifetime ");
+		text_duration(c->ob, life[0], PL_DUR_SHORT);
+		chart_put(c->ob, " \xe2\x80\xa6 ");
+		text_duration(c->ob, life[n - 1], PL_DUR_SHORT);
+		chart_put(c->ob, ", median ");
+		text_duration(c->ob, life[n / 2], PL_DUR_SHORT);
+	}
+	free(life);
+}
+
 void chart_write_folded_tooltip(struct chart *c, const struct chart_row *r)
 {
 	const struct tl_process *q = r->p;
@@ -166,7 +200,12 @@ void chart_write_folded_tooltip(struct chart *c, const struct chart_row *r)
 	chart_put(c->ob, "<title>%u \xc3\x97 ", r->count);
 	chart_put_comm(c->ob, r->p->comm);
 	chart_put(c->ob, " (pids %u\xe2\x80\xa6%u), children of %u&#10;exit 0: %zu, "
-	    "exit \xe2\x89\xa0 0: %zu, killed: %zu, no exit seen: %zu</title>",
+	    "exit \xe2\x89\xa0 0: %zu, killed: %zu, no exit seen: %zu",
 	    lo, hi, r->p->ppid, st[LS_STATUS_OK], st[LS_STATUS_FAIL],
 	    st[LS_STATUS_SIGNAL], st[LS_STATUS_NONE]);
+	put_spread(c, r);
+	if (r->descendants)
+		chart_put(c->ob, "&#10;each with the same subtree of %u "
+			  "processes, folded into this row", r->descendants);
+	chart_put(c->ob, "</title>");
 }

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <string.h>
+
+#include "sinks/record.h"
+#include "util/json_fields.h"
+#include "util/names.h"
+
+static size_t comm_len(const char *comm)
+{
+	return strnlen(comm, PL_COMM_LEN);
+}
+
+static void begin(struct stream *s, const char *what)
+{
+	json_reset(&s->j);
+	json_obj_begin(&s->j);
+	json_kv_str(&s->j, "record", what);
+}
+
+static void end(struct stream *s)
+{
+	json_obj_end(&s->j);
+	outbuf_putc(s->ob, '\n');
+}
+
+static void task(struct json *j, const struct pl_header *h)
+{
+	json_kv_u64(j, "t_ns", h->ts_ns);
+	json_kv_u64(j, "pid", h->pid);
+	json_kv_u64(j, "tid", h->tid);
+	json_kv_u64(j, "ppid", h->ppid);
+	json_kv_u64(j, "uid", h->uid);
+	json_kv_u64(j, "start_ns", h->start_ns);
+	json_kv_strn(j, "comm", h->comm, comm_len(h->comm));
+}
+
+static void u32_list(struct json *j, const char *key, const uint32_t *v,
+		     size_t n)
+{
+	json_key(j, key);
+	if (!v || !n) {
+		json_null(j);
+		return;
+	}
+	json_arr_begin(j);
+	for (size_t i = 0; i < n; i++)
+		json_u64(j, v[i]);
+	json_arr_end(j);
+}
+
+void record_header(struct stream *s, const struct pl_trace_info *info,
+		   bool prune, bool prune_ancestors)
+{
+	struct json *j = &s->j;
+	const struct pl_trace_filters *f = &info->filters;
+
+	begin(s, "header");
+	json_kv_str(j, "schema", RECORD_SCHEMA);
+	json_kv_str(j, "version", info->version ? info->version : "");
+	json_kv_str(j, "hostname", info->hostname ? info->hostname : "");
+	json_kv_str(j, "kernel", info->kernel ? info->kernel : "");
+	json_kv_i64(j, "boot_offset_ns", info->boot_offset_ns);
+	json_kv_u64(j, "start_ns", info->start_ns);
+	json_key(j, "command");
+	if (info->command) {
+		json_arr_begin(j);
+		for (char *const *a = info->command; *a; a++)
+			json_str(j, *a);
+		json_arr_end(j);
+	} else {
+		json_null(j);
+	}
+	u32_list(j, "pids", f->pids, f->n_pids);
+	json_key(j, "comms");
+	json_arr_begin(j);
+	for (size_t i = 0; i < f->n_comms; i++)
+		json_strn(j, f->comms[i], comm_len(f->comms[i]));
+	json_arr_end(j);
+	u32_list(j, "uids", f->uids, f->n_uids);
+	json_kv_bool(j, "threads", f->threads);
+	json_kv_bool(j, "kthreads", f->kthreads);
+	json_kv_bool(j, "prune", prune);
+	json_kv_bool(j, "prune_ancestors", prune_ancestors);
+	end(s);
+}
+
+void record_seed(struct stream *s, const struct pl_event *ev)
+{
+	begin(s, "seed");
+	task(&s->j, ev->h);
+	json_kv_u64(&s->j, "task_start_ns", ev->seed->task_start_ns);
+	json_kv_u64(&s->j, "flags", ev->seed->flags);
+	json_kv_u64(&s->j, "exit_code", ev->seed->exit_code);
+	end(s);
+}
+
+void record_select(struct stream *s, const struct pl_event *ev)
+{
+	begin(s, "select");
+	task(&s->j, ev->h);
+	json_kv_u64(&s->j, "reason", ev->select->reason);
+	end(s);
+}
+
+void record_sched(struct stream *s, const struct pl_event *ev)
+{
+	begin(s, "sched");
+	task(&s->j, ev->h);
+	json_kv_u64(&s->j, "task_start_ns", ev->sched_end->task_start_ns);
+	json_sched(&s->j, &ev->sched_end->sched);
+	end(s);
+}
+
+void record_end(struct stream *s, const struct pl_trace_info *info,
+		const uint32_t *selected, size_t n_selected)
+{
+	begin(s, "end");
+	json_kv_u64(&s->j, "end_ns", info->end_ns);
+	json_kv_u64(&s->j, "events", info->events);
+	json_kv_u64(&s->j, "lost", info->lost);
+	json_key(&s->j, "losses");
+	json_obj_begin(&s->j);
+	for (uint32_t k = 0; k < PL_LOSS_KINDS; k++)
+		json_kv_u64(&s->j, pl_loss_kind_name(k), info->losses[k]);
+	json_obj_end(&s->j);
+	u32_list(&s->j, "selected", selected, n_selected);
+	end(s);
+}
