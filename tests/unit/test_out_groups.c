@@ -52,7 +52,6 @@ static char *render(const struct timeline *tl, enum what what)
 	if (fd < 0)
 		return NULL;
 	unlink(path);
-	info.filters.uid = -1;
 	info.filters.pidns = -1;
 	if (outbuf_init(&ob, fd, 64) == 0) {
 		if (what == TREE)
