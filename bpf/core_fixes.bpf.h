@@ -128,4 +128,26 @@ static __always_inline struct task_struct *current_task_trusted(void)
 	return bpf_get_current_task_btf();
 }
 
+/*
+ * 633488947ef6 "kernfs: Use RCU to access kernfs_node::parent." (6.15)
+ * renamed kernfs_node::parent to __parent (RCU-protected now; a tracing
+ * program reads it like any kernel pointer). The pinned vmlinux.h has
+ * only __parent: both names are flavours, probed at load.
+ */
+struct kernfs_node___pre615 {
+	struct kernfs_node___pre615 *parent;
+} __attribute__((preserve_access_index));
+
+struct kernfs_node___615 {
+	struct kernfs_node___615 *__parent;
+} __attribute__((preserve_access_index));
+
+static __always_inline struct kernfs_node *kn_parent(struct kernfs_node *kn)
+{
+	if (bpf_core_field_exists(struct kernfs_node___615, __parent))
+		return (void *)BPF_CORE_READ((struct kernfs_node___615 *)kn,
+					     __parent);
+	return (void *)BPF_CORE_READ((struct kernfs_node___pre615 *)kn, parent);
+}
+
 #endif /* PL_CORE_FIXES_BPF_H */

@@ -10,6 +10,7 @@
 
 #include "common.bpf.h"
 #include "select.bpf.h"
+#include "cgroup.bpf.h"
 
 static __always_inline struct scratch *get_scratch(void)
 {
@@ -98,6 +99,15 @@ static __always_inline void emit_exec_fail(long ret, __u64 filename,
 	if (!s)
 		return;
 	e = (void *)s->buf;
+	/* Only read: a selected process's cgroup was described already
+	 * (at its birth, exec, move, or the start's seed), and the path
+	 * walk here would cost the verifier (and the start) more than the
+	 * argv loop does. */
+	{
+		struct kernfs_node *kn;
+
+		read_where((void *)bpf_get_current_task(), &e->w, &kn);
+	}
 	e->ret = ret;
 	fname_len = read_filename(s->buf + sizeof(*e), (const char *)filename,
 				  true, &trunc);

@@ -9,6 +9,8 @@
 #include "select.bpf.h"
 #include "sched_account.bpf.h"
 #include "zombie.bpf.h"
+#include "cgroup.bpf.h"
+#include "teardown.bpf.h"
 
 /* Threads that ended: their time, summed per process until it ends. */
 struct {
@@ -327,7 +329,7 @@ static __always_inline int on_exit(__u64 *ctx, bool storage)
 	struct signal_struct *sig = task->signal;
 	__u32 tgid = task->tgid;
 	bool group_dead, autoreap = false;
-	__u32 live, status;
+	__u32 live, status, teardown = 0;
 	struct pl_exit *e;
 
 	if (!trace_kthreads && is_kthread(task))
@@ -340,6 +342,7 @@ static __always_inline int on_exit(__u64 *ctx, bool storage)
 	status = exit_status(task, sig, group_dead);
 	if (group_dead) {
 		autoreap = will_autoreap(task, sig);
+		teardown = ns_teardown_reaper(task);
 		if (!autoreap)
 			remember_zombie(task, tgid, ts, status);
 	}
@@ -356,6 +359,11 @@ static __always_inline int on_exit(__u64 *ctx, bool storage)
 			e->flags |= PL_EXIT_AUTOREAP;
 		if (task->group_leader == task)
 			e->flags |= PL_EXIT_LEADER;
+		if (teardown)
+			e->flags |= PL_EXIT_NS_TEARDOWN;
+		e->teardown_reaper = teardown;
+		e->pad = 0;
+		fill_where(task, &e->w, ts);
 		e->exit_signal = task->group_leader->exit_signal;
 		e->exit_code = status;
 		read_task_rusage(&e->task, task);

@@ -8,6 +8,7 @@
 #include "common.bpf.h"
 #include "sched_account.bpf.h"
 #include "zombie.bpf.h"
+#include "select.bpf.h"
 
 /* ---- seed: tasks already running at start ------------------------------ */
 
@@ -36,6 +37,9 @@ int seed_tasks(struct bpf_iter__task *ctx)
 	} else if (task->exit_state) {
 		rec.flags |= PL_SEED_ZOMBIE;
 	}
+	fill_where(task, &rec.w, 0);
+	if (where_matches(task))
+		rec.flags |= PL_SEED_WHERE_MATCH;
 	bpf_seq_write(seq, &rec, sizeof(rec));
 	return 0;
 }

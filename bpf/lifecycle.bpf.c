@@ -58,10 +58,14 @@ int BPF_PROG(handle_newtask, struct task_struct *task, u64 clone_flags)
 	__u64 cur = bpf_get_current_pid_tgid();	/* the creator */
 	__u32 tgid = task->tgid;
 	struct pl_fork *e;
+	struct pl_where w;
 	bool selected;
 
 	if (!trace_kthreads && is_kthread(task))
 		return 0;
+	/* the child's own cgroup and numbers (CLONE_INTO_CGROUP,
+	 * CLONE_NEWPID), read first: a new container is matched */
+	fill_where(task, &w, ts);
 	if (clone_flags & CLONE_THREAD)
 		selected = is_selected(tgid);
 	else
@@ -79,6 +83,7 @@ int BPF_PROG(handle_newtask, struct task_struct *task, u64 clone_flags)
 	e->kind = birth_kind(task, clone_flags);
 	e->exit_signal = task->exit_signal;
 	e->creator_pid = cur >> 32;
+	e->w = w;
 	submit(e);
 	return 0;
 }
@@ -221,6 +226,7 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid,
 	struct scratch *s;
 	struct pl_exec *e;
 	bool trunc = false;
+	struct pl_where w;
 	char *pathbuf;
 	struct fs_struct *fs;
 	__u64 size;
@@ -236,6 +242,7 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid,
 	}
 	if (!trace_kthreads && is_kthread(task))
 		return 0;
+	fill_where(task, &w, ts);	/* first: a new container is matched */
 	if (!select_task_why(task, tgid, NULL, PL_SELECT_EXEC))
 		return 0;
 	s = get_scratch();
@@ -247,6 +254,7 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid,
 	e->argc = bprm->argc;
 	e->cut_index = 0;
 	e->cwd_len = 0;
+	e->w = w;
 
 	fname_len = read_filename(s->buf + sizeof(*e), bprm->filename, false,
 				  &trunc);

@@ -23,7 +23,7 @@
 
 /* ---- settings --------------------------------------------------------- */
 
-PL_SHARED const volatile bool filter_active PL_INIT(false);	/* any of -p, -c, -u, CMD */
+PL_SHARED const volatile bool filter_active PL_INIT(false);	/* any of -p, -c, -u, CMD, --cgroup, --container, --pidns */
 PL_SHARED const volatile bool filter_pids PL_INIT(false);	/* -p or command mode */
 PL_SHARED const volatile bool filter_comm PL_INIT(false);
 PL_SHARED const volatile bool filter_uid PL_INIT(false);
@@ -47,6 +47,17 @@ PL_SHARED const volatile bool hooks_fentry PL_INIT(false);
 /* Tracepoint shapes, set by the loader from BTF: see core_fixes.bpf.h. */
 PL_SHARED const volatile bool switch_has_prev_state PL_INIT(false);
 PL_SHARED const volatile bool exit_has_group_dead PL_INIT(false);
+/* Containers (cgroup.bpf.h): the v1 hierarchy whose path a process at
+ * the v2 root gets (0: none mounted), and the filters --cgroup and
+ * --container (filter_cgroup: cgroup_filter holds the ids that select;
+ * match_container: a container appearing later adds its own) and --pidns. */
+PL_SHARED const volatile __u32 cgroup_v1_hier PL_INIT(0);
+PL_SHARED const volatile bool filter_cgroup PL_INIT(false);
+PL_SHARED const volatile bool match_container PL_INIT(false);
+PL_SHARED const volatile char target_container[PL_CONTAINER_ID_MAX] PL_INIT({});
+PL_SHARED const volatile __u32 target_container_len PL_INIT(0);
+PL_SHARED const volatile bool filter_pidns PL_INIT(false);
+PL_SHARED const volatile __u32 target_pidns PL_INIT(0);
 /* Boot-clock time the programs were attached: tasks started after it are
  * seen whole (the kernel's counters start at their birth). */
 PL_SHARED __u64 trace_start_ns PL_INIT(0);
@@ -186,6 +197,53 @@ PL_SHARED struct {
 	__type(key, __u64);		/* the signal_struct */
 	__type(value, __u8);
 } group_exits SEC(".maps");
+
+/* ---- cgroups ---------------------------------------------------------- */
+
+struct cgroup_key {
+	__u64 id;		/* kernfs id */
+	__u32 hier;		/* 0: v2, else the v1 hierarchy id */
+	__u32 pad;
+};
+
+/* Cgroups whose path was sent (pl_cgroup): each is described once. An
+ * evicted one is only described again. */
+PL_SHARED struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, struct cgroup_key);
+	__type(value, __u8);
+} cgroup_seen SEC(".maps");
+
+/* --cgroup, --container: the cgroups whose processes (and those of every
+ * cgroup below them) are selected. */
+#define PL_CGROUP_FILTER_MAX	1024
+PL_SHARED struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, PL_CGROUP_FILTER_MAX);
+	__type(key, struct cgroup_key);
+	__type(value, __u8);
+} cgroup_filter SEC(".maps");
+
+/* Per-CPU room to build a cgroup's path (cgroup.bpf.h): each level's
+ * name (leaf first), then the record. */
+#define CG_NAME_SLOT	256	/* NAME_MAX and its NUL */
+#define CG_PATH_ROOM	(PL_CGROUP_PATH_MAX + CG_NAME_SLOT)
+
+struct cgroup_scratch {
+	char names[PL_CGROUP_DEPTH_MAX][CG_NAME_SLOT];
+	__u32 lens[PL_CGROUP_DEPTH_MAX];
+	__u64 ids[PL_CGROUP_DEPTH_MAX];
+	struct pl_cgroup rec;
+	char path[CG_PATH_ROOM];	/* follows rec: one record */
+};
+
+PL_SHARED struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct cgroup_scratch);
+} cgroup_scratch SEC(".maps");
 
 /* ---- scheduler accounting --------------------------------------------- */
 

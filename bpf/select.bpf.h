@@ -7,6 +7,7 @@
 #define PL_SELECT_BPF_H
 
 #include "common.bpf.h"
+#include "cgroup.bpf.h"
 
 static __always_inline bool comm_is(const char *comm, __u32 k)
 {
@@ -35,7 +36,8 @@ static __always_inline bool uid_matches(__u32 uid)
 	return false;
 }
 
-/* Do the task's current facts satisfy -c and -u? (-p is tree membership.) */
+/* Do the task's current facts satisfy -c, -u and the cgroup and namespace
+ * filters? (-p is tree membership.) */
 static __always_inline bool task_matches(struct task_struct *task,
 					 const char *comm)
 {
@@ -51,7 +53,7 @@ static __always_inline bool task_matches(struct task_struct *task,
 		if (!comm_matches(comm))
 			return false;
 	}
-	return true;
+	return where_matches(task);	/* --cgroup, --container, --pidns */
 }
 
 /* Remember a process's selection; a full map leaves it out, counted. */

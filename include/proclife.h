@@ -31,6 +31,9 @@
 #define PL_NS_LEVELS		4	/* pid namespace levels below the initial one
 					 * under which a zombie can be found */
 #define PL_ARGV0_MAX		64	/* bytes of the caller's argv[0] kept */
+#define PL_CGROUP_PATH_MAX	1024	/* bytes of a cgroup path record (cut: flagged) */
+#define PL_CGROUP_DEPTH_MAX	16	/* levels of a cgroup path walked up */
+#define PL_CONTAINER_ID_MAX	64	/* hex digits of a container id */
 
 enum pl_event_type {
 	PL_EV_FORK = 1,		/* new process or thread (task_newtask) */
@@ -44,6 +47,8 @@ enum pl_event_type {
 	PL_EV_SCHED,		/* still running at the end (task iterator) */
 	PL_EV_STATE,		/* --states: a task changed scheduler state */
 	PL_EV_SELECT,		/* a process selected mid-life (-c, -u) */
+	PL_EV_CGROUP,		/* a cgroup's path, once per cgroup (pl_cgroup) */
+	PL_EV_CGROUP_MOVE,	/* a process moved to another cgroup */
 	PL_EV_TYPE_MAX,
 };
 
@@ -103,6 +108,7 @@ enum pl_reparent_reason {
 #define PL_EXIT_GROUP_DEAD	(1U << 0)	/* last thread: the process ended */
 #define PL_EXIT_LEADER		(1U << 1)	/* the thread group leader */
 #define PL_EXIT_AUTOREAP	(1U << 2)	/* released at once, no zombie */
+#define PL_EXIT_NS_TEARDOWN	(1U << 3)	/* killed as its pid namespace ended */
 
 /* Common prefix of every record. The task is the subject of the event. */
 struct pl_header {
@@ -117,6 +123,44 @@ struct pl_header {
 	char comm[PL_COMM_LEN];
 };
 
+/*
+ * Where a process lives, read at birth, exec, exit, seed and cgroup move:
+ * its cgroup (the v2 id, and the cgroup whose path is reported, by the
+ * rule of docs/CONTAINERS.md) and its pid namespace. The path comes once
+ * per cgroup in a pl_cgroup record, keyed by (path_hier, path_id).
+ */
+struct pl_where {
+	__u64 cgroup_id;	/* v2 cgroup id (its kernfs id; 1 is the root) */
+	__u64 path_id;		/* kernfs id of the cgroup the path names */
+	__u32 path_hier;	/* its hierarchy: 0 v2, else a v1 hierarchy id */
+	__u32 pidns;		/* inode of the process's pid namespace */
+	__u32 ns_pid;		/* tgid as its own namespace sees it */
+	__u32 ns_ppid;		/* the parent's tgid there; 0: outside it */
+};
+
+/* pl_cgroup.flags */
+#define PL_CGROUP_CUT		(1U << 0)	/* root side of the path cut */
+
+/* A cgroup's path from its hierarchy's root, sent the first time an event
+ * names it (h: the task that named it). */
+struct pl_cgroup {
+	struct pl_header h;
+	__u64 id;		/* kernfs id (pl_where.path_id) */
+	__u32 hier;		/* pl_where.path_hier */
+	__u32 flags;		/* PL_CGROUP_* */
+	__u32 path_len;		/* bytes of path, without NUL */
+	__u32 pad;
+	/* then: path bytes, "/a/b" ("/" for the root) */
+};
+
+/* The process (h.tid: the task moved) now lives in w (a cgroup.procs
+ * write, runc exec joining a container). Only the hierarchy its path
+ * comes from is reported. */
+struct pl_cgroup_move {
+	struct pl_header h;
+	struct pl_where w;
+};
+
 struct pl_fork {
 	struct pl_header h;	/* the child; h.ppid is the real parent */
 	__u64 clone_flags;
@@ -125,6 +169,7 @@ struct pl_fork {
 	__u32 kind;		/* enum pl_birth_kind */
 	__s32 exit_signal;
 	__u32 creator_pid;	/* tgid of the creator (differs with CLONE_PARENT) */
+	struct pl_where w;	/* the child's own (CLONE_INTO_CGROUP, CLONE_NEWPID) */
 };
 
 struct pl_exec {
@@ -139,6 +184,7 @@ struct pl_exec {
 	__u32 interp_len;	/* with SCRIPT: bprm->interp, the script's path */
 	__u32 argv0_len;	/* the caller's argv[0] (PL_ARGV0_MAX) */
 	__u32 cwd_len;		/* the working directory at exec */
+	struct pl_where w;
 	/* then: filename, argv, exe, interp, argv0, cwd bytes */
 };
 
@@ -150,6 +196,7 @@ struct pl_exec_fail {
 	__u32 filename_len;
 	__u32 argv_len;
 	__u32 cut_index;	/* with ARGV_TRUNC: first argument not kept whole */
+	struct pl_where w;	/* the caller's: where the failed attempt ran */
 	/* then: filename bytes, argv bytes */
 };
 
@@ -198,6 +245,9 @@ struct pl_exit {
 	struct pl_rusage proc;	/* whole process, valid with GROUP_DEAD */
 	struct pl_sched sched;	/* this thread */
 	struct pl_sched proc_sched;	/* whole process, with GROUP_DEAD */
+	struct pl_where w;
+	__u32 teardown_reaper;	/* NS_TEARDOWN: host tgid of the namespace's init */
+	__u32 pad;
 };
 
 struct pl_reparent {
@@ -222,6 +272,7 @@ struct pl_reap {
 #define PL_SEED_KTHREAD		(1U << 0)
 #define PL_SEED_THREAD		(1U << 1)	/* not the group leader */
 #define PL_SEED_ZOMBIE		(1U << 2)	/* exited, not yet reaped */
+#define PL_SEED_WHERE_MATCH	(1U << 3)	/* matches --cgroup, --container, --pidns */
 
 /* A task that was already running when the trace began. */
 struct pl_seed {
@@ -229,6 +280,7 @@ struct pl_seed {
 	__u64 task_start_ns;
 	__u32 flags;		/* PL_SEED_* */
 	__u32 exit_code;	/* with PL_SEED_ZOMBIE: its wait status */
+	struct pl_where w;
 };
 
 /* Scheduler states of --states records. */
@@ -328,16 +380,19 @@ struct pl_track {
 		       "struct " #name " is not " #bytes " bytes")
 
 PL_RECORD_SIZE(pl_header, 56);
-PL_RECORD_SIZE(pl_fork, 88);
-PL_RECORD_SIZE(pl_exec, 96);
-PL_RECORD_SIZE(pl_exec_fail, 80);
+PL_RECORD_SIZE(pl_where, 32);
+PL_RECORD_SIZE(pl_cgroup, 80);
+PL_RECORD_SIZE(pl_cgroup_move, 88);
+PL_RECORD_SIZE(pl_fork, 120);
+PL_RECORD_SIZE(pl_exec, 128);
+PL_RECORD_SIZE(pl_exec_fail, 112);
 PL_RECORD_SIZE(pl_comm, 72);
 PL_RECORD_SIZE(pl_rusage, 64);
 PL_RECORD_SIZE(pl_sched, 56);
-PL_RECORD_SIZE(pl_exit, 320);
+PL_RECORD_SIZE(pl_exit, 360);
 PL_RECORD_SIZE(pl_reparent, 64);
 PL_RECORD_SIZE(pl_reap, 104);
-PL_RECORD_SIZE(pl_seed, 72);
+PL_RECORD_SIZE(pl_seed, 104);
 PL_RECORD_SIZE(pl_state, 64);
 PL_RECORD_SIZE(pl_sched_end, 120);
 PL_RECORD_SIZE(pl_zombie, 104);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli/args.h"
+#include "model/container.h"
 
 #ifndef PROCLIFE_VERSION
 #define PROCLIFE_VERSION "dev"
@@ -38,6 +39,9 @@ enum {
 	OPT_ROTATE_AGE,
 	OPT_ROTATE_KEEP,
 	OPT_MAX_PROCS,
+	OPT_CGROUP,
+	OPT_CONTAINER,
+	OPT_PIDNS,
 };
 
 #define ROTATE_KEEP_DEFAULT	10
@@ -60,6 +64,12 @@ static const char usage_text[] =
 "                          repeat or list up to 8 names: any of them\n"
 "  -u, --uid USER[,USER...]  only tasks of this user (real uid; name or\n"
 "                          number); repeat or list up to 8: any of them\n"
+"      --cgroup PATH       only tasks in cgroup PATH or below it (a path\n"
+"                          from the cgroup root, or a directory of a mount)\n"
+"      --container ID      only tasks of the container whose id starts\n"
+"                          with ID (a unique prefix, as docker takes it)\n"
+"      --pidns INUM        only tasks in pid namespace INUM (its inode, or\n"
+"                          /proc/PID/ns/pid) or one nested in it\n"
 "  -K, --kthreads          include kernel threads\n"
 "  -T, --threads           show thread events in the stream\n"
 "\n"
@@ -127,7 +137,8 @@ static const char usage_text[] =
 "  sudo proclife                      trace every process until Ctrl-C\n"
 "  sudo proclife -j -- make -j8       trace a build, as JSON Lines\n"
 "  sudo proclife -p 1234 -o t.json    trace pid 1234's tree, save a timeline\n"
-"  sudo proclife -c cron --tree       trace cron and what it starts\n";
+"  sudo proclife -c cron --tree       trace cron and what it starts\n"
+"  sudo proclife --container 3f2a9c   trace one container's processes\n";
 
 void pl_print_usage(void)
 {
@@ -441,6 +452,9 @@ static const struct option long_opts[] = {
 	{ "argv-bytes", required_argument, NULL, OPT_ARGV_BYTES },
 	{ "btf", required_argument, NULL, OPT_BTF },
 	{ "max-procs", required_argument, NULL, OPT_MAX_PROCS },
+	{ "cgroup", required_argument, NULL, OPT_CGROUP },
+	{ "container", required_argument, NULL, OPT_CONTAINER },
+	{ "pidns", required_argument, NULL, OPT_PIDNS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -455,6 +469,7 @@ enum pl_parse_result pl_parse_args(int argc, char **argv,
 	int c;
 
 	memset(o, 0, sizeof(*o));
+	o->pidns = -1;
 	o->ringbuf_size = RINGBUF_DEFAULT;
 	o->argv_bytes = PL_ARGV_DEFAULT;
 	o->output_mode = OUTPUT_MODE_DEFAULT;
@@ -665,6 +680,36 @@ enum pl_parse_result pl_parse_args(int argc, char **argv,
 				return PL_PARSE_ERROR;
 			}
 			o->max_procs = (uint32_t)n;
+			break;
+		case OPT_CGROUP:
+			if (optarg[0] != '/') {
+				set_err(err, size,
+					"--cgroup: '%s' is not an absolute path",
+					optarg);
+				return PL_PARSE_ERROR;
+			}
+			o->cgroup = optarg;
+			break;
+		case OPT_CONTAINER:
+			if (!pl_container_prefix_valid(optarg)) {
+				set_err(err, size,
+					"--container: '%s' is not a container id (1 to 64 lowercase hex digits)",
+					optarg);
+				return PL_PARSE_ERROR;
+			}
+			o->container = optarg;
+			break;
+		case OPT_PIDNS:
+			o->pidns_arg = optarg;
+			if (optarg[0] == '/')
+				break;	/* a namespace file: main.c stats it */
+			if (!parse_u64(optarg, &n) || n == 0 || n > UINT32_MAX) {
+				set_err(err, size,
+					"--pidns: '%s' is not a namespace inode number (or /proc/PID/ns/pid)",
+					optarg);
+				return PL_PARSE_ERROR;
+			}
+			o->pidns = (long long)n;
 			break;
 		case 'h':
 			pl_print_usage();

@@ -50,6 +50,10 @@ struct pl_options {
 	unsigned int nr_comms;
 	uint32_t uids[PL_MAX_UIDS];	/* -u: any of these users */
 	unsigned int nr_uids;
+	const char *cgroup;		/* --cgroup PATH, or NULL */
+	const char *container;		/* --container PREFIX, or NULL */
+	const char *pidns_arg;		/* --pidns as given, or NULL */
+	long long pidns;		/* --pidns inode, -1 when not filtering */
 	bool threads;
 	bool kthreads;
 	bool json;
@@ -74,6 +78,10 @@ struct pl_options {
 	uint32_t max_procs;		/* entries of the kernel side's process maps */
 	const char *btf_path;		/* NULL: the running kernel's */
 	char **command;			/* argv of CMD, NULL for live mode */
+	/* resolved before attaching (cli/main.c), for the kernel side */
+	uint32_t cgroup_v1_hier;	/* v1 hierarchy of paths at the v2 root */
+	bool cgroup_filter;		/* --cgroup or --container */
+	char container_target[65];	/* full id, or the prefix if none yet */
 	const char *run_user;		/* -U: CMD's user, NULL: see run_as.h */
 	bool keep_root;			/* --keep-root: no switch under sudo */
 };

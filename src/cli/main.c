@@ -8,6 +8,7 @@
  * timeline. At the end, drain everything and let each sink finish.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -31,6 +32,8 @@
 #include "util/timefmt.h"
 #include "model/timeline.h"
 #include "kernel/tracer.h"
+#include "model/cgroups.h"
+#include "model/cgroupfs.h"
 
 /* -d with a command: from SIGTERM to SIGKILL */
 #define KILL_GRACE_NS	(5 * 1000 * 1000 * 1000ULL)
@@ -42,6 +45,10 @@ struct app {
 	struct sink_set sinks;	/* the stream, the reports, one per -o */
 	struct timeline *tl;	/* when a sink needs it at the end */
 	struct selection sel;
+	struct cgroups cgroups;		/* every cgroup the kernel described */
+	bool cgroups_ok;
+	struct cgroupfs cgfs;
+	struct cgfs_keys cg_keys;	/* --cgroup, --container: what selects */
 	int64_t boot_offset_ns;
 	uint64_t start_ns;
 	uint64_t end_ns;
@@ -83,6 +90,16 @@ static void on_event(void *ctx, const struct pl_event *ev)
 		pump_note_loss(&app->pump, PL_LOSS_TIMELINE_ALLOC);
 }
 
+/* A cgroup's path, as soon as it is read: events that name it follow. */
+static void on_cgroup(void *ctx, const struct pl_event *ev)
+{
+	struct app *app = ctx;
+
+	if (app->cgroups_ok)
+		cgroups_add_record(&app->cgroups, ev->cgroup, ev->path,
+				   ev->path_len);
+}
+
 static int on_seed_record(void *ctx, void *data, size_t size)
 {
 	struct app *app = ctx;
@@ -93,6 +110,7 @@ static int on_seed_record(void *ctx, void *data, size_t size)
 	if (!selection_keeps_seed(&app->opts, ev.seed))
 		return 0;
 	selection_add_seed(&app->sel, ev.seed);
+	sink_set_seed(&app->sinks, &ev);
 	if (app->tl)
 		timeline_seed(app->tl, &ev);
 	sink_set_event(&app->sinks, &ev);	/* the records keep it */
@@ -144,6 +162,86 @@ static int command_status(const struct app *app)
 }
 
 /* ---- set-up ------------------------------------------------------------ */
+
+/* --pidns: an inode number some process lives in, or a namespace file. */
+static int resolve_pidns(struct pl_options *o, char *err, size_t size)
+{
+	struct dirent *d;
+	struct stat st;
+	DIR *proc;
+	bool found = false;
+
+	if (!o->pidns_arg)
+		return 0;
+	if (o->pidns_arg[0] == '/') {
+		if (stat(o->pidns_arg, &st)) {
+			snprintf(err, size, "--pidns: cannot read '%s': %s",
+				 o->pidns_arg, strerror(errno));
+			return -1;
+		}
+		o->pidns = (long long)st.st_ino;
+		return 0;
+	}
+	proc = opendir("/proc");
+	while (proc && !found && (d = readdir(proc))) {
+		char path[64];
+
+		if (d->d_name[0] < '1' || d->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%.20s/ns/pid", d->d_name);
+		found = !stat(path, &st) && (long long)st.st_ino == o->pidns;
+	}
+	if (proc)
+		closedir(proc);
+	if (!found) {
+		snprintf(err, size, "--pidns: no process lives in pid namespace %lld",
+			 o->pidns);
+		return -1;
+	}
+	return 0;
+}
+
+/* Cgroup hierarchies, --cgroup and --container, resolved before attaching. */
+static int resolve_cgroups(struct app *app, char *err, size_t size)
+{
+	struct pl_options *o = &app->opts;
+	int ret;
+
+	ret = cgroupfs_read(&app->cgfs, "");
+	if (ret) {
+		/* no cgroup paths, but only a filter needs them */
+		if (!o->cgroup && !o->container)
+			return 0;
+		snprintf(err, size, "cannot read this process's cgroups: %s",
+			 strerror(-ret));
+		return -1;
+	}
+	o->cgroup_v1_hier = app->cgfs.v1_hier;
+	if (o->cgroup && o->container) {
+		snprintf(err, size, "--cgroup and --container exclude each other");
+		return -1;
+	}
+	if (o->cgroup) {
+		if (cgroupfs_resolve_path(&app->cgfs, o->cgroup, &app->cg_keys,
+					  err, size))
+			return -1;
+		o->cgroup_filter = true;
+	}
+	if (o->container) {
+		if (cgroupfs_find_container(&app->cgfs, o->container,
+					    o->container_target, &app->cg_keys,
+					    err, size))
+			return -1;
+		if (!o->container_target[0]) {
+			snprintf(o->container_target, sizeof(o->container_target),
+				 "%s", o->container);
+			fprintf(stderr, "proclife: no container '%s' yet: tracing the containers whose id starts with it as they appear\n",
+				o->container);
+		}
+		o->cgroup_filter = true;
+	}
+	return 0;
+}
 
 /*
  * The outputs asked for, in the order they finish: the stream on stdout,
@@ -200,9 +298,13 @@ static int add_sinks(struct app *app, char *err, size_t err_size)
 /* Everything a user can get wrong is checked before attaching. */
 static int check_inputs(struct app *app)
 {
-	const struct pl_options *o = &app->opts;
+	struct pl_options *o = &app->opts;
 	char err[512];
 	int ret;
+
+	if (resolve_pidns(o, err, sizeof(err)) ||
+	    resolve_cgroups(app, err, sizeof(err)))
+		return die_usage(err);
 
 	for (unsigned int i = 0; i < o->nr_pids; i++) {
 		char path[32];
@@ -230,6 +332,8 @@ static int check_inputs(struct app *app)
 
 static int start_outputs(struct app *app)
 {
+	sink_set_cgroups(&app->sinks, &app->cgroups,
+			 app->opts.container != NULL);
 	if (sink_set_open(&app->sinks, app->boot_offset_ns))
 		return -ENOMEM;
 	if (sink_set_needs_timeline(&app->sinks)) {
@@ -326,6 +430,10 @@ static void fill_trace_info(struct app *app, struct pl_trace_info *info,
 	info->filters.n_comms = o->nr_comms;
 	info->filters.uids = o->uids;
 	info->filters.n_uids = o->nr_uids;
+	info->filters.cgroup = o->cgroup;
+	info->filters.container = o->container;
+	info->filters.pidns = o->pidns;
+	info->cgroups = &app->cgroups;
 	info->filters.threads = o->threads;
 	info->filters.kthreads = o->kthreads;
 	info->events = app->pump.events;
@@ -388,6 +496,12 @@ int main(int argc, char **argv)
 	ret = 1;
 
 	pump_init(&app.pump, &app.tracer, on_event, flush_sinks, &app);
+	if (cgroups_init(&app.cgroups)) {
+		fprintf(stderr, "proclife: out of memory\n");
+		goto cleanup;
+	}
+	app.cgroups_ok = true;
+	pump_set_cgroup_fn(&app.pump, on_cgroup);
 	selection_init(&app.sel, &app.opts);
 	app.boot_offset_ns = pl_boot_offset_ns();
 	if (start_outputs(&app))
@@ -397,6 +511,14 @@ int main(int argc, char **argv)
 	if (tracer_open(&app.tracer, &app.opts, pump_on_record, &app.pump))
 		goto cleanup;
 	app.start_ns = pl_now_boot_ns();
+	for (size_t i = 0; i < app.cg_keys.n; i++) {
+		if (tracer_add_cgroup_filter(&app.tracer, app.cg_keys.k[i].hier,
+					     app.cg_keys.k[i].id)) {
+			fprintf(stderr, "proclife: cannot set the cgroup filter: %s\n",
+				strerror(errno));
+			goto cleanup;
+		}
+	}
 	{
 		/* --time rel counts from here; the records' header lines */
 		struct pl_trace_info info;
@@ -491,6 +613,8 @@ cleanup:
 		timeline_free(app.tl);
 	pump_free(&app.pump);
 	selection_free(&app.sel);
+	if (app.cgroups_ok)
+		cgroups_free(&app.cgroups);
 cleanup_out:
 	run_as_free(&app.run_as);
 	sink_set_close(&app.sinks);

@@ -278,6 +278,14 @@ static void set_rodata(struct proclife_bpf *skel, const struct pl_options *o)
 	skel->rodata->nr_target_comms = o->nr_comms;
 	memcpy((void *)skel->rodata->target_comms, o->comms, sizeof(o->comms));
 	skel->rodata->filter_active = r.active;
+	skel->rodata->cgroup_v1_hier = o->cgroup_v1_hier;
+	skel->rodata->filter_cgroup = o->cgroup_filter;
+	skel->rodata->match_container = o->container != NULL;
+	skel->rodata->target_container_len = strlen(o->container_target);
+	memcpy((char *)skel->rodata->target_container, o->container_target,
+	       PL_CONTAINER_ID_MAX);
+	skel->rodata->filter_pidns = o->pidns >= 0;
+	skel->rodata->target_pidns = o->pidns >= 0 ? (uint32_t)o->pidns : 0;
 	skel->rodata->trace_kthreads = r.kthreads;
 	skel->rodata->argv_limit = o->argv_bytes;
 	skel->rodata->wakeup_bytes = o->ringbuf_size / 4;
@@ -347,6 +355,8 @@ static int load_variant(struct tracer *t, const struct pl_options *o,
 	/* the selection map is only used while filters are on */
 	bpf_map__set_max_entries(skel->maps.tracked,
 				 skel->rodata->filter_active ? o->max_procs : 1);
+	if (!o->cgroup_filter)
+		bpf_map__set_max_entries(skel->maps.cgroup_filter, 1);
 
 	err = proclife_bpf__load(skel);
 	if (err) {
@@ -581,6 +591,21 @@ int tracer_zombies_left(struct tracer *t, uint64_t end_ns,
 		bounded_reap(&r, key, &z, end_ns);
 		on_record(ctx, &r, sizeof(r));
 	}
+	return 0;
+}
+
+int tracer_add_cgroup_filter(struct tracer *t, uint32_t hier, uint64_t id)
+{
+	struct {
+		uint64_t id;
+		uint32_t hier;
+		uint32_t pad;
+	} key = { .id = id, .hier = hier };
+	uint8_t one = 1;
+
+	if (bpf_map__update_elem(t->skel->maps.cgroup_filter, &key,
+				 sizeof(key), &one, sizeof(one), BPF_ANY))
+		return -errno;
 	return 0;
 }
 

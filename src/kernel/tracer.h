@@ -64,6 +64,8 @@ int tracer_track(struct tracer *t, uint32_t tgid, uint8_t bits,
 int tracer_zombies_left(struct tracer *t, uint64_t end_ns,
 			tracer_record_fn on_record, void *ctx);
 void tracer_untrack(struct tracer *t, uint32_t tgid);
+/* --cgroup, --container: processes in this cgroup or below are selected. */
+int tracer_add_cgroup_filter(struct tracer *t, uint32_t hier, uint64_t id);
 
 /* Wait up to timeout_ms for the kernel's wake-up, with sigmask in place
  * during the wait only (epoll_pwait); 0 or -errno. */

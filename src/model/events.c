@@ -44,6 +44,7 @@ static void fork_event(struct timeline *tl, const struct pl_event *ev)
 	}
 	p->flags |= TL_PROC_TRACED;
 	tl_set_birth(p, f);
+	tl_set_where(p, &f->w);
 }
 
 static struct tl_exec *new_exec(struct timeline *tl, const struct pl_event *ev)
@@ -134,8 +135,10 @@ static void exec_event(struct timeline *tl, const struct pl_event *ev)
 	if (ev->type == PL_EV_EXEC_FAIL) {
 		e->ret = ev->exec_fail->ret;
 		e->old_tid = h->tid;
+		tl_set_where(p, &ev->exec_fail->w);
 		return;
 	}
+	tl_set_where(p, &ev->exec->w);
 	e->old_tid = ev->exec->old_tid ? ev->exec->old_tid : h->tid;
 	if (e->old_tid != p->pid)
 		take_over_leader(tl, p, e->old_tid, h->ts_ns, h->comm);
@@ -265,11 +268,37 @@ static void exit_event(struct timeline *tl, const struct pl_event *ev)
 		return;
 
 	tl_set_exited(p, h->ts_ns, x->exit_code, &x->proc);
+	tl_set_where(p, &x->w);
+	if (x->flags & PL_EXIT_NS_TEARDOWN)
+		p->flags |= TL_PROC_NS_TEARDOWN;
 	if (h->tid == p->pid)
 		tl_set_comm(p->comm, h->comm);
 	tl_end_threads(tl, p, NULL, h->ts_ns, true);
 	/* an autoreap's own reap record follows: the kernel side decides it */
 	tl_maybe_free(tl, p);
+}
+
+/* A process moved to another cgroup: where it was and where it went. */
+static void move_event(struct timeline *tl, const struct pl_event *ev)
+{
+	const struct pl_header *h = ev->h;
+	struct tl_process *p = tl_get_proc(tl, h);
+	struct tl_move *m;
+
+	if (!p || h->tid != h->pid)
+		return;		/* a thread of a threaded cgroup: not the process */
+	m = calloc(1, sizeof(*m));
+	if (!m) {
+		tl->st.alloc_failures++;
+		return;
+	}
+	m->t_ns = h->ts_ns;
+	if (p->flags & TL_PROC_WHERE)
+		m->from = p->where;
+	m->to = ev->move->w;
+	*p->move_tail = m;
+	p->move_tail = &m->next;
+	tl_set_where(p, &m->to);
 }
 
 static void reparent_event(struct timeline *tl, const struct pl_event *ev)
@@ -357,6 +386,9 @@ int timeline_add(struct timeline *tl, const struct pl_event *ev)
 		break;
 	case PL_EV_REPARENT:
 		reparent_event(tl, ev);
+		break;
+	case PL_EV_CGROUP_MOVE:
+		move_event(tl, ev);
 		break;
 	case PL_EV_REAP:
 		reap_event(tl, ev);

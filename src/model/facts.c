@@ -21,6 +21,13 @@ void tl_set_reaped(struct tl_process *p, uint64_t ts, uint8_t how,
 	p->reaper_pid = reaper;
 }
 
+/* Where it lives now (its numbers never change, its cgroup may). */
+void tl_set_where(struct tl_process *p, const struct pl_where *w)
+{
+	p->where = *w;
+	p->flags |= TL_PROC_WHERE;
+}
+
 /* ---- event handlers ---- */
 
 /* The whole group exited: the first exit record decides the status. */

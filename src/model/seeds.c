@@ -60,6 +60,7 @@ int timeline_seed(struct timeline *tl, const struct pl_event *ev)
 
 	p->ppid = p->cur_ppid = h->ppid;
 	p->uid = h->uid;
+	tl_set_where(p, &s->w);
 	tl_set_comm(p->comm, h->comm);
 	if (tl_find_thread(tl, p, h->pid) || tl_ended_thread(p, h->pid, false))
 		return 0;

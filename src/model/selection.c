@@ -15,7 +15,10 @@ void selection_rule(const struct pl_options *o, struct selection_rule *r)
 	/* the names and users themselves: o->comms, o->uids (any of them) */
 	r->comm = o->nr_comms > 0;
 	r->uid = o->nr_uids > 0;
-	r->active = r->pids || r->comm || r->uid;
+	/* decided by the kernel's reads of cgroup and namespace */
+	r->where = o->cgroup || o->container || o->cgroup_filter ||
+		   o->pidns >= 0;
+	r->active = r->pids || r->comm || r->uid || r->where;
 	r->kthreads = o->kthreads;
 }
 
@@ -64,6 +67,7 @@ void selection_add_seed(struct selection *sel, const struct pl_seed *seed)
 	t->ppid = seed->h.ppid;
 	t->uid = seed->h.uid;
 	t->start_ns = seed->h.start_ns;
+	t->where_match = seed->flags & PL_SEED_WHERE_MATCH;
 	memcpy(t->comm, seed->h.comm, PL_COMM_LEN);
 }
 
@@ -111,6 +115,9 @@ static bool matches(const struct pl_options *o, const struct sel_task *t)
 	if (o->nr_uids && !uid_matches(o, t->uid))
 		return false;
 	if (o->nr_comms && !comm_matches(o, t->comm))
+		return false;
+	/* --cgroup, --container, --pidns: decided by the kernel's reads */
+	if ((o->cgroup || o->container || o->pidns >= 0) && !t->where_match)
 		return false;
 	return true;
 }

@@ -26,6 +26,7 @@ struct selection_rule {
 	bool pids;		/* tree membership: -p, or CMD's own tree */
 	bool comm;		/* -c: any of opts->comms */
 	bool uid;		/* -u: any of opts->uids */
+	bool where;		/* --cgroup, --container, --pidns */
 	bool kthreads;		/* -K: kernel threads shown */
 };
 
@@ -41,6 +42,7 @@ struct sel_task {
 	uint64_t start_ns;
 	uint8_t bits;		/* TRACK_* once computed */
 	bool done;
+	bool where_match;	/* PL_SEED_WHERE_MATCH */
 	bool on_path;		/* being computed: its ancestors are walked */
 	char comm[PL_COMM_LEN];
 	struct sel_task *down;	/* the child the walk came up from */

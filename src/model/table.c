@@ -56,7 +56,13 @@ static void free_lists(struct tl_process *p)
 	struct tl_exec *e, *en;
 	struct tl_rename *r, *rn;
 	struct tl_reparent *q, *qn;
+	struct tl_move *m, *mn;
 
+	for (m = p->moves; m; m = mn) {
+		mn = m->next;
+		free(m);
+	}
+	p->moves = NULL;
 	for (t = p->threads; t; t = tn) {
 		tn = t->next;
 		free(t->sched);
@@ -134,6 +140,7 @@ struct tl_process *tl_new_proc(struct timeline *tl,
 	p->exec_tail = &p->execs;
 	p->rename_tail = &p->renames;
 	p->reparent_tail = &p->reparents;
+	p->move_tail = &p->moves;
 
 	p->all_prev = tl->all_tail;
 	if (tl->all_tail)
@@ -425,6 +432,7 @@ size_t tl_proc_bytes(const struct tl_process *p)
 	const struct tl_exec *e;
 	const struct tl_rename *r;
 	const struct tl_reparent *q;
+	const struct tl_move *m;
 	/* One pid hash slot and one sorted-array slot per process. */
 	size_t bytes = chunk(sizeof(*p)) + 2 * sizeof(void *);
 
@@ -436,5 +444,7 @@ size_t tl_proc_bytes(const struct tl_process *p)
 		bytes += chunk(sizeof(*r));
 	tl_for_each_reparent(q, p)
 		bytes += chunk(sizeof(*q));
+	tl_for_each_move(m, p)
+		bytes += chunk(sizeof(*m));
 	return bytes;
 }

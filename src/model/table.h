@@ -73,6 +73,8 @@ void tl_set_reaper_status(struct tl_process *p, uint32_t status);
 void tl_note_exit_unseen(struct tl_process *p);
 uint8_t tl_reap_how_of(const struct pl_reap *rp);
 
+void tl_set_where(struct tl_process *p, const struct pl_where *w);
+
 /* seeds.c */
 void tl_link_seeds(struct timeline *tl);
 

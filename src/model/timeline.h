@@ -57,6 +57,8 @@ enum tl_reap_how {
 #define TL_PROC_SELECTED_LATE	(1U << 7)	/* picked up mid-life by -c or -u */
 #define TL_PROC_EXIT_NS		(1U << 8)	/* exit_ns known: from the exit, or
 						 * from the zombie record its reap carries */
+#define TL_PROC_WHERE		(1U << 9)	/* where is known */
+#define TL_PROC_NS_TEARDOWN	(1U << 10)	/* killed as its pid namespace ended */
 
 /* tl_process.gaps: what the trace missed about this process. */
 #define TL_GAP_FORK		(1U << 0)	/* first seen after birth, not seeded */
@@ -139,6 +141,14 @@ struct tl_reparent {
 	uint32_t reason;	/* enum pl_reparent_reason; 0: event missed, inferred */
 };
 
+/* A move to another cgroup (a cgroup.procs write, runc exec). */
+struct tl_move {
+	struct tl_move *next;
+	uint64_t t_ns;
+	struct pl_where from;	/* from.cgroup_id 0: where it was is unknown */
+	struct pl_where to;
+};
+
 /*
  * Every task of a process, the leader included, in start order. After an
  * exec by a non-leader thread, that thread's entry carries tid = pid and
@@ -205,7 +215,13 @@ struct tl_process {
 
 	struct tl_sched *sched;
 
+	/* Where it lives (TL_PROC_WHERE): as last seen (birth, seed, exec,
+	 * exit, move); the path is in the trace's cgroup table. */
+	struct pl_where where;
+	struct tl_move *moves;
+
 	/* private */
+	struct tl_move **move_tail;
 	struct tl_exec **exec_tail;
 	struct tl_rename **rename_tail;
 	struct tl_reparent **reparent_tail;
@@ -225,6 +241,8 @@ struct tl_process {
 	for ((r) = (p)->renames; (r); (r) = (r)->next)
 #define tl_for_each_reparent(r, p) \
 	for ((r) = (p)->reparents; (r); (r) = (r)->next)
+#define tl_for_each_move(m, p) \
+	for ((m) = (p)->moves; (m); (m) = (m)->next)
 #define tl_for_each_child(c, p) \
 	for ((c) = (p)->first_child; (c); (c) = (c)->next_sibling)
 

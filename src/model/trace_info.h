@@ -10,7 +10,7 @@
 
 #include "proclife.h"
 
-#include "proclife.h"
+struct cgroups;
 
 struct pl_trace_filters {
 	const uint32_t *pids;	/* -p: n_pids pids, or NULL */
@@ -19,6 +19,9 @@ struct pl_trace_filters {
 	size_t n_comms;
 	const uint32_t *uids;	/* -u: n_uids users */
 	size_t n_uids;
+	const char *cgroup;	/* --cgroup, or NULL */
+	const char *container;	/* --container as given, or NULL */
+	int64_t pidns;		/* --pidns, or -1 */
 	bool threads;		/* -T */
 	bool kthreads;		/* -K */
 };
@@ -35,6 +38,7 @@ struct pl_trace_info {
 	uint64_t lost;		/* events the kernel could not deliver */
 	uint64_t losses[PL_LOSS_KINDS];	/* every loss by kind (enum pl_loss_kind) */
 	const char *version;	/* tool version */
+	const struct cgroups *cgroups;	/* paths of the cgroups seen */
 	/* what a record (-o x.jsonl) keeps for proclife report */
 	bool pruned;		/* filters on: context pruned */
 	bool ancestors_pruned;	/* command mode: proclife's ancestry pruned */

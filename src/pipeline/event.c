@@ -18,6 +18,8 @@ static size_t fixed_size(uint32_t type)
 	case PL_EV_SELECT: return sizeof(struct pl_select);
 	case PL_EV_SCHED: return sizeof(struct pl_sched_end);
 	case PL_EV_STATE: return sizeof(struct pl_state);
+	case PL_EV_CGROUP: return sizeof(struct pl_cgroup);
+	case PL_EV_CGROUP_MOVE: return sizeof(struct pl_cgroup_move);
 	case PL_EV_LOST: return sizeof(struct pl_lost);
 	}
 	return 0;
@@ -109,9 +111,32 @@ int pl_event_decode(const void *data, size_t size, struct pl_event *ev)
 	ev->fork = data;	/* every union member aliases the record */
 
 	switch (h->type) {
+	case PL_EV_FORK:
+		ev->where = &ev->fork->w;
+		break;
+	case PL_EV_EXIT:
+		ev->where = &ev->exit->w;
+		break;
+	case PL_EV_SEED:
+		ev->where = &ev->seed->w;
+		break;
+	case PL_EV_CGROUP_MOVE:
+		ev->where = &ev->move->w;
+		break;
+	case PL_EV_CGROUP:
+		if ((uint64_t)ev->cgroup->path_len != size - fixed)
+			return -EINVAL;
+		ev->path = (const char *)data + fixed;
+		ev->path_len = ev->cgroup->path_len;
+		return 0;
+	}
+
+	switch (h->type) {
 	case PL_EV_EXEC:
+		ev->where = &ev->exec->w;
 		return decode_exec(ev, (const char *)data + fixed, size - fixed);
 	case PL_EV_EXEC_FAIL:
+		ev->where = &ev->exec_fail->w;
 		ev->argc = ev->exec_fail->argc;
 		ev->cut_index = ev->exec_fail->cut_index;
 		return decode_strings(ev, (const char *)data + fixed,
@@ -140,6 +165,8 @@ const char *pl_event_name(const struct pl_event *ev)
 	case PL_EV_SCHED: return "sched";
 	case PL_EV_STATE: return "state";
 	case PL_EV_LOST: return "lost";
+	case PL_EV_CGROUP: return "cgroup";
+	case PL_EV_CGROUP_MOVE: return "cgroup_move";
 	}
 	return "unknown";
 }

@@ -40,7 +40,15 @@ struct pl_event {
 		const struct pl_sched_end *sched_end;
 		const struct pl_state *state;
 		const struct pl_lost *lost;
+		const struct pl_cgroup *cgroup;
+		const struct pl_cgroup_move *move;
 	};
+	/* where the process lives, for the records that say it (fork, exec,
+	 * exit, seed, cgroup_move); NULL for the others */
+	const struct pl_where *where;
+	/* PL_EV_CGROUP only: the path, path_len bytes, not NUL-terminated */
+	const char *path;
+	size_t path_len;
 	/* exec and exec_fail only */
 	const char *filename;
 	size_t filename_len;

@@ -23,6 +23,11 @@ void pump_init(struct pump *p, struct tracer *t, pump_event_fn on_event,
 	reorder_init(&p->reorder);
 }
 
+void pump_set_cgroup_fn(struct pump *p, pump_cgroup_fn on_cgroup)
+{
+	p->on_cgroup = on_cgroup;
+}
+
 void pump_free(struct pump *p)
 {
 	reorder_free(&p->reorder);
@@ -35,6 +40,15 @@ int pump_on_record(void *ctx, void *data, size_t size)
 
 	if (size < sizeof(*h)) {
 		p->malformed++;
+		return 0;
+	}
+	if (h->type == PL_EV_CGROUP) {
+		struct pl_event ev;
+
+		if (pl_event_decode(data, size, &ev))
+			p->malformed++;
+		else if (p->on_cgroup)
+			p->on_cgroup(p->ctx, &ev);
 		return 0;
 	}
 	if (reorder_push(&p->reorder, h->ts_ns, data, size))

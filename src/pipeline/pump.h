@@ -21,6 +21,9 @@
 typedef void (*pump_event_fn)(void *ctx, const struct pl_event *ev);
 /* After each batch: write out what the sinks buffered. 0 or -errno (fatal). */
 typedef int (*pump_flush_fn)(void *ctx);
+/* A cgroup's path (PL_EV_CGROUP), handed over as soon as it is read, not
+ * in time order: the events that name the cgroup find it known. */
+typedef void (*pump_cgroup_fn)(void *ctx, const struct pl_event *ev);
 /* Checked before each wait: true ends the loop. */
 typedef bool (*pump_stop_fn)(void *ctx);
 
@@ -29,6 +32,7 @@ struct pump {
 	struct reorder reorder;
 	pump_event_fn on_event;
 	pump_flush_fn flush;
+	pump_cgroup_fn on_cgroup;	/* NULL: cgroup records are dropped */
 	void *ctx;
 	uint64_t events;	/* events handed to the sinks */
 	uint64_t lost;		/* the kernel's losses, plus our allocation failures */
@@ -40,6 +44,7 @@ struct pump {
 void pump_init(struct pump *p, struct tracer *t, pump_event_fn on_event,
 	       pump_flush_fn flush, void *ctx);
 void pump_free(struct pump *p);
+void pump_set_cgroup_fn(struct pump *p, pump_cgroup_fn on_cgroup);
 /* The ring buffer's callback (ctx: the pump). */
 int pump_on_record(void *ctx, void *data, size_t size);
 /*

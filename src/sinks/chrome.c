@@ -14,6 +14,7 @@
 #include "util/json_fields.h"
 #include "model/lifespan.h"
 #include "util/names.h"
+#include "sinks/containers.h"
 #include "sinks/sink.h"
 #include "sinks/chrome.h"
 #include "util/timefmt.h"
@@ -123,8 +124,28 @@ static int cmp_pid(const void *a, const void *b)
 	return x->index < y->index ? -1 : x->index > y->index;
 }
 
+/* A container's processes: labelled with it (both viewers show a
+ * process's labels beside its name) and sorted together. */
+static void container_meta(struct chrome *c, const struct tl_process *p,
+			   const char *id)
+{
+	char label[PL_CONTAINER_SHORT_LEN + 16];
+	char short_id[PL_CONTAINER_SHORT_LEN + 1];
+	struct json *j = &c->j;
+
+	snprintf(label, sizeof(label), "container %s",
+		 pl_container_short(id, short_id));
+	ev_begin(c, "M", "process_labels", 14, NULL, p->pid, 0);
+	json_key(j, "args");
+	json_obj_begin(j);
+	json_kv_str(j, "labels", label);
+	json_kv_str(j, "container_id", id);
+	json_obj_end(j);
+	json_obj_end(j);
+}
+
 static void process_meta(struct chrome *c, const struct tl_process *p,
-			 size_t lives, size_t sort_index)
+			 size_t lives, size_t sort_index, const char *ctr)
 {
 	const struct tl_exec *e = tl_last_exec(p);
 	struct json *j = &c->j;
@@ -139,8 +160,12 @@ static void process_meta(struct chrome *c, const struct tl_process *p,
 		json_argv(j, "argv", tl_exec_argv(e), e->argv_len);
 	if (lives > 1)
 		json_kv_u64(j, "lives", lives);
+	if (ctr)
+		json_kv_str(j, "container_id", ctr);
 	json_obj_end(j);
 	json_obj_end(j);
+	if (ctr)
+		container_meta(c, p, ctr);
 
 	ev_begin(c, "M", "process_sort_index", 18, NULL, p->pid, 0);
 	json_key(j, "args");
@@ -150,14 +175,22 @@ static void process_meta(struct chrome *c, const struct tl_process *p,
 	json_obj_end(j);
 }
 
-static int write_process_meta(struct chrome *c, const struct timeline *tl)
+static int write_process_meta(struct chrome *c, const struct timeline *tl,
+			      const struct cgroups *cg)
 {
 	size_t i, k, n = timeline_count(tl);
+	struct ctr_groups groups;
 	struct by_pid *v;
+	int err;
 
+	err = ctr_groups_build(&groups, tl, cg);
+	if (err)
+		return err;
 	v = malloc((n ? n : 1) * sizeof(*v));
-	if (!v)
+	if (!v) {
+		ctr_groups_free(&groups);
 		return -ENOMEM;
+	}
 	for (i = 0; i < n; i++) {
 		v[i].p = timeline_proc(tl, i);
 		v[i].index = i;
@@ -166,10 +199,14 @@ static int write_process_meta(struct chrome *c, const struct timeline *tl)
 	for (i = 0; i < n; i = k) {
 		for (k = i + 1; k < n && v[k].p->pid == v[i].p->pid; k++)
 			;
-		/* The first life names the track and orders it. */
-		process_meta(c, v[i].p, k - i, v[i].index);
+		/* The first life names the track and orders it: the
+		 * host's processes first, then each container's */
+		process_meta(c, v[i].p, k - i,
+			     ctr_group_of(&groups, v[i].p) * n + v[i].index,
+			     ctr_of(cg, v[i].p));
 	}
 	free(v);
+	ctr_groups_free(&groups);
 	return 0;
 }
 
@@ -534,7 +571,7 @@ int chrome_write(const struct timeline *tl, const struct pl_trace_info *info,
 	json_obj_begin(&c.j);
 	json_key(&c.j, "traceEvents");
 	json_arr_begin(&c.j);
-	err = write_process_meta(&c, tl);
+	err = write_process_meta(&c, tl, info->cgroups);
 	if (err)
 		return err;
 	for (i = 0; i < n; i++) {

@@ -8,6 +8,7 @@
 #include "util/json_fields.h"
 #include "sinks/sink.h"
 #include "sinks/document.h"
+#include "sinks/where.h"
 #include "util/timefmt.h"
 
 static void kv_time(struct json *j, const char *key, uint64_t ns,
@@ -98,6 +99,12 @@ static void write_filters(struct json *j, const struct pl_trace_filters *f)
 	} else {
 		json_null(j);
 	}
+	kv_opt_str(j, "cgroup", f->cgroup);
+	kv_opt_str(j, "container", f->container);
+	if (f->pidns >= 0)
+		json_kv_i64(j, "pidns", f->pidns);
+	else
+		json_kv_null(j, "pidns");
 	json_kv_bool(j, "threads", f->threads);
 	json_kv_bool(j, "kthreads", f->kthreads);
 	json_obj_end(j);
@@ -319,7 +326,49 @@ static void write_gaps(struct json *j, const struct tl_process *p)
 	json_arr_end(j);
 }
 
-static void write_process(struct json *j, const struct tl_process *p)
+/* Where it lives (as last seen) and its moves; null when never read. */
+static void write_where(struct json *j, const struct tl_process *p,
+			const struct cgroups *cg)
+{
+	const struct tl_move *m;
+	const struct pl_where *last = NULL;
+
+	if (p->flags & TL_PROC_WHERE) {
+		json_where_fields(j, cg, &p->where);
+	} else {
+		static const char *const keys[] = {
+			"cgroup_id", "cgroup", "container_id", "unit", "pidns",
+			"ns_pid", "ns_ppid",
+		};
+
+		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+			json_kv_null(j, keys[i]);
+	}
+	json_key(j, "cgroup_moves");
+	json_arr_begin(j);
+	tl_for_each_move(m, p) {
+		const struct pl_where *from = m->from.cgroup_id ? &m->from : last;
+		const struct cg_entry *e = from ? cgroups_where(cg, from) : NULL;
+		const struct tl_move *to = m;
+
+		last = &m->to;
+		/* the same place, seen in a second hierarchy: said once, at
+		 * its first time, with where it ended up */
+		if (from && where_same_path(cg, from, &m->to))
+			continue;
+		while (to->next && where_same_path(cg, &to->to, &to->next->to))
+			to = to->next;
+		json_obj_begin(j);
+		json_kv_u64(j, "t_ns", m->t_ns);
+		json_cgroup_fields(j, cg, &to->to);
+		kv_opt_str(j, "from_cgroup", e ? e->path : NULL);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+}
+
+static void write_process(struct json *j, const struct tl_process *p,
+			  const struct cgroups *cg)
 {
 	bool exited = p->flags & TL_PROC_EXIT_NS;
 	bool reaped = p->flags & TL_PROC_REAPED;
@@ -344,6 +393,7 @@ static void write_process(struct json *j, const struct tl_process *p)
 	else
 		json_kv_null(j, "reap_exact");
 	json_kv_bool(j, "selected_late", p->flags & TL_PROC_SELECTED_LATE);
+	write_where(j, p, cg);
 	write_execs(j, p);
 	write_renames(j, p);
 	write_exit(j, p);
@@ -358,6 +408,8 @@ static void write_process(struct json *j, const struct tl_process *p)
 	json_kv_bool(j, "pre_existing", p->flags & TL_PROC_PRE_EXISTING);
 	if (p->flags & TL_PROC_ZOMBIE_AT_START)
 		json_kv_bool(j, "zombie_at_start", true);
+	if (p->flags & TL_PROC_NS_TEARDOWN)
+		json_kv_bool(j, "ns_teardown", true);
 	write_gaps(j, p);
 	json_obj_end(j);
 }
@@ -383,7 +435,7 @@ int timeline_json_write(const struct timeline *tl,
 	for (size_t i = 0; i < n && !ob->err; i++) {
 		/* One line per process: diffable, and greppable by id. */
 		outbuf_putc(ob, '\n');
-		write_process(&j, timeline_proc(tl, i));
+		write_process(&j, timeline_proc(tl, i), info->cgroups);
 	}
 	if (n)
 		outbuf_putc(ob, '\n');

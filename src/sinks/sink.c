@@ -122,6 +122,15 @@ int sink_set_add_conf(struct sink_set *set, const char *format,
 	return 0;
 }
 
+void sink_set_cgroups(struct sink_set *set, const struct cgroups *cg,
+		      bool container_column)
+{
+	for (unsigned int i = 0; i < set->n; i++) {
+		set->sinks[i].cgroups = cg;
+		set->sinks[i].container_column = container_column;
+	}
+}
+
 int sink_set_open(struct sink_set *set, int64_t boot_offset_ns)
 {
 	for (unsigned int i = 0; i < set->n; i++) {
@@ -208,6 +217,16 @@ void sink_set_event(struct sink_set *set, const struct pl_event *ev)
 
 		if (running(s) && s->ops->event)
 			sink_failed(set, s, s->ops->event(s, ev));
+	}
+}
+
+void sink_set_seed(struct sink_set *set, const struct pl_event *ev)
+{
+	for (unsigned int i = 0; i < set->n; i++) {
+		struct pl_sink *s = &set->sinks[i];
+
+		if (running(s) && s->ops->seed)
+			sink_failed(set, s, s->ops->seed(s, ev));
 	}
 }
 

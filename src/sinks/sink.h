@@ -46,6 +46,7 @@
 #include "util/outbuf.h"
 
 struct pl_sink;
+struct cgroups;
 
 struct pl_sink_ops {
 	const char *name;	/* the format's name, as -F spells it */
@@ -57,6 +58,8 @@ struct pl_sink_ops {
 	 * records through it: PL_EV_SEED at the start, PL_EV_SCHED at the
 	 * end. Others ignore those. */
 	int (*event)(struct pl_sink *s, const struct pl_event *ev);
+	/* a process running at the start (PL_EV_SEED), before any event */
+	int (*seed)(struct pl_sink *s, const struct pl_event *ev);
 	/* The trace has begun (info: its start, host, filters). */
 	int (*begin)(struct pl_sink *s, const struct pl_trace_info *info);
 	/* A new piece of a rotated or reopened live file: its first lines. */
@@ -84,6 +87,9 @@ struct pl_sink {
 	const struct stream_view *view;	/* text: what to show; NULL: all */
 	uint64_t piece_ns;	/* CLOCK_BOOTTIME: when the live file began */
 	int64_t boot_offset_ns;	/* CLOCK_REALTIME - CLOCK_BOOTTIME */
+	/* the cgroups described so far (NULL: none known) */
+	const struct cgroups *cgroups;
+	bool container_column;	/* text: the CONTAINER column from the start */
 	enum pl_sink_state state;
 	void *priv;		/* the ops' own state */
 };
@@ -119,6 +125,9 @@ const struct pl_sink_ops *pl_sink_find(const char *name);
  */
 int sink_set_add(struct sink_set *set, const char *format, const char *path,
 		 int fd, bool threads, char *err, size_t err_size);
+/* The cgroup table every sink resolves events against (before open). */
+void sink_set_cgroups(struct sink_set *set, const struct cgroups *cg,
+		      bool container_column);
 /* The same with every setting; path "-" is standard output. */
 int sink_set_add_conf(struct sink_set *set, const char *format,
 		      const char *path, int fd, const struct sink_conf *conf,
@@ -139,6 +148,9 @@ bool sink_set_needs_timeline(const struct sink_set *set);
 void sink_set_begin(struct sink_set *set, const struct pl_trace_info *info);
 /* One event to every live sink that is on. */
 void sink_set_event(struct sink_set *set, const struct pl_event *ev);
+/* A running task read at the start, to every live sink that is on. */
+void sink_set_seed(struct sink_set *set, const struct pl_event *ev);
+/* Write out what the live sinks buffered. Always 0 (the policy above). */
 /* Write out what the live sinks buffered, then rotate the live files
  * past rotate_size or rotate_age_ns (between two batches: no event is cut,
  * lost or written twice). Always 0 (the policy above). */

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 
 #include "util/json_fields.h"
+#include "sinks/where.h"
+#include "model/container.h"
 #include "util/names.h"
 #include "sinks/record.h"
 #include "sinks/sink.h"
@@ -14,16 +17,29 @@
 #include "util/timefmt.h"
 #include "model/timeline.h"
 
-void stream_init(struct stream *s, struct outbuf *ob, bool json, bool threads,
-		 int64_t boot_offset_ns)
+/* Where a process was last seen (pidhash entry). */
+struct stream_where {
+	struct stream_where *next;
+	uint32_t pid;
+	uint64_t start_ns;
+	struct pl_where w;
+};
+
+int stream_init(struct stream *s, struct outbuf *ob, bool json, bool threads,
+		int64_t boot_offset_ns)
 {
 	memset(s, 0, sizeof(*s));
+	if (pidhash_init(&s->where, offsetof(struct stream_where, pid),
+			 offsetof(struct stream_where, next)))
+		return -ENOMEM;
+	s->where_ok = true;
 	s->ob = ob;
 	json_init(&s->j, ob);
 	s->json = json;
 	s->threads = threads;
 	s->boot_offset_ns = boot_offset_ns;
 	stream_view_default(&s->view);
+	return 0;
 }
 
 void stream_set_view(struct stream *s, const struct stream_view *v)
@@ -33,7 +49,76 @@ void stream_set_view(struct stream *s, const struct stream_view *v)
 
 void stream_free(struct stream *s)
 {
-	(void)s;	/* nothing of its own: the outbuf is the caller's */
+	if (s->where_ok) {
+		for (size_t i = 0; i < (1UL << s->where.bits); i++) {
+			struct stream_where *w = s->where.slots[i], *wn;
+
+			for (; w; w = wn) {
+				wn = w->next;
+				free(w);
+			}
+		}
+		pidhash_free(&s->where);
+		s->where_ok = false;
+	}
+}
+
+void stream_set_cgroups(struct stream *s, const struct cgroups *cg,
+			bool container_column)
+{
+	s->cgroups = cg;
+	s->container_column = container_column;
+}
+
+/* ---- where each process lives ------------------------------------------ */
+
+static void note_where(struct stream *s, const struct pl_header *h,
+		       const struct pl_where *w)
+{
+	struct stream_where *e;
+
+	if (!s->where_ok || !s->cgroups)
+		return;
+	e = pidhash_find(&s->where, h->pid);
+	if (!e) {
+		e = calloc(1, sizeof(*e));
+		if (!e)
+			return;		/* the line just shows no container */
+		e->pid = h->pid;
+		pidhash_insert(&s->where, e);
+	}
+	e->start_ns = h->start_ns;
+	e->w = *w;
+}
+
+static const struct pl_where *known_where(struct stream *s,
+					  const struct pl_header *h)
+{
+	struct stream_where *e;
+
+	if (!s->where_ok)
+		return NULL;
+	e = pidhash_find(&s->where, h->pid);
+	return e && e->start_ns == h->start_ns ? &e->w : NULL;
+}
+
+static void forget_where(struct stream *s, const struct pl_header *h)
+{
+	struct stream_where *e;
+
+	if (!s->where_ok)
+		return;
+	e = pidhash_find(&s->where, h->pid);
+	if (e && e->start_ns == h->start_ns) {
+		pidhash_remove(&s->where, e);
+		free(e);
+	}
+}
+
+void stream_seed(struct stream *s, const struct pl_event *ev)
+{
+	if (ev->where && !(ev->seed->flags & PL_SEED_THREAD))
+		note_where(s, ev->h, ev->where);
 }
 
 /* Thread-level events are shown with -T only. */
@@ -176,6 +261,22 @@ static void text_details(struct stream *s, const struct pl_event *ev)
 		}
 		if (!(ev->exit->flags & PL_EXIT_GROUP_DEAD))
 			outbuf_puts(ob, "  (thread)");
+		if (ev->exit->flags & PL_EXIT_NS_TEARDOWN)
+			outbuf_puts(ob, "  (pid namespace ended)");
+		break;
+	}
+	case PL_EV_CGROUP_MOVE: {
+		const struct cg_entry *e = cgroups_where(s->cgroups, ev->where);
+
+		outbuf_puts(ob, "moved to ");
+		if (e)
+			text_escaped(ob, e->path, strlen(e->path));
+		else
+			outbuf_u64(ob, ev->where->cgroup_id);
+		if (ev->h->tid != ev->h->pid) {
+			outbuf_puts(ob, " tid ");
+			outbuf_u64(ob, ev->h->tid);
+		}
 		break;
 	}
 	case PL_EV_REPARENT:
@@ -252,6 +353,16 @@ static void text_line(struct stream *s, const struct pl_event *ev,
 	for (; n < PL_COMM_LEN; n++)
 		outbuf_putc(ob, ' ');
 	outbuf_putc(ob, ' ');
+	if (s->container_column) {
+		const struct pl_where *w = ev->where ? ev->where :
+					   known_where(s, ev->h);
+		const char *id = cgroups_container_id(s->cgroups, w);
+		char short_id[PL_CONTAINER_SHORT_LEN + 1];
+
+		outbuf_str_pad(ob, id ? pl_container_short(id, short_id) : "-",
+			       PL_CONTAINER_SHORT_LEN);
+		outbuf_putc(ob, ' ');
+	}
 }
 
 static void text_reap(struct stream *s, const struct pl_event *ev)
@@ -291,7 +402,20 @@ void stream_header(struct stream *s)
 	outbuf_puts(s->ob, "EVENT        PID    PPID ");
 	if (s->view.show_user)
 		outbuf_puts(s->ob, "USER     ");
-	outbuf_puts(s->ob, "COMM             DETAILS\n");
+	outbuf_puts(s->ob, s->container_column ?
+		    "COMM             CONTAINER    DETAILS\n" :
+		    "COMM             DETAILS\n");
+}
+
+/* The first process seen in a container turns the column on: the header
+ * is written again with it. */
+static void maybe_container_column(struct stream *s, const struct pl_event *ev)
+{
+	if (s->json || s->container_column || !ev->where ||
+	    !cgroups_container_id(s->cgroups, ev->where))
+		return;
+	s->container_column = true;
+	stream_header(s);
 }
 
 /* ---- JSON Lines ------------------------------------------------------- */
@@ -325,6 +449,9 @@ static void json_common(struct stream *s, const struct pl_event *ev,
 		json_kv_u64(j, "start_ns", ev->h->start_ns);
 	}
 	json_kv_strn(j, "comm", ev->h->comm, comm_len(ev->h->comm));
+	/* with the table of cgroups the tracer keeps (stream_set_cgroups) */
+	if (ev->where && s->cgroups)
+		json_where_fields(j, s->cgroups, ev->where);
 }
 
 static void json_details(struct stream *s, const struct pl_event *ev)
@@ -409,6 +536,8 @@ static void json_details(struct stream *s, const struct pl_event *ev)
 		json_kv_u64(j, "task_start_ns", ev->exit->task_start_ns);
 		json_rusage(j, group_dead ? &ev->exit->proc : &ev->exit->task);
 		json_sched(j, group_dead ? &ev->exit->proc_sched : &ev->exit->sched);
+		if (ev->exit->flags & PL_EXIT_NS_TEARDOWN)
+			json_kv_bool(j, "ns_teardown", true);
 		if (s->record) {
 			json_key(j, "raw");
 			json_obj_begin(j);
@@ -524,8 +653,21 @@ void stream_event(struct stream *s, const struct pl_event *ev)
 
 	/* a late selection only tells the model nothing was lost */
 	if (ev->type == PL_EV_SEED || ev->type == PL_EV_SCHED ||
-	    ev->type == PL_EV_SELECT)
+	    ev->type == PL_EV_SELECT || ev->type == PL_EV_CGROUP)
 		return;
+	if (ev->type == PL_EV_CGROUP_MOVE && ev->h->tid == ev->h->pid) {
+		const struct pl_where *known = known_where(s, ev->h);
+		struct pl_where was = known ? *known : (struct pl_where){ 0 };
+
+		note_where(s, ev->h, ev->where);
+		/* the same place, seen in a second hierarchy: said once */
+		if (known && where_same_path(s->cgroups, &was, ev->where))
+			return;
+	}
+	if (ev->where && (ev->type != PL_EV_FORK ||
+			  ev->fork->kind != PL_BIRTH_THREAD))
+		note_where(s, ev->h, ev->where);
+	maybe_container_column(s, ev);
 	if (ev->type == PL_EV_REAP) {
 		if (stream_view_shows(&s->view, ev)) {
 			if (s->json)
@@ -534,6 +676,7 @@ void stream_event(struct stream *s, const struct pl_event *ev)
 				text_reap(s, ev);
 			s->lines++;
 		}
+		forget_where(s, ev->h);
 		return;
 	}
 	if (is_thread_event(ev) && !s->threads)
@@ -547,7 +690,8 @@ void stream_event(struct stream *s, const struct pl_event *ev)
 		json_obj_end(&s->j);
 		outbuf_putc(s->ob, '\n');
 	} else {
-		text_line(s, ev, ev->type == PL_EV_EXEC_FAIL ? "exec!" : name);
+		text_line(s, ev, ev->type == PL_EV_EXEC_FAIL ? "exec!" :
+			  ev->type == PL_EV_CGROUP_MOVE ? "cgroup" : name);
 		text_details(s, ev);
 		outbuf_putc(s->ob, '\n');
 	}
@@ -568,10 +712,14 @@ static int stream_sink_open(struct pl_sink *s, bool json)
 
 	if (!st)
 		return -ENOMEM;
-	stream_init(st, &s->ob, json, s->threads, s->boot_offset_ns);
+	if (stream_init(st, &s->ob, json, s->threads, s->boot_offset_ns)) {
+		free(st);
+		return -ENOMEM;
+	}
 	st->record = json && s->record;
 	if (s->view)
 		stream_set_view(st, s->view);
+	stream_set_cgroups(st, s->cgroups, s->container_column);
 	s->priv = st;
 	/* a record's header needs the trace's start: begin() writes it */
 	if (!st->record)
@@ -657,6 +805,12 @@ static int stream_sink_finish(struct pl_sink *s, const struct timeline *tl,
 	return 0;
 }
 
+static int stream_sink_seed(struct pl_sink *s, const struct pl_event *ev)
+{
+	stream_seed(s->priv, ev);
+	return 0;
+}
+
 static void stream_sink_close(struct pl_sink *s)
 {
 	struct stream *st = s->priv;
@@ -675,6 +829,7 @@ const struct pl_sink_ops pl_sink_text = {
 	.begin = stream_sink_begin,
 	.piece = stream_sink_piece,
 	.event = stream_sink_event,
+	.seed = stream_sink_seed,
 	.close = stream_sink_close,
 };
 
@@ -684,6 +839,7 @@ const struct pl_sink_ops pl_sink_jsonl = {
 	.begin = stream_sink_begin,
 	.piece = stream_sink_piece,
 	.event = stream_sink_event,
+	.seed = stream_sink_seed,
 	.finish = stream_sink_finish,
 	.close = stream_sink_close,
 };

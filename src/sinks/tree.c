@@ -5,6 +5,11 @@
  *	100 bash [pre-existing]  running 2.51s+
  *	|-200 sh -c 'echo hi'  12.3ms  exit 0  zombie 1.20ms  [cpu 1.10ms wait 52us]
  *	`-201 ./crash  1.20s  killed by SIGSEGV (core)  autoreaped  [cpu 1.19s wait 3ms]
+ *
+ * When processes live in containers, the host's tree comes first, then
+ * each container's under a "container ID  PATH" line: a process whose
+ * parent is elsewhere (a container's init, a runc exec) heads a tree of
+ * its container, and its line says the parent ("[from 4242]").
  */
 #include <errno.h>
 #include <stdio.h>
@@ -13,6 +18,7 @@
 
 #include "util/names.h"
 #include "model/lifespan.h"
+#include "sinks/containers.h"
 #include "sinks/sink.h"
 #include "sinks/tree.h"
 #include "util/text.h"
@@ -137,14 +143,32 @@ static void put_sched(struct outbuf *ob, const struct tl_process *p)
 	outbuf_putc(ob, ']');
 }
 
+/* Inside a pid namespace: its pid there; heading a container's tree
+ * whose parent is elsewhere: that parent. */
+static void put_ns(struct outbuf *ob, const struct tl_process *p, bool head)
+{
+	if ((p->flags & TL_PROC_WHERE) && p->where.ns_pid &&
+	    p->where.ns_pid != p->pid) {
+		outbuf_puts(ob, " [ns pid ");
+		outbuf_u64(ob, p->where.ns_pid);
+		outbuf_putc(ob, ']');
+	}
+	if (head && p->parent) {
+		outbuf_puts(ob, " [from ");
+		outbuf_u64(ob, p->parent->pid);
+		outbuf_putc(ob, ']');
+	}
+}
+
 static void put_line(struct outbuf *ob, const struct tl_process *p,
-		     uint64_t end_ns)
+		     uint64_t end_ns, bool head)
 {
 	uint32_t threads = p->nr_threads;
 
 	outbuf_u64(ob, p->pid);
 	outbuf_putc(ob, ' ');
 	put_command(ob, p);
+	put_ns(ob, p, head);
 	if (p->flags & TL_PROC_PRE_EXISTING)
 		outbuf_puts(ob, " [pre-existing]");
 	put_life(ob, p, end_ns);
@@ -180,7 +204,23 @@ struct walk {
 	size_t depth, cap;
 	char *prefix;
 	size_t prefix_cap;
+	const struct ctr_groups *groups;
+	size_t group;		/* the one being drawn: 0 the host */
 };
+
+static bool in_group(const struct walk *w, const struct tl_process *p)
+{
+	return ctr_group_of(w->groups, p) == w->group;
+}
+
+/* c or its first next sibling in the group drawn, or NULL. */
+static const struct tl_process *in_group_from(const struct walk *w,
+					      const struct tl_process *c)
+{
+	while (c && !in_group(w, c))
+		c = c->next_sibling;
+	return c;
+}
 
 static int push(struct walk *w, const struct tl_process *first, size_t plen)
 {
@@ -212,9 +252,11 @@ static int push(struct walk *w, const struct tl_process *first, size_t plen)
 static int walk_root(struct walk *w, struct outbuf *ob,
 		     const struct tl_process *root, uint64_t end_ns)
 {
-	put_line(ob, root, end_ns);
+	const struct tl_process *first = in_group_from(w, root->first_child);
+
+	put_line(ob, root, end_ns, w->group != 0);
 	w->depth = 0;
-	if (root->first_child && push(w, root->first_child, 0))
+	if (first && push(w, first, 0))
 		return -ENOMEM;
 	while (w->depth && !ob->err) {
 		struct frame *f = &w->stack[w->depth - 1];
@@ -226,13 +268,14 @@ static int walk_root(struct walk *w, struct outbuf *ob,
 			w->depth--;
 			continue;
 		}
-		last = !c->next_sibling;
-		f->next = c->next_sibling;
+		f->next = in_group_from(w, c->next_sibling);
+		last = !f->next;
 		outbuf_put(ob, w->prefix, plen);
 		outbuf_puts(ob, last ? "`-" : "|-");
-		put_line(ob, c, end_ns);
-		if (c->first_child) {
-			if (push(w, c->first_child, plen + 2))
+		put_line(ob, c, end_ns, false);
+		first = in_group_from(w, c->first_child);
+		if (first) {
+			if (push(w, first, plen + 2))
 				return -ENOMEM;
 			memcpy(w->prefix + plen, last ? "  " : "| ", 2);
 		}
@@ -240,21 +283,46 @@ static int walk_root(struct walk *w, struct outbuf *ob,
 	return 0;
 }
 
-int tree_write(const struct timeline *tl, struct outbuf *ob)
+/* The trees of one group: each process whose parent is not in it. */
+static int walk_group(struct walk *w, struct outbuf *ob,
+		      const struct timeline *tl, uint64_t end_ns)
 {
-	struct walk w = { 0 };
-	size_t n = timeline_count(tl);
-	uint64_t end_ns = timeline_end_ns(tl);
 	int err = 0;
 
-	if (!n)
-		outbuf_puts(ob, "(no processes)\n");
-	for (size_t i = 0; i < n && !err && !ob->err; i++) {
+	for (size_t i = 0; i < timeline_count(tl) && !err && !ob->err; i++) {
 		const struct tl_process *p = timeline_proc(tl, i);
 
-		if (!p->parent)
-			err = walk_root(&w, ob, p, end_ns);
+		if (in_group(w, p) && (!p->parent || !in_group(w, p->parent)))
+			err = walk_root(w, ob, p, end_ns);
 	}
+	return err;
+}
+
+int tree_write_grouped(const struct timeline *tl, const struct cgroups *cg,
+		       struct outbuf *ob)
+{
+	struct ctr_groups groups;
+	struct walk w = { .groups = &groups };
+	uint64_t end_ns = timeline_end_ns(tl);
+	char short_id[PL_CONTAINER_SHORT_LEN + 1];
+	int err;
+
+	err = ctr_groups_build(&groups, tl, cg);
+	if (err)
+		return err;
+	if (!timeline_count(tl))
+		outbuf_puts(ob, "(no processes)\n");
+	err = walk_group(&w, ob, tl, end_ns);
+	for (size_t g = 0; g < groups.n && !err && !ob->err; g++) {
+		outbuf_puts(ob, "\ncontainer ");
+		outbuf_puts(ob, pl_container_short(groups.ids[g], short_id));
+		outbuf_puts(ob, "  ");
+		text_escaped(ob, groups.paths[g], strlen(groups.paths[g]));
+		outbuf_putc(ob, '\n');
+		w.group = g + 1;
+		err = walk_group(&w, ob, tl, end_ns);
+	}
+	ctr_groups_free(&groups);
 	free(w.stack);
 	free(w.prefix);
 	if (err) {
@@ -264,10 +332,15 @@ int tree_write(const struct timeline *tl, struct outbuf *ob)
 	return outbuf_flush(ob);
 }
 
+int tree_write(const struct timeline *tl, struct outbuf *ob)
+{
+	return tree_write_grouped(tl, NULL, ob);
+}
+
 static int tree_finish(struct pl_sink *s, const struct timeline *tl,
 		       const struct pl_trace_info *info)
 {
-	return tree_write(tl, &s->ob);
+	return tree_write_grouped(tl, info->cgroups, &s->ob);
 }
 
 const struct pl_sink_ops pl_sink_tree = {

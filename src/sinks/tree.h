@@ -15,5 +15,10 @@
  * flush. Returns 0, or -errno of the first write error or -ENOMEM.
  */
 int tree_write(const struct timeline *tl, struct outbuf *ob);
+/* The same, the processes grouped by container (cg: the cgroups the
+ * trace described; NULL: no grouping). */
+struct cgroups;
+int tree_write_grouped(const struct timeline *tl, const struct cgroups *cg,
+		       struct outbuf *ob);
 
 #endif

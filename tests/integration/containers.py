@@ -10,7 +10,8 @@ Cleanup never depends on a test passing: delete() (also run by the context
 manager, by unittest's addCleanup and at interpreter exit) kills and
 force-deletes the container, removes every cgroup directory it created in
 every hierarchy, and removes the bundle. sweep() removes what a killed
-earlier run left behind (our runc state lives in its own --root).
+earlier run left behind (our runc state lives in its own --root, shared
+by runs side by side: only containers whose owner pid is dead go).
 
 The /proc readers below (cgroups_of, nspid_of, pidns_of, expected_cgroup)
 are the oracle the tracer's fields are checked against; expected_cgroup()
@@ -288,14 +289,40 @@ def _remove_cgroup_dirs(leaves):
             pass
 
 
+def owner_pid(name):
+    """The test process that named the container (NAME_PREFIX...-PID), or
+    None when the name is not one of ours."""
+    if not name.startswith(NAME_PREFIX):
+        return None
+    tail = name.rsplit("-", 1)[-1]
+    return int(tail) if tail.isdigit() else None
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+
+
 def sweep(runtime="runc"):
-    """Force-delete containers a killed earlier run left in our runc root."""
+    """Force-delete containers a killed earlier run left in our runc root:
+    only those whose owner (the test process whose pid ends the name) is
+    dead. Test runs side by side share the root; each keeps its own."""
     if not os.path.isdir(RUNC_ROOT) or shutil.which(runtime) is None:
-        return
+        return []
+    swept = []
     for name in os.listdir(RUNC_ROOT):
-        if name.startswith(NAME_PREFIX):
-            subprocess.run([runtime, "--root", RUNC_ROOT, "delete", "-f", name],
-                           capture_output=True)
+        owner = owner_pid(name)
+        if owner is None or owner == os.getpid() or _alive(owner):
+            continue
+        subprocess.run([runtime, "--root", RUNC_ROOT, "delete", "-f", name],
+                       capture_output=True)
+        swept.append(name)
+    return swept
 
 
 class ContainerError(RuntimeError):
@@ -317,6 +344,7 @@ class Container:
         self.cid = cid or new_id()
         self.cgroups_path = cgroups_path or LAYOUTS[layout](self.cid)
         self.runtime = runtime
+        # the owner's pid last: sweep() spares the containers of live runs
         self.name = NAME_PREFIX + self.cid[:12] + "-%d" % os.getpid()
         self.files = dict(files or {})
         self.binds = list(binds)

@@ -47,7 +47,9 @@ class Live:
     def _pump_err(self):
         for line in self.proc.stderr:
             self._err.append(line)
-            if "tracing" in line and self.ready_at is None:
+            # the ready line itself: other lines may say "tracing" too
+            # (--container's "no container ... yet: tracing ...")
+            if line.startswith("proclife: tracing") and self.ready_at is None:
                 self.ready_at = time.monotonic()
                 self._ready.set()
         self._ready.set()

@@ -94,11 +94,12 @@ class Filters(TracerTest):
 
     def test_pid_filter_includes_running_descendants(self):
         # the child sleep exists before the trace starts: it is in the tree
-        p = subprocess.Popen(["/bin/sh", "-c", "sleep 1.2 & read go; /bin/true; wait; exit 0"],
+        # (it outlives a slow start on a loaded machine)
+        p = subprocess.Popen(["/bin/sh", "-c", "sleep 2.5 & read go; /bin/true; wait; exit 0"],
                              stdin=subprocess.PIPE, text=True)
         try:
             time.sleep(0.1)
-            live = Live(["-p", str(p.pid), "-d", "2", "-j"])
+            live = Live(["-p", str(p.pid), "-d", "3.5", "-j"])
             go(p)
             p.wait(10)
             t = live.wait()
@@ -175,8 +176,9 @@ class Filters(TracerTest):
     def test_uid_filter(self):
         if not have("setpriv"):
             self.skipTest("no setpriv")
-        by_num = Live(["-u", "65534", "-d", "1.5", "-j"])
-        by_name = Live(["-u", "nobody", "-d", "1.5", "-j"])
+        # long enough for the first to still run once the second started
+        by_num = Live(["-u", "65534", "-d", "4", "-j"])
+        by_name = Live(["-u", "nobody", "-d", "4", "-j"])
         nob = subprocess.Popen(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
                                 "/bin/sh", "-c", "/bin/true x; exit 7"])
         root = subprocess.Popen(["/bin/sh", "-c", "/bin/true y; exit 8"])

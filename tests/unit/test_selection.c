@@ -68,6 +68,7 @@ static struct pl_options no_filter(void)
 
 	memset(&o, 0, sizeof(o));
 	o.nr_uids = 0;
+	o.pidns = -1;
 	return o;
 }
 
@@ -296,6 +297,23 @@ static void test_rule(void)
 	o.command = cmd;
 	selection_rule(&o, &r);
 	CHECK(r.active && r.pids);	/* CMD's tree */
+
+	/* --cgroup, --container, --pidns: decided by the kernel's reads */
+	o = no_filter();
+	o.pidns = 4026531836LL;
+	selection_rule(&o, &r);
+	CHECK(r.active && r.where && !r.pids);
+	o = no_filter();
+	o.container = "abc";
+	selection_rule(&o, &r);
+	CHECK(r.active && r.where);
+	o = no_filter();
+	o.cgroup = "/docker";
+	selection_rule(&o, &r);
+	CHECK(r.active && r.where);
+	o = no_filter();
+	selection_rule(&o, &r);
+	CHECK(!r.where);
 }
 
 static void test_keeps_seed(void)

@@ -74,7 +74,7 @@ static void write_doc(void)
 		.end_ns = 10 * MS,
 		.command = command,
 		.filters = { .pids = pids, .n_pids = 2, .comms = comms,
-			     .n_comms = 2, .uids = uids, .n_uids = 2,
+			     .n_comms = 2, .uids = uids, .n_uids = 2, .pidns = -1,
 			     .threads = true },
 		.events = 42,
 		.lost = 3,
@@ -116,6 +116,7 @@ static void test_header(void)
 	HAS("\"command\":[\"sh\",\"-c\",\"echo hi\"]");
 	HAS("\"filters\":{\"pids\":[100,1],\"comm\":[\"true\",\"echo\"],"
 	    "\"uid\":[0,65534],"
+	    "\"cgroup\":null,\"container\":null,\"pidns\":null,"
 	    "\"threads\":true,\"kthreads\":false}");
 	HAS("\"events\":42,\"lost_events\":3}");
 	CHECK(!strcmp(doc + doc_len - 4, "\n]}\n"));

@@ -26,6 +26,10 @@ struct who {
 
 static _Alignas(8) unsigned char tl_rec[PL_FILENAME_MAX + PL_ARGV_MAX + 256];
 
+/* Where the processes of the next fork, seed and exit records live (all zero,
+ * as the tests without cgroups have it, unless a test sets it). */
+static struct pl_where tl_where __attribute__((unused));
+
 static inline void tl_hdr(struct pl_header *h, uint32_t type, size_t size,
 		   uint64_t ts, struct who w)
 {
@@ -77,6 +81,7 @@ static inline int ev_fork(struct timeline *tl, uint64_t ts, struct who w,
 	f->task_start_ns = task_start ? task_start : w.start;
 	f->parent_tid = w.ppid;
 	f->exit_signal = 17;
+	f->w = tl_where;
 	return tl_feed(tl, sizeof(*f));
 }
 
@@ -149,6 +154,7 @@ static inline int ev_exit(struct timeline *tl, uint64_t ts, struct who w,
 	x->exit_code = status;
 	x->flags = flags;
 	x->exit_signal = 17;
+	x->w = tl_where;
 	x->task.user_ns = 1000;
 	x->task.cpu_ns = 1500;
 	x->proc.user_ns = 2000;
@@ -224,6 +230,7 @@ static inline int ev_seed(struct timeline *tl, uint64_t ts, struct who w,
 	tl_hdr(&s->h, PL_EV_SEED, sizeof(*s), ts, w);
 	s->task_start_ns = task_start ? task_start : w.start;
 	s->flags = flags;
+	s->w = tl_where;
 	return tl_feed(tl, sizeof(*s));
 }
 

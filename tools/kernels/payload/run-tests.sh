@@ -35,7 +35,7 @@ MS=1000000
 CHECKS="smoke loads fork_exec vfork_exec threads threads_without_T thread_exec
 die_signal zombie_late orphan_subreaper sigchld_ignore rename exec_fail
 failed_exec hostile_argv storm sched states timeline pidns pid_reuse
-reap_nowait kernel_log"
+reap_nowait namespaces kernel_log"
 
 W=$(mktemp -d "${TMPDIR:-/tmp}/proclife-tests.XXXXXX") || exit 1
 [ "${PL_KEEP:-0}" = 1 ] || trap 'rm -rf "$W"' EXIT
@@ -466,6 +466,51 @@ check_failed_exec() {
 		'-2 ENOENT /nonexistent/plx-prog ["/nonexistent/plx-prog","x y"] fork_exec'
 	want "exit" "$(jsel "$OUT" "S(\"event\") == \"exit\" && N(\"pid\") == $C" 'J["code"]')" 127
 	want_no_loss
+}
+
+# A cgroup v2 cgroup and a pid namespace (unshare -pf), one inside the
+# other: every record of the namespace's processes says where they live,
+# ns_pid at the namespace's level, and --cgroup selects only that cgroup.
+# The namespace's init leaves a child: the teardown kills and reaps it.
+check_namespaces() {
+	v2=/sys/fs/cgroup
+	[ -f $v2/cgroup.procs ] || v2=/sys/fs/cgroup/unified
+	if [ ! -f $v2/cgroup.procs ]; then
+		why "no cgroup v2 mount"
+		return
+	fi
+	cg=$v2/pltest-$$
+	mkdir -p "$cg" || { why "cannot create $cg"; return; }
+	host_ns=$(readlink /proc/self/ns/pid | tr -cd 0-9)
+	cg_id=$(stat -c %i "$cg")
+	# shellcheck disable=SC2016 # expanded by the traced shells
+	trace namespaces --cgroup "/pltest-$$" -- /bin/sh -c '
+		echo $$ > "$0/cgroup.procs"
+		unshare -pf /bin/sh -c "/bin/sh -c \"exit 3\"; sleep 30 & exit 4"
+		echo "{\"code\":$?}"' "$cg"
+	want "status" "$STATUS" 0
+	want "unshare's status" "$(rget code)" 4
+	init="S(\"event\") == \"exit\" && N(\"code\") == 4 && N(\"ns_pid\") == 1"
+	want_one "the namespace's init exit" "$init"
+	want "init's namespace numbers" "$(jsel "$OUT" "$init" 'J["ns_ppid"] " " S("cgroup") " " J["cgroup_id"] " " J["container_id"]')" \
+		"0 /pltest-$$ $cg_id null"
+	ns=$(jsel "$OUT" "$init" 'J["pidns"]')
+	[ "$ns" != "$host_ns" ] || why "the init's pidns is the host's ($ns)"
+	child="S(\"event\") == \"exit\" && N(\"code\") == 3"
+	want_one "the inner child's exit" "$child"
+	want "inner child" "$(jsel "$OUT" "$child" 'J["pidns"] " " J["ns_pid"] " " J["ns_ppid"] " " S("cgroup")')" \
+		"$ns 2 1 /pltest-$$"
+	killed="S(\"event\") == \"exit\" && S(\"signal\") == \"SIGKILL\" && N(\"pidns\") == $ns"
+	want_one "the teardown's kill" "$killed"
+	want "teardown flagged" "$(jsel "$OUT" "$killed" 'J["ns_teardown"]')" true
+	kpid=$(jsel "$OUT" "$killed" 'J["pid"]')
+	want "teardown reap" "$(jsel "$OUT" "S(\"event\") == \"reap\" && N(\"pid\") == ${kpid:-0}" 'S("how")')" ns_teardown
+	# --cgroup: nothing from outside the cgroup (the shell before its move)
+	want_num "records from outside /pltest-$$" \
+		"$(jcount "$OUT" "(\"cgroup\" in J) && S(\"cgroup\") != \"/pltest-$$\"")" -eq 0
+	want_no_loss
+	show "(\"pidns\" in J)"
+	rmdir "$cg" 2>/dev/null
 }
 
 check_hostile_argv() {
