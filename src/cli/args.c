@@ -77,7 +77,8 @@ static const char usage_text[] =
 "  -j, --json              stream JSON Lines instead of text\n"
 "  -q, --quiet             no live stream\n"
 "  -e, --events LIST       events the stream shows: fork, thread, exec, exit,\n"
-"                          reap, reparent, rename, lost, state, all (default)\n"
+"                          reap, reparent, rename, lost, state, cgroup_move,\n"
+"                          all (default)\n"
 "      --failed            the stream shows only failed execs, exits that\n"
 "                          are not 0 or by a signal, and losses\n"
 "      --show-user         a USER column in the text stream, \"user\" in JSON\n"
@@ -598,7 +599,7 @@ enum pl_parse_result pl_parse_args(int argc, char **argv,
 			if (stream_view_parse_events(optarg, &bits, bad,
 						     sizeof(bad))) {
 				set_err(err, size,
-					"-e: unknown event '%s' (fork, thread, exec, exit, reap, reparent, rename, lost, state, all)",
+					"-e: unknown event '%s' (fork, thread, exec, exit, reap, reparent, rename, lost, state, cgroup_move, all)",
 					bad);
 				return PL_PARSE_ERROR;
 			}

@@ -14,7 +14,8 @@ static const struct {
 	{ "fork", SV_FORK }, { "thread", SV_THREAD }, { "exec", SV_EXEC },
 	{ "comm", SV_COMM }, { "rename", SV_COMM }, { "exit", SV_EXIT },
 	{ "reparent", SV_REPARENT }, { "reap", SV_REAP }, { "lost", SV_LOST },
-	{ "state", SV_STATE }, { "all", SV_ALL },
+	{ "state", SV_STATE }, { "cgroup_move", SV_CGROUP },
+	{ "all", SV_ALL },
 };
 
 void stream_view_default(struct stream_view *v)
@@ -84,6 +85,7 @@ uint32_t stream_view_bit(const struct pl_event *ev)
 	case PL_EV_REAP: return SV_REAP;
 	case PL_EV_LOST: return SV_LOST;
 	case PL_EV_STATE: return SV_STATE;
+	case PL_EV_CGROUP_MOVE: return SV_CGROUP;
 	default: return 0;
 	}
 }

@@ -24,7 +24,8 @@
 #define SV_REAP		(1U << 6)
 #define SV_LOST		(1U << 7)
 #define SV_STATE	(1U << 8)
-#define SV_ALL		((1U << 9) - 1)
+#define SV_CGROUP	(1U << 9)	/* cgroup_move */
+#define SV_ALL		((1U << 10) - 1)
 
 enum stream_time {
 	STREAM_TIME_WALL,	/* 14:00:00.123456, local */
