@@ -118,15 +118,7 @@ static void write_trace(struct json *j, const struct pl_trace_info *info)
 	json_kv_u64(j, "end_ns", info->end_ns);
 	kv_time(j, "start_time", info->start_ns, info->boot_offset_ns);
 	kv_time(j, "end_time", info->end_ns, info->boot_offset_ns);
-	json_key(j, "command");
-	if (info->command) {
-		json_arr_begin(j);
-		for (char *const *a = info->command; *a; a++)
-			json_str(j, *a);
-		json_arr_end(j);
-	} else {
-		json_null(j);
-	}
+	json_strv(j, "command", info->command);
 	write_filters(j, &info->filters);
 	json_key(j, "losses");
 	json_obj_begin(j);

@@ -61,15 +61,7 @@ void record_header(struct stream *s, const struct pl_trace_info *info,
 	json_kv_str(j, "kernel", info->kernel ? info->kernel : "");
 	json_kv_i64(j, "boot_offset_ns", info->boot_offset_ns);
 	json_kv_u64(j, "start_ns", info->start_ns);
-	json_key(j, "command");
-	if (info->command) {
-		json_arr_begin(j);
-		for (char *const *a = info->command; *a; a++)
-			json_str(j, *a);
-		json_arr_end(j);
-	} else {
-		json_null(j);
-	}
+	json_strv(j, "command", info->command);
 	u32_list(j, "pids", f->pids, f->n_pids);
 	json_key(j, "comms");
 	json_arr_begin(j);

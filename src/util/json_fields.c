@@ -117,3 +117,16 @@ void json_exec_fields(struct json *j, const struct json_exec *x)
 	json_kv_u64(j, "argc", x->argc);
 	json_exec_identity(j, x);
 }
+
+void json_strv(struct json *j, const char *key, char *const *v)
+{
+	json_key(j, key);
+	if (!v) {
+		json_null(j);
+		return;
+	}
+	json_arr_begin(j);
+	for (; *v; v++)
+		json_str(j, *v);
+	json_arr_end(j);
+}

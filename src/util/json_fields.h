@@ -17,6 +17,8 @@ void json_sched(struct json *j, const struct pl_sched *sc);
 
 /* key: [...] from NUL-terminated strings (pl_argv_next) */
 void json_argv(struct json *j, const char *key, const char *argv, size_t len);
+/* key: [...] from a NULL-terminated vector (CMD), or key: null without one */
+void json_strv(struct json *j, const char *key, char *const *v);
 
 /* One exec, as the stream, the document and the chrome trace write it. */
 struct json_exec {
