@@ -9,6 +9,7 @@
 #include "cli/args.h"
 #include "cli/report.h"
 #include "cli/run_as.h"
+#include "model/cgroups.h"
 #include "model/timeline.h"
 #include "pipeline/event.h"
 #include "pipeline/replay.h"
@@ -56,6 +57,9 @@ struct replay {
 	struct timeline *tl;
 	struct sink_set *sinks;
 	struct pl_trace_info info;
+	struct cgroups cgroups;		/* the paths the record names */
+	bool cgroups_ok;
+	char *cgroup, *container;	/* the recorded --cgroup, --container */
 	char *hostname, *kernel, *version;
 	char **command;
 	uint32_t pids[PL_MAX_PIDS];
@@ -121,6 +125,15 @@ static int take_header(struct replay *r, const struct jv *o)
 	f->comms = r->comms;
 	f->n_uids = u32s(jv_get(o, "uids"), r->uids, PL_MAX_UIDS);
 	f->uids = r->uids;
+	f->pidns = jv_i64(o, "pidns", -1);
+	if (jv_str(o, "cgroup", NULL)) {
+		r->cgroup = dup_str(o, "cgroup");
+		f->cgroup = r->cgroup;
+	}
+	if (jv_str(o, "container", NULL)) {
+		r->container = dup_str(o, "container");
+		f->container = r->container;
+	}
 	f->threads = jv_bool(o, "threads", false);
 	f->kthreads = jv_bool(o, "kthreads", false);
 	timeline_prune_untraced(r->tl, jv_bool(o, "prune", false));
@@ -176,10 +189,27 @@ static int take_line(struct replay *r, const char *line, size_t len,
 		ret = take_header(r, &o) ? 1 : 0;
 		goto out;
 	}
+	if (rec && !strcmp(rec, "cgroup")) {
+		size_t len = 0;
+		const char *path = jv_str(&o, "path", &len);
+
+		if (path && r->cgroups_ok &&
+		    cgroups_add(&r->cgroups, (uint32_t)jv_u64(&o, "hier", 0),
+				jv_u64(&o, "id", 0), path, len,
+				jv_bool(&o, "cut", false)))
+			fprintf(stderr, "proclife: %s:%lu: out of memory for a cgroup path\n",
+				r->path, lineno);
+		goto out;
+	}
 	if (rec && !strcmp(rec, "end")) {
 		ret = take_end(r, &o) ? 1 : 0;
 		goto out;
 	}
+	/* the path first, as the live pump hands it to the table */
+	size = replay_cgroup(&o, r->rec, sizeof(r->rec));
+	if (size > 0 && !pl_event_decode(r->rec, (size_t)size, &ev) &&
+	    r->cgroups_ok)
+		cgroups_add_record(&r->cgroups, ev.cgroup, ev.path, ev.path_len);
 	size = replay_record(&o, r->rec, sizeof(r->rec));
 	if (size < 0 || (size > 0 && pl_event_decode(r->rec, (size_t)size, &ev))) {
 		fprintf(stderr, "proclife: %s:%lu: not a proclife record\n",
@@ -247,6 +277,10 @@ static void free_replay(struct replay *r)
 	free(r->kernel);
 	free(r->version);
 	free(r->selected);
+	free(r->cgroup);
+	free(r->container);
+	if (r->cgroups_ok)
+		cgroups_free(&r->cgroups);
 	if (r->tl)
 		timeline_free(r->tl);
 }
@@ -352,6 +386,12 @@ int report_main(int argc, char **argv)
 		fprintf(stderr, "proclife: out of memory\n");
 		goto cleanup;
 	}
+	if (cgroups_init(&r->cgroups)) {
+		fprintf(stderr, "proclife: out of memory\n");
+		goto cleanup;
+	}
+	r->cgroups_ok = true;
+	sink_set_cgroups(&sinks, &r->cgroups, false);
 	if (sink_set_open(&sinks, 0))
 		goto cleanup;
 	r->path = argv[1];
@@ -359,6 +399,8 @@ int report_main(int argc, char **argv)
 	r->info.version = PROCLIFE_VERSION;
 	r->info.filters.comms = r->comms;
 	r->info.filters.uids = r->uids;
+	r->info.filters.pidns = -1;	/* as args.c: no --pidns */
+	r->info.cgroups = &r->cgroups;
 	if (read_record(r, in))
 		goto cleanup;
 	if (!r->have_header)

@@ -86,6 +86,43 @@ static void sched(struct pl_sched *sc, const struct jv *o)
 		sc->flags |= PL_SCHED_PARTIAL;
 }
 
+/* The record's "where" ids (written with -o FILE.jsonl). */
+static void where(struct pl_where *w, const struct jv *o)
+{
+	const struct jv *x = jv_get(o, "where");
+
+	memset(w, 0, sizeof(*w));
+	if (!x || x->type != JV_OBJ)
+		return;
+	w->cgroup_id = jv_u64(x, "cgroup_id", 0);
+	w->path_id = jv_u64(x, "path_id", 0);
+	w->path_hier = (uint32_t)jv_u64(x, "path_hier", 0);
+	w->pidns = (uint32_t)jv_u64(x, "pidns", 0);
+	w->ns_pid = (uint32_t)jv_u64(x, "ns_pid", 0);
+	w->ns_ppid = (uint32_t)jv_u64(x, "ns_ppid", 0);
+}
+
+ssize_t replay_cgroup(const struct jv *o, void *buf, size_t size)
+{
+	struct pl_cgroup *c = buf;
+	const struct jv *x = jv_get(o, "where");
+	size_t len = 0;
+	const char *path = jv_str(o, "cgroup", &len);
+
+	if (!path || !x || x->type != JV_OBJ)
+		return 0;
+	if (size < sizeof(*c) + len)
+		return -1;
+	memset(c, 0, sizeof(*c));
+	header(&c->h, o, PL_EV_CGROUP, sizeof(*c) + len);
+	c->id = jv_u64(x, "path_id", 0);
+	c->hier = (uint32_t)jv_u64(x, "path_hier", 0);
+	c->flags = jv_bool(o, "cgroup_truncated", false) ? PL_CGROUP_CUT : 0;
+	c->path_len = (uint32_t)len;
+	memcpy(c + 1, path, len);
+	return (ssize_t)(sizeof(*c) + len);
+}
+
 /* filename and argv after the fixed part; their lengths, or -1. */
 static ssize_t strings(const struct jv *o, char *out, size_t room,
 		       uint32_t *filename_len, uint32_t *argv_len,
@@ -177,6 +214,7 @@ static ssize_t exec_record(const struct jv *o, void *buf, size_t size)
 		e->cut_index = (uint32_t)jv_u64(raw, "cut_index", 0);
 		e->filename_len = flen;
 		e->argv_len = alen;
+		where(&e->w, o);
 	} else {
 		struct pl_exec *e = buf;
 		char *out = (char *)buf + fixed;
@@ -206,6 +244,7 @@ static ssize_t exec_record(const struct jv *o, void *buf, size_t size)
 		e->cut_index = (uint32_t)jv_u64(raw, "cut_index", 0);
 		e->filename_len = flen;
 		e->argv_len = alen;
+		where(&e->w, o);
 	}
 	return (ssize_t)(fixed + n);
 }
@@ -225,6 +264,7 @@ static ssize_t exit_record(const struct jv *o, struct pl_exit *x)
 				    (x->h.tid == x->h.pid ? PL_EXIT_LEADER : 0));
 	x->exit_signal = (int32_t)jv_i64(raw, "exit_signal", 17);
 	x->nr_threads = (uint32_t)jv_u64(raw, "nr_threads", 0);
+	where(&x->w, o);
 	if (group_dead) {
 		rusage(&x->proc, jv_get(o, "rusage"));
 		sched(&x->proc_sched, jv_get(o, "sched"));
@@ -321,6 +361,7 @@ ssize_t replay_record(const struct jv *o, void *buf, size_t size)
 		s->task_start_ns = jv_u64(o, "task_start_ns", s->h.start_ns);
 		s->flags = (uint32_t)jv_u64(o, "flags", 0);
 		s->exit_code = (uint32_t)jv_u64(o, "exit_code", 0);
+		where(&s->w, o);
 		return sizeof(*s);
 	}
 	if (rec && !strcmp(rec, "select")) {
@@ -355,7 +396,15 @@ ssize_t replay_record(const struct jv *o, void *buf, size_t size)
 		f->task_start_ns = jv_u64(o, "task_start_ns", f->h.start_ns);
 		f->parent_tid = (uint32_t)jv_u64(o, "parent_tid", 0);
 		f->exit_signal = (int32_t)jv_i64(o, "exit_signal", 0);
+		where(&f->w, o);
 		return sizeof(*f);
+	}
+	if (!strcmp(ev, "cgroup_move")) {
+		struct pl_cgroup_move *m = buf;
+
+		header(&m->h, o, PL_EV_CGROUP_MOVE, sizeof(*m));
+		where(&m->w, o);
+		return sizeof(*m);
 	}
 	if (!strcmp(ev, "exec"))
 		return exec_record(o, buf, size);

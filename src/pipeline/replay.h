@@ -19,5 +19,7 @@
  * derives from an autoreaping exit); -1 when it is malformed.
  */
 ssize_t replay_record(const struct jv *line, void *buf, size_t size);
+/* The pl_cgroup record a line's cgroup path stands for; 0: none, -1. */
+ssize_t replay_cgroup(const struct jv *line, void *buf, size_t size);
 
 #endif

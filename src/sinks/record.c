@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "sinks/record.h"
+#include "sinks/where.h"
 #include "util/json_fields.h"
 #include "util/names.h"
 
@@ -73,6 +74,15 @@ void record_header(struct stream *s, const struct pl_trace_info *info,
 	json_kv_bool(j, "kthreads", f->kthreads);
 	json_kv_bool(j, "prune", prune);
 	json_kv_bool(j, "prune_ancestors", prune_ancestors);
+	if (f->cgroup)
+		json_kv_str(j, "cgroup", f->cgroup);
+	else
+		json_kv_null(j, "cgroup");
+	if (f->container)
+		json_kv_str(j, "container", f->container);
+	else
+		json_kv_null(j, "container");
+	json_kv_i64(j, "pidns", f->pidns);
 	end(s);
 }
 
@@ -83,6 +93,9 @@ void record_seed(struct stream *s, const struct pl_event *ev)
 	json_kv_u64(&s->j, "task_start_ns", ev->seed->task_start_ns);
 	json_kv_u64(&s->j, "flags", ev->seed->flags);
 	json_kv_u64(&s->j, "exit_code", ev->seed->exit_code);
+	if (s->cgroups)
+		json_where_fields(&s->j, s->cgroups, ev->where);
+	json_where_ids(&s->j, ev->where);
 	end(s);
 }
 
@@ -103,9 +116,28 @@ void record_sched(struct stream *s, const struct pl_event *ev)
 	end(s);
 }
 
+/* Every cgroup path the tracer learnt, once each: some (a seed's, read
+ * before its path came) are named by no line that shows the path. */
+static void record_cgroups(struct stream *s)
+{
+	const struct cgroups *cg = s->cgroups;
+
+	for (size_t b = 0; cg && b < cg->nbuckets; b++) {
+		for (const struct cg_entry *e = cg->buckets[b]; e; e = e->next) {
+			begin(s, "cgroup");
+			json_kv_u64(&s->j, "hier", e->hier);
+			json_kv_u64(&s->j, "id", e->id);
+			json_kv_str(&s->j, "path", e->path);
+			json_kv_bool(&s->j, "cut", e->cut);
+			end(s);
+		}
+	}
+}
+
 void record_end(struct stream *s, const struct pl_trace_info *info,
 		const uint32_t *selected, size_t n_selected)
 {
+	record_cgroups(s);
 	begin(s, "end");
 	json_kv_u64(&s->j, "end_ns", info->end_ns);
 	json_kv_u64(&s->j, "events", info->events);

@@ -452,6 +452,9 @@ static void json_common(struct stream *s, const struct pl_event *ev,
 	/* with the table of cgroups the tracer keeps (stream_set_cgroups) */
 	if (ev->where && s->cgroups)
 		json_where_fields(j, s->cgroups, ev->where);
+	/* a record keeps the ids the path is looked up by (report) */
+	if (ev->where && s->record)
+		json_where_ids(j, ev->where);
 }
 
 static void json_details(struct stream *s, const struct pl_event *ev)

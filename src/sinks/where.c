@@ -46,3 +46,16 @@ void json_where_fields(struct json *j, const struct cgroups *cg,
 	json_kv_u64(j, "ns_pid", w->ns_pid);
 	json_kv_u64(j, "ns_ppid", w->ns_ppid);
 }
+
+void json_where_ids(struct json *j, const struct pl_where *w)
+{
+	json_key(j, "where");
+	json_obj_begin(j);
+	json_kv_u64(j, "cgroup_id", w->cgroup_id);
+	json_kv_u64(j, "path_id", w->path_id);
+	json_kv_u64(j, "path_hier", w->path_hier);
+	json_kv_u64(j, "pidns", w->pidns);
+	json_kv_u64(j, "ns_pid", w->ns_pid);
+	json_kv_u64(j, "ns_ppid", w->ns_ppid);
+	json_obj_end(j);
+}

@@ -19,4 +19,7 @@ void json_where_fields(struct json *j, const struct cgroups *cg,
 bool where_same_path(const struct cgroups *cg, const struct pl_where *a,
 		     const struct pl_where *b);
 
+/* The where as the kernel gave it, in a record ("where": {...}). */
+void json_where_ids(struct json *j, const struct pl_where *w);
+
 #endif
