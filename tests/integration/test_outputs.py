@@ -51,7 +51,7 @@ class Outputs(TracerTest):
         self.assertEqual(lines[0]["record"], "header")
         self.assertEqual(lines[-1]["record"], "end")
         self.assertEqual({e.get("record") for e in lines if "event" not in e},
-                         {"header", "seed", "sched", "end"})
+                         {"header", "seed", "sched", "cgroup", "end"})
         with open(self.path("t.txt")) as f:
             text = f.read().splitlines()
         self.assertTrue(text[0].startswith("TIME "))

@@ -265,7 +265,7 @@ class OutputToStdout(TracerTest):
         events = [e for e in lines if "event" in e]
         self.assertTrue(events)
         self.assertTrue(all("t_ns" in e for e in events))
-        self.assertTrue(all(e["record"] in ("header", "seed", "sched", "end")
+        self.assertTrue(all(e["record"] in ("header", "seed", "sched", "cgroup", "end")
                             for e in lines if "event" not in e))
         self.assertIn(["/bin/true", "plx-dash2"], [e.get("argv") for e in events])
         self.assertIn("true", p.stderr, "the tree goes to stderr, beside the document")
