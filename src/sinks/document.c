@@ -41,14 +41,6 @@ static void kv_id(struct json *j, const char *key, const struct tl_process *p)
 	json_kv_str(j, key, id);
 }
 
-static void kv_opt_str(struct json *j, const char *key, const char *s)
-{
-	if (s)
-		json_kv_str(j, key, s);
-	else
-		json_kv_null(j, key);
-}
-
 static void kv_sched(struct json *j, const struct tl_sched *sched)
 {
 	if (sched)
@@ -61,8 +53,8 @@ static void write_host(struct json *j, const struct pl_trace_info *info)
 {
 	json_key(j, "host");
 	json_obj_begin(j);
-	kv_opt_str(j, "hostname", info->hostname);
-	kv_opt_str(j, "kernel", info->kernel);
+	json_kv_opt_str(j, "hostname", info->hostname);
+	json_kv_opt_str(j, "kernel", info->kernel);
 	kv_time(j, "boot_time", 0, info->boot_offset_ns);
 	json_kv_str(j, "clock", "CLOCK_BOOTTIME");
 	json_obj_end(j);
@@ -99,8 +91,8 @@ static void write_filters(struct json *j, const struct pl_trace_filters *f)
 	} else {
 		json_null(j);
 	}
-	kv_opt_str(j, "cgroup", f->cgroup);
-	kv_opt_str(j, "container", f->container);
+	json_kv_opt_str(j, "cgroup", f->cgroup);
+	json_kv_opt_str(j, "container", f->container);
 	if (f->pidns >= 0)
 		json_kv_i64(j, "pidns", f->pidns);
 	else
@@ -225,7 +217,7 @@ static void write_reaper(struct json *j, const struct tl_process *p)
 	}
 	json_obj_begin(j);
 	kv_opt_u64(j, "pid", p->reaper_pid != 0, p->reaper_pid);
-	kv_opt_str(j, "how", tl_reap_how_name(p));
+	json_kv_opt_str(j, "how", tl_reap_how_name(p));
 	json_obj_end(j);
 }
 
@@ -353,7 +345,7 @@ static void write_where(struct json *j, const struct tl_process *p,
 		json_obj_begin(j);
 		json_kv_u64(j, "t_ns", m->t_ns);
 		json_cgroup_fields(j, cg, &to->to);
-		kv_opt_str(j, "from_cgroup", e ? e->path : NULL);
+		json_kv_opt_str(j, "from_cgroup", e ? e->path : NULL);
 		json_obj_end(j);
 	}
 	json_arr_end(j);
@@ -371,7 +363,7 @@ static void write_process(struct json *j, const struct tl_process *p,
 	json_kv_u64(j, "ppid", p->ppid);
 	kv_id(j, "parent", p->parent);
 	json_kv_str(j, "kind", p->kind == TL_KIND_KTHREAD ? "kthread" : "process");
-	kv_opt_str(j, "created_by", tl_created_by_name(p));
+	json_kv_opt_str(j, "created_by", tl_created_by_name(p));
 	write_clone_flags(j, p);
 	json_kv_u64(j, "start_ns", p->start_ns);
 	kv_opt_u64(j, "exit_ns", exited, p->exit_ns);

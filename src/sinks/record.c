@@ -35,20 +35,6 @@ static void task(struct json *j, const struct pl_header *h)
 	json_kv_strn(j, "comm", h->comm, comm_len(h->comm));
 }
 
-static void u32_list(struct json *j, const char *key, const uint32_t *v,
-		     size_t n)
-{
-	json_key(j, key);
-	if (!v || !n) {
-		json_null(j);
-		return;
-	}
-	json_arr_begin(j);
-	for (size_t i = 0; i < n; i++)
-		json_u64(j, v[i]);
-	json_arr_end(j);
-}
-
 void record_header(struct stream *s, const struct pl_trace_info *info,
 		   bool prune, bool prune_ancestors)
 {
@@ -63,25 +49,19 @@ void record_header(struct stream *s, const struct pl_trace_info *info,
 	json_kv_i64(j, "boot_offset_ns", info->boot_offset_ns);
 	json_kv_u64(j, "start_ns", info->start_ns);
 	json_strv(j, "command", info->command);
-	u32_list(j, "pids", f->pids, f->n_pids);
+	json_u32s(j, "pids", f->pids, f->n_pids);
 	json_key(j, "comms");
 	json_arr_begin(j);
 	for (size_t i = 0; i < f->n_comms; i++)
 		json_strn(j, f->comms[i], comm_len(f->comms[i]));
 	json_arr_end(j);
-	u32_list(j, "uids", f->uids, f->n_uids);
+	json_u32s(j, "uids", f->uids, f->n_uids);
 	json_kv_bool(j, "threads", f->threads);
 	json_kv_bool(j, "kthreads", f->kthreads);
 	json_kv_bool(j, "prune", prune);
 	json_kv_bool(j, "prune_ancestors", prune_ancestors);
-	if (f->cgroup)
-		json_kv_str(j, "cgroup", f->cgroup);
-	else
-		json_kv_null(j, "cgroup");
-	if (f->container)
-		json_kv_str(j, "container", f->container);
-	else
-		json_kv_null(j, "container");
+	json_kv_opt_str(j, "cgroup", f->cgroup);
+	json_kv_opt_str(j, "container", f->container);
 	json_kv_i64(j, "pidns", f->pidns);
 	end(s);
 }
@@ -147,6 +127,6 @@ void record_end(struct stream *s, const struct pl_trace_info *info,
 	for (uint32_t k = 0; k < PL_LOSS_KINDS; k++)
 		json_kv_u64(&s->j, pl_loss_kind_name(k), info->losses[k]);
 	json_obj_end(&s->j);
-	u32_list(&s->j, "selected", selected, n_selected);
+	json_u32s(&s->j, "selected", selected, n_selected);
 	end(s);
 }

@@ -438,14 +438,9 @@ static void json_common(struct stream *s, const struct pl_event *ev,
 	if (ev->type != PL_EV_LOST && ev->type != PL_EV_STATE) {
 		json_kv_u64(j, "ppid", ev->h->ppid);
 		json_kv_u64(j, "uid", ev->h->uid);
-		if (s->view.show_user) {
-			const char *user = stream_view_user(ev->h->uid);
-
-			if (user)
-				json_kv_str(j, "user", user);
-			else
-				json_kv_null(j, "user");
-		}
+		if (s->view.show_user)
+			json_kv_opt_str(j, "user",
+					stream_view_user(ev->h->uid));
 		json_kv_u64(j, "start_ns", ev->h->start_ns);
 	}
 	json_kv_strn(j, "comm", ev->h->comm, comm_len(ev->h->comm));

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "sinks/where.h"
+#include "util/json_fields.h"
 
 bool where_same_path(const struct cgroups *cg, const struct pl_where *a,
 		     const struct pl_where *b)
@@ -21,41 +22,37 @@ void json_cgroup_fields(struct json *j, const struct cgroups *cg,
 	const struct cg_entry *e = cgroups_where(cg, w);
 
 	json_kv_u64(j, "cgroup_id", w->cgroup_id);
-	if (e) {
-		json_kv_str(j, "cgroup", e->path);
-		if (e->cut)
-			json_kv_bool(j, "cgroup_truncated", true);
-	} else {
-		json_kv_null(j, "cgroup");
-	}
-	if (e && e->in_container)
-		json_kv_str(j, "container_id", e->container.id);
-	else
-		json_kv_null(j, "container_id");
-	if (e && e->unit)
-		json_kv_str(j, "unit", e->unit);
-	else
-		json_kv_null(j, "unit");
+	json_kv_opt_str(j, "cgroup", e ? e->path : NULL);
+	if (e && e->cut)
+		json_kv_bool(j, "cgroup_truncated", true);
+	json_kv_opt_str(j, "container_id",
+			e && e->in_container ? e->container.id : NULL);
+	json_kv_opt_str(j, "unit", e ? e->unit : NULL);
 }
 
 void json_where_fields(struct json *j, const struct cgroups *cg,
 		       const struct pl_where *w)
 {
+	const struct json_u64_field ns[] = {
+		JSON_U64("pidns", w->pidns),
+		JSON_U64("ns_pid", w->ns_pid),
+		JSON_U64("ns_ppid", w->ns_ppid),
+	};
+
 	json_cgroup_fields(j, cg, w);
-	json_kv_u64(j, "pidns", w->pidns);
-	json_kv_u64(j, "ns_pid", w->ns_pid);
-	json_kv_u64(j, "ns_ppid", w->ns_ppid);
+	json_kv_u64s(j, ns, JSON_FIELD_COUNT(ns));
 }
 
 void json_where_ids(struct json *j, const struct pl_where *w)
 {
-	json_key(j, "where");
-	json_obj_begin(j);
-	json_kv_u64(j, "cgroup_id", w->cgroup_id);
-	json_kv_u64(j, "path_id", w->path_id);
-	json_kv_u64(j, "path_hier", w->path_hier);
-	json_kv_u64(j, "pidns", w->pidns);
-	json_kv_u64(j, "ns_pid", w->ns_pid);
-	json_kv_u64(j, "ns_ppid", w->ns_ppid);
-	json_obj_end(j);
+	const struct json_u64_field ids[] = {
+		JSON_U64("cgroup_id", w->cgroup_id),
+		JSON_U64("path_id", w->path_id),
+		JSON_U64("path_hier", w->path_hier),
+		JSON_U64("pidns", w->pidns),
+		JSON_U64("ns_pid", w->ns_pid),
+		JSON_U64("ns_ppid", w->ns_ppid),
+	};
+
+	json_u64_object(j, "where", ids, JSON_FIELD_COUNT(ids));
 }

@@ -7,37 +7,78 @@
 #include "util/json_fields.h"
 #include "util/names.h"
 
+void json_kv_u64s(struct json *j, const struct json_u64_field *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		json_kv_u64n(j, f[i].key, f[i].klen, f[i].v);
+}
+
+void json_u64_object(struct json *j, const char *key,
+		     const struct json_u64_field *f, size_t n)
+{
+	json_key(j, key);
+	json_obj_begin(j);
+	json_kv_u64s(j, f, n);
+	json_obj_end(j);
+}
+
+void json_kv_opt_str(struct json *j, const char *key, const char *s)
+{
+	if (s)
+		json_kv_str(j, key, s);
+	else
+		json_kv_null(j, key);
+}
+
+void json_u32s(struct json *j, const char *key, const uint32_t *v, size_t n)
+{
+	json_key(j, key);
+	if (!v || !n) {
+		json_null(j);
+		return;
+	}
+	json_arr_begin(j);
+	for (size_t i = 0; i < n; i++)
+		json_u64(j, v[i]);
+	json_arr_end(j);
+}
+
 void json_rusage(struct json *j, const struct pl_rusage *ru)
 {
-	json_key(j, "rusage");
-	json_obj_begin(j);
-	json_kv_u64(j, "user_ns", ru->user_ns);
-	json_kv_u64(j, "sys_ns", ru->sys_ns);
-	json_kv_u64(j, "cpu_ns", ru->cpu_ns);
-	json_kv_u64(j, "nvcsw", ru->nvcsw);
-	json_kv_u64(j, "nivcsw", ru->nivcsw);
-	json_kv_u64(j, "min_flt", ru->min_flt);
-	json_kv_u64(j, "maj_flt", ru->maj_flt);
-	json_kv_u64(j, "maxrss_kb", ru->maxrss_kb);
-	json_obj_end(j);
+	const struct json_u64_field f[] = {
+		JSON_U64("user_ns", ru->user_ns),
+		JSON_U64("sys_ns", ru->sys_ns),
+		JSON_U64("cpu_ns", ru->cpu_ns),
+		JSON_U64("nvcsw", ru->nvcsw),
+		JSON_U64("nivcsw", ru->nivcsw),
+		JSON_U64("min_flt", ru->min_flt),
+		JSON_U64("maj_flt", ru->maj_flt),
+		JSON_U64("maxrss_kb", ru->maxrss_kb),
+	};
+
+	json_u64_object(j, "rusage", f, JSON_FIELD_COUNT(f));
 }
 
 void json_sched(struct json *j, const struct pl_sched *sc)
 {
+	const struct json_u64_field f[] = {
+		JSON_U64("run_ns", sc->run_ns),
+		JSON_U64("wait_ns", sc->wait_ns),
+		JSON_U64("sleep_ns", sc->sleep_ns),
+		JSON_U64("block_ns", sc->block_ns),
+		JSON_U64("stopped_ns", sc->stopped_ns),
+		JSON_U64("nvcsw", sc->nvcsw),
+		JSON_U64("nivcsw", sc->nivcsw),
+		JSON_U64("migrations", sc->migrations),
+	};
+
 	json_key(j, "sched");
 	if (sc->flags & PL_SCHED_MISSING) {
 		json_null(j);
 		return;
 	}
 	json_obj_begin(j);
-	json_kv_u64(j, "run_ns", sc->run_ns);
-	json_kv_u64(j, "wait_ns", sc->wait_ns);
-	json_kv_u64(j, "sleep_ns", sc->sleep_ns);
-	json_kv_u64(j, "block_ns", sc->block_ns);
-	json_kv_u64(j, "stopped_ns", sc->stopped_ns);
-	json_kv_u64(j, "nvcsw", sc->nvcsw);
-	json_kv_u64(j, "nivcsw", sc->nivcsw);
-	json_kv_u64(j, "migrations", sc->migrations);
+	json_kv_u64s(j, f, JSON_FIELD_COUNT(f));
 	json_kv_bool(j, "partial", sc->flags & PL_SCHED_PARTIAL);
 	json_obj_end(j);
 }

@@ -10,6 +10,27 @@
 #include "util/json.h"
 #include "proclife.h"
 
+/* One number of an object written from a table: the key's length is
+ * taken at compile time, as json_kv_u64 does for a literal. */
+struct json_u64_field {
+	const char *key;
+	size_t klen;
+	uint64_t v;
+};
+
+#define JSON_U64(k, val) { .key = (k), .klen = sizeof(k) - 1, .v = (val) }
+#define JSON_FIELD_COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The n numbers of f as key: value pairs of the current object */
+void json_kv_u64s(struct json *j, const struct json_u64_field *f, size_t n);
+/* key: {...} holding just the n numbers of f */
+void json_u64_object(struct json *j, const char *key,
+		     const struct json_u64_field *f, size_t n);
+/* key: "s", or key: null without s */
+void json_kv_opt_str(struct json *j, const char *key, const char *s);
+/* key: [...] of the n numbers at v, or key: null without any */
+void json_u32s(struct json *j, const char *key, const uint32_t *v, size_t n);
+
 /* "rusage": {...} */
 void json_rusage(struct json *j, const struct pl_rusage *ru);
 /* "sched": {...}, or null when the task had no accounting */

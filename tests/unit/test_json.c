@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests for the JSON writer (src/util/json.c) and the buffered writer under
- * it (src/util/outbuf.c).
+ * Unit tests for the JSON writer (src/util/json.c), the shared field writers
+ * over it (src/util/json_fields.c) and the buffered writer under it
+ * (src/util/outbuf.c).
  *
  * With PROCLIFE_JSON_ROUNDTRIP=FILE set, the random round-trip test also
  * writes its cases to FILE as JSON Lines {"hex": ..., "s": ...} for
@@ -21,6 +22,7 @@
 
 #include "check.h"
 #include "util/json.h"
+#include "util/json_fields.h"
 #include "util/outbuf.h"
 
 /* ---- capture: an outbuf over a memfd, read back after a flush ---- */
@@ -369,6 +371,76 @@ static void test_bool_null_raw(void)
 	json_obj_end(&c.j);
 	CHECK_OUT(&c, "{\"t\":true,\"f\":false,\"n\":null,\"r\":1.5e3,"
 		      "\"a\":[null,false,true,null]}");
+	cap_close(&c);
+}
+
+/* ---- shared field writers (json_fields) ---- */
+
+static void test_fields_u64_table(void)
+{
+	const struct json_u64_field f[] = {
+		JSON_U64("a", 1), JSON_U64("bb", UINT64_MAX), JSON_U64("c", 0),
+	};
+	struct cap c;
+
+	REQUIRE(cap_open(&c, 0));
+	json_obj_begin(&c.j);
+	json_kv_u64(&c.j, "before", 7);
+	json_kv_u64s(&c.j, f, JSON_FIELD_COUNT(f));
+	json_u64_object(&c.j, "o", f, 2);
+	json_u64_object(&c.j, "none", f, 0);
+	json_obj_end(&c.j);
+	CHECK_OUT(&c, "{\"before\":7,\"a\":1,\"bb\":18446744073709551615,"
+		      "\"c\":0,\"o\":{\"a\":1,\"bb\":18446744073709551615},"
+		      "\"none\":{}}");
+	cap_close(&c);
+}
+
+static void test_fields_optional(void)
+{
+	const uint32_t v[] = { 3, 0, 4294967295u };
+	struct cap c;
+
+	REQUIRE(cap_open(&c, 0));
+	json_obj_begin(&c.j);
+	json_kv_opt_str(&c.j, "s", "x\"y");
+	json_kv_opt_str(&c.j, "n", NULL);
+	json_u32s(&c.j, "v", v, 3);
+	json_u32s(&c.j, "empty", v, 0);
+	json_u32s(&c.j, "absent", NULL, 2);
+	json_obj_end(&c.j);
+	CHECK_OUT(&c, "{\"s\":\"x\\\"y\",\"n\":null,\"v\":[3,0,4294967295],"
+		      "\"empty\":null,\"absent\":null}");
+	cap_close(&c);
+}
+
+/* rusage and sched keep their keys and order: the stream, the document
+ * and the record are read by field name and compared byte for byte. */
+static void test_fields_rusage_sched(void)
+{
+	const struct pl_rusage ru = { 1, 2, 3, 4, 5, 6, 7, 8 };
+	struct pl_sched sc = { 10, 20, 30, 40, 50, 6, 7, 8, PL_SCHED_PARTIAL };
+	struct cap c;
+
+	REQUIRE(cap_open(&c, 0));
+	json_obj_begin(&c.j);
+	json_rusage(&c.j, &ru);
+	json_sched(&c.j, &sc);
+	sc.flags = 0;
+	json_sched(&c.j, &sc);
+	sc.flags = PL_SCHED_MISSING;
+	json_sched(&c.j, &sc);
+	json_obj_end(&c.j);
+	CHECK_OUT(&c, "{\"rusage\":{\"user_ns\":1,\"sys_ns\":2,\"cpu_ns\":3,"
+		      "\"nvcsw\":4,\"nivcsw\":5,\"min_flt\":6,\"maj_flt\":7,"
+		      "\"maxrss_kb\":8},"
+		      "\"sched\":{\"run_ns\":10,\"wait_ns\":20,\"sleep_ns\":30,"
+		      "\"block_ns\":40,\"stopped_ns\":50,\"nvcsw\":6,"
+		      "\"nivcsw\":7,\"migrations\":8,\"partial\":true},"
+		      "\"sched\":{\"run_ns\":10,\"wait_ns\":20,\"sleep_ns\":30,"
+		      "\"block_ns\":40,\"stopped_ns\":50,\"nvcsw\":6,"
+		      "\"nivcsw\":7,\"migrations\":8,\"partial\":false},"
+		      "\"sched\":null}");
 	cap_close(&c);
 }
 
@@ -1367,6 +1439,9 @@ int main(void)
 	RUN(test_integer_digits);
 	RUN(test_bool_null_raw);
 	RUN(test_double);
+	RUN(test_fields_u64_table);
+	RUN(test_fields_optional);
+	RUN(test_fields_rusage_sched);
 	RUN(test_string_basic);
 	RUN(test_string_control_bytes);
 	RUN(test_string_embedded_nul);
