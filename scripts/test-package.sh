@@ -5,39 +5,23 @@
 # what it installed, then purge it. A failed build shows its log's tail.
 # Closes with "package: N passed, N failed".
 cd "$(dirname "$0")/.." || exit 1
-passed=0
-failed=0
-
-ok() {
-	if [ "$1" = 0 ]; then
-		passed=$((passed + 1))
-		echo "PASS $2"
-	else
-		failed=$((failed + 1))
-		echo "FAIL $2"
-	fi
-}
-
-finish() {
-	echo "package: $passed passed, $failed failed"
-	[ "$failed" = 0 ]
-	exit
-}
+. tests/lib.sh
+checks_begin package
 
 if [ "$(id -u)" != 0 ]; then
 	echo "package: needs root (apt-get install, dpkg -P)"
 	ok 1 "running as root"
-	finish
+	checks_done
 fi
 if dpkg -s proclife >/dev/null 2>&1; then
 	# purging it at the end would take away someone's install
 	echo "package: proclife is already installed here: not touching it"
 	ok 1 "proclife not installed before the test"
-	finish
+	checks_done
 fi
 
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+scratch_dir
+work=$scratch
 version=$(dpkg-parsechangelog -l debian/changelog -S Version)
 src=$work/proclife-$version
 mkdir "$src"
@@ -62,7 +46,7 @@ ok $rc "dpkg-buildpackage -b -us -uc (${took}s)"
 deb=$(ls "$work"/proclife_"$version"_*.deb 2>/dev/null | head -n 1)
 [ -n "$deb" ]
 ok $? "built ${deb##*/}"
-[ -n "$deb" ] || finish
+[ -n "$deb" ] || checks_done
 
 (cd "$src" && debian/rules clean) >>"$work/clean.log" 2>&1
 tree >"$work/after"
@@ -108,4 +92,4 @@ ok $rc "apt-get purge proclife"
 ! dpkg -s proclife >/dev/null 2>&1 && ! test -e /usr/sbin/proclife
 ok $? "purged: no package, no /usr/sbin/proclife"
 
-finish
+checks_done

@@ -7,20 +7,10 @@
 # /sys/kernel/btf); without root it is skipped and said so.
 # Closes with "build: N passed, N failed".
 cd "$(dirname "$0")/.." || exit 1
-passed=0
-failed=0
-copy=$(mktemp -d)
-trap 'rm -rf "$copy"' EXIT
-
-ok() {
-	if [ "$1" = 0 ]; then
-		passed=$((passed + 1))
-		echo "PASS $2"
-	else
-		failed=$((failed + 1))
-		echo "FAIL $2"
-	fi
-}
+. tests/lib.sh
+checks_begin build
+scratch_dir
+copy=$scratch
 
 # the tracked sources only: what a fresh clone has
 git ls-files -z | tar --null -T - -cf - | tar -xf - -C "$copy"
@@ -48,5 +38,4 @@ else
 	echo "SKIP no-BTF build (needs root for a private mount namespace)"
 fi
 
-echo "build: $passed passed, $failed failed"
-[ "$failed" = 0 ]
+checks_done

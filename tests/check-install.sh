@@ -4,20 +4,10 @@
 # PREFIX says, the installed binary runs, uninstall takes it all back.
 # No privileges needed. Closes with "install: N passed, N failed".
 cd "$(dirname "$0")/.." || exit 1
-passed=0
-failed=0
-root=$(mktemp -d)
-trap 'rm -rf "$root"' EXIT
-
-ok() {
-	if [ "$1" = 0 ]; then
-		passed=$((passed + 1))
-		echo "PASS $2"
-	else
-		failed=$((failed + 1))
-		echo "FAIL $2"
-	fi
-}
+. tests/lib.sh
+checks_begin install
+scratch_dir
+root=$scratch
 
 # install with PREFIX=$2 into $1, show make's output only when it fails
 install_into() {
@@ -80,5 +70,4 @@ left=$(files_of "$d")
 [ -z "$left" ]
 ok $? "uninstall of the default PREFIX leaves no file${left:+: $left}"
 
-echo "install: $passed passed, $failed failed"
-[ "$failed" = 0 ]
+checks_done
