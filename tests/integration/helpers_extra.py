@@ -2,11 +2,13 @@
 
 Live traces (no command): start proclife, wait until it says it is tracing
 (its "tracing, Ctrl-C to stop" line comes after the programs are attached
-and the running tasks are seeded), run a workload, then let -d end it or
-send a signal, and hand back a harness.Trace.
+and the running tasks are seeded), run a workload, then end it (end(): SIGINT
+once the workload is over; or -d, or a signal of the test's own), and hand
+back a harness.Trace.
 """
 import json
 import os
+import signal
 import subprocess
 import threading
 import time
@@ -61,6 +63,15 @@ class Live:
 
     def signal(self, sig):
         self.proc.send_signal(sig)
+
+    def end(self, timeout=30):
+        """End the trace once the workload is over, and wait for it.
+
+        What the workload did is in the ring buffer by the time its last
+        wait returned, and proclife drains it all on SIGINT: unlike a
+        fixed -d, nothing depends on how long the start took."""
+        self.signal(signal.SIGINT)
+        return self.wait(timeout)
 
     def wait(self, timeout=30):
         """Wait for the end; returns a harness.Trace (no report lines)."""

@@ -56,12 +56,12 @@ class Filters(TracerTest):
         b = gated_shell("/bin/echo hi >/dev/null; exit 4")
         noise = gated_shell("/bin/true; sleep 0.1; exit 5")
         try:
-            live = Live(["-p", "%d,%d" % (a.pid, b.pid), "-d", "2", "-j"])
+            live = Live(["-p", "%d,%d" % (a.pid, b.pid), "-j"])
             for p in (a, b, noise):
                 go(p)
             for p in (a, b, noise):
                 p.wait(10)
-            t = live.wait()
+            t = live.end()
         finally:
             for p in (a, b, noise):
                 if p.poll() is None:
@@ -93,22 +93,31 @@ class Filters(TracerTest):
         self.assertEqual(t.of_pid(os.getpid()), [])
 
     def test_pid_filter_includes_running_descendants(self):
-        # the child sleep exists before the trace starts: it is in the tree
-        # (it outlives a slow start on a loaded machine)
-        p = subprocess.Popen(["/bin/sh", "-c", "sleep 2.5 & read go; /bin/true; wait; exit 0"],
-                             stdin=subprocess.PIPE, text=True)
+        # the child cat exists before the trace starts (the shell says "up"
+        # once it forked it): it is in the tree. It ends when its fifo is
+        # closed, however long the start took.
+        d = tempfile.mkdtemp(prefix="plx")
+        fifo = os.path.join(d, "hold")
+        os.mkfifo(fifo)
+        p = subprocess.Popen(["/bin/sh", "-c",
+                              'cat "$0" >/dev/null & echo up; read go; /bin/true; wait; exit 0',
+                              fifo], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         try:
-            time.sleep(0.1)
-            live = Live(["-p", str(p.pid), "-d", "3.5", "-j"])
+            self.assertEqual(p.stdout.readline(), "up\n")
+            live = Live(["-p", str(p.pid), "-j"])
+            with open(fifo, "w"):
+                pass		# opened once cat opened it; closed: cat reads EOF
             go(p)
             p.wait(10)
-            t = live.wait()
+            t = live.end()
         finally:
             if p.poll() is None:
                 p.kill()
                 p.wait()
+            p.stdout.close()
+            shutil.rmtree(d, ignore_errors=True)
         self.assertEqual(t.status, 0, t.stderr)
-        sleeps = [e for e in t.find(event="exit") if e["comm"] == "sleep" and e["ppid"] == p.pid]
+        sleeps = [e for e in t.find(event="exit") if e["comm"] == "cat" and e["ppid"] == p.pid]
         self.assertEqual(len(sleeps), 1, dump(t.events))
         self.assertEqual(sleeps[0]["code"], 0)
         reap = t.one(event="reap", pid=sleeps[0]["pid"])
@@ -123,11 +132,11 @@ class Filters(TracerTest):
         prog = os.path.join(d, name)
         shutil.copy("/bin/sh", prog)
         try:
-            live = Live(["-c", name, "-d", "1.5", "-j"])
+            live = Live(["-c", name, "-j"])
             m = subprocess.run([prog, "-c", "/bin/true; sleep 0.1; exit 5"])
             other = subprocess.Popen(["/bin/sh", "-c", "/bin/true; exit 6"])
             other.wait()
-            t = live.wait()
+            t = live.end()
         finally:
             shutil.rmtree(d, ignore_errors=True)
         self.assertEqual(m.returncode, 5)
@@ -155,9 +164,9 @@ class Filters(TracerTest):
         self.assertEqual([e for e in t.events if e["comm"] == "sh"], [])
 
     def test_comm_filter_matches_a_rename(self):
-        live = Live(["-c", "renamed-2", "-d", "1.5", "-j"])
+        live = Live(["-c", "renamed-2", "-j"])
         out = subprocess.run([fixture("rename")], capture_output=True, text=True)
-        t = live.wait()
+        t = live.end()
         self.assertEqual(out.returncode, 0)
         self.assertEqual(t.status, 0, t.stderr)
         pid = json.loads(out.stdout)["pid"]
@@ -176,15 +185,14 @@ class Filters(TracerTest):
     def test_uid_filter(self):
         if not have("setpriv"):
             self.skipTest("no setpriv")
-        # long enough for the first to still run once the second started
-        by_num = Live(["-u", "65534", "-d", "4", "-j"])
-        by_name = Live(["-u", "nobody", "-d", "4", "-j"])
+        by_num = Live(["-u", "65534", "-j"])
+        by_name = Live(["-u", "nobody", "-j"])
         nob = subprocess.Popen(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
                                 "/bin/sh", "-c", "/bin/true x; exit 7"])
         root = subprocess.Popen(["/bin/sh", "-c", "/bin/true y; exit 8"])
         self.assertEqual(nob.wait(10), 7)
         self.assertEqual(root.wait(10), 8)
-        traces = [by_num.wait(), by_name.wait()]
+        traces = [by_num.end(), by_name.end()]
         for t in traces:
             self.assertEqual(t.status, 0, t.stderr)
             self.assertNoLoss(t)
@@ -339,10 +347,10 @@ class RepeatedFilters(TracerTest):
         for p in progs:
             shutil.copy("/bin/sh", p)
         try:
-            live = Live(args(names[0], names[1]) + ["-d", "1.5", "-j"])
+            live = Live(args(names[0], names[1]) + ["-j"])
             codes = [subprocess.run([p, "-c", "exit %d" % (20 + i)]).returncode
                      for i, p in enumerate(progs)]
-            t = live.wait()
+            t = live.end()
         finally:
             shutil.rmtree(d, ignore_errors=True)
         self.assertEqual(codes, [20, 21, 22])
@@ -367,8 +375,8 @@ class RepeatedFilters(TracerTest):
         if not have("setpriv"):
             self.skipTest("no setpriv")
         # 65534 (nobody) and 1 asked for, 2 not
-        runs = [Live(["-u", "nobody", "-u", "1", "-d", "1.5", "-j"]),
-                Live(["-u", "65534,1", "-d", "1.5", "-j"])]
+        runs = [Live(["-u", "nobody", "-u", "1", "-j"]),
+                Live(["-u", "65534,1", "-j"])]
         procs = {}
         for uid in (65534, 1, 2):
             procs[uid] = subprocess.Popen(["setpriv", "--reuid=%d" % uid, "--regid=%d" % uid,
@@ -376,7 +384,7 @@ class RepeatedFilters(TracerTest):
                                            "/bin/true u%d; exit %d" % (uid, uid % 100)])
         for p in procs.values():
             p.wait(10)
-        for t in [r.wait() for r in runs]:
+        for t in [r.end() for r in runs]:
             self.assertEqual(t.status, 0, t.stderr)
             self.assertNoLoss(t)
             wrong = [e for e in t.events if e["uid"] not in (65534, 1)]
