@@ -33,6 +33,8 @@
 set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# run_rounds; its die and note are replaced by the ones below
+. "$HERE/lib.sh"
 
 ALL_CONFIGS="untraced,proclife-q,proclife-jsonl,proclife-text,proclife-timeline"
 ALL_CONFIGS+=",execsnoop,exitsnoop,execsnoop+exitsnoop,forkstat,bpftrace,perf"
@@ -797,8 +799,13 @@ foreign_tracers() {
 	(IFS=';'; echo "${out[*]}")
 }
 
+run_noted() {
+	note "round $1/$ROUNDS, $MODE: $2"
+	run_config "$1" "$2"
+}
+
 run_all() {
-	local c r mi i n want=()
+	local c want=()
 
 	IFS=, read -ra want <<<"$CONFIGS"
 	# Untraced is the reference of every ratio: always in, always measured.
@@ -832,26 +839,9 @@ run_all() {
 	T_START=$SECONDS
 	note "modes=$MODES parallel=$PARALLEL rounds=$ROUNDS baseline=$BASELINE configs=${CFGS[*]}"
 	note "outputs in $OUTDIR"
-	n=${#CFGS[@]}
-	for ((r = 1; r <= ROUNDS; r++)); do
-		for ((mi = 0; mi < ${#MODE_LIST[@]}; mi++)); do
-			MODE=${MODE_LIST[$mi]}
-			for ((i = 0; i < n; i++)); do
-				c=${CFGS[$(((i + r - 1 + mi) % n))]}
-				if [[ $BASELINE == each ]]; then
-					[[ $c == untraced ]] && continue
-					note "round $r/$ROUNDS, $MODE: untraced"
-					run_config "$r" untraced
-				fi
-				note "round $r/$ROUNDS, $MODE: $c"
-				run_config "$r" "$c"
-			done
-			if [[ $BASELINE == each ]]; then
-				note "round $r/$ROUNDS, $MODE: untraced"
-				run_config "$r" untraced
-			fi
-		done
-	done
+	# BASELINE=each: an untraced run before every traced one, and last
+	run_rounds "$ROUNDS" 1 "$([[ $BASELINE == each ]] && echo 1 || echo 0)" \
+		run_noted "" "${CFGS[@]}"
 	ELAPSED=$((SECONDS - T_START))
 	FOREIGN_END=$(foreign_tracers)
 	LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)

@@ -30,6 +30,8 @@ set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
+# run_rounds; its die and note are replaced by the ones below
+. "$HERE/lib.sh"
 
 SYSCALL_PROGS=handle_enter_execve,handle_enter_execveat,handle_exit_execve,handle_exit_execveat
 SYSCALL_PROGS+=,handle_exit_wait4,handle_enter_waitid,handle_exit_waitid
@@ -265,14 +267,23 @@ run_one() {
 		"$( [[ ${#CMD[@]} -gt 0 ]] && echo $((c1 - c0)) || echo -)" "$bpf" >>"$OUTDIR/runs.tsv"
 }
 
+run_noted() {
+	[[ $2 == untraced ]] || note "round $1/$ROUNDS $MODE: $2"
+	run_one "$1" "$2"
+}
+
+# full-noT is the thread mode's alone
+not_this_mode() {
+	[[ $1 == full-noT && $MODE != thread ]]
+}
+
 run_all() {
-	local r mi i n c cfgs=() list=() since=0
+	local c cfgs=() list=()
 	IFS=, read -ra list <<<"$CONFIGS"
 	IFS=, read -ra MODE_LIST <<<"$MODES"
 	for c in "${list[@]}"; do
 		[[ $c == untraced ]] || cfgs+=("$c")
 	done
-	n=${#cfgs[@]}
 	if [[ $STATS == 1 ]]; then
 		"$BPFSTATS" hold >"$OUTDIR/bpfstats.out" 2>&1 &
 		HOLD=$!
@@ -280,25 +291,8 @@ run_all() {
 	fi
 	date -u +%Y-%m-%dT%H:%M:%SZ >"$OUTDIR/date"
 	cut -d' ' -f1-3 /proc/loadavg >"$OUTDIR/load.start"
-	for ((r = 1; r <= ROUNDS; r++)); do
-		for ((mi = 0; mi < ${#MODE_LIST[@]}; mi++)); do
-			MODE=${MODE_LIST[$mi]}
-			run_one "$r" untraced
-			since=0
-			for ((i = 0; i < n; i++)); do
-				c=${cfgs[$(((i + r - 1) % n))]}
-				[[ $c == full-noT && $MODE != thread ]] && continue
-				note "round $r/$ROUNDS $MODE: $c"
-				run_one "$r" "$c"
-				# an untraced run every 3 traced ones: drift cancels
-				if (( ++since == 3 )); then
-					run_one "$r" untraced
-					since=0
-				fi
-			done
-			((since)) && run_one "$r" untraced
-		done
-	done
+	# an untraced run first and every 3 traced ones: drift cancels
+	run_rounds "$ROUNDS" 0 3 run_noted not_this_mode "${cfgs[@]}"
 	cut -d' ' -f1-3 /proc/loadavg >"$OUTDIR/load.end"
 	printf '%s\n' "$MODES" >"$OUTDIR/modes"
 	printf '%s\n' "untraced,${cfgs[*]}" | tr ' ' , >"$OUTDIR/configs"
