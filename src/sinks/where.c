@@ -34,9 +34,8 @@ void json_where_fields(struct json *j, const struct cgroups *cg,
 		       const struct pl_where *w)
 {
 	const struct json_u64_field ns[] = {
-		JSON_U64("pidns", w->pidns),
-		JSON_U64("ns_pid", w->ns_pid),
-		JSON_U64("ns_ppid", w->ns_ppid),
+		JSON_U64_OF(w, pidns), JSON_U64_OF(w, ns_pid),
+		JSON_U64_OF(w, ns_ppid),
 	};
 
 	json_cgroup_fields(j, cg, w);
@@ -46,12 +45,9 @@ void json_where_fields(struct json *j, const struct cgroups *cg,
 void json_where_ids(struct json *j, const struct pl_where *w)
 {
 	const struct json_u64_field ids[] = {
-		JSON_U64("cgroup_id", w->cgroup_id),
-		JSON_U64("path_id", w->path_id),
-		JSON_U64("path_hier", w->path_hier),
-		JSON_U64("pidns", w->pidns),
-		JSON_U64("ns_pid", w->ns_pid),
-		JSON_U64("ns_ppid", w->ns_ppid),
+		JSON_U64_OF(w, cgroup_id), JSON_U64_OF(w, path_id),
+		JSON_U64_OF(w, path_hier), JSON_U64_OF(w, pidns),
+		JSON_U64_OF(w, ns_pid), JSON_U64_OF(w, ns_ppid),
 	};
 
 	json_u64_object(j, "where", ids, JSON_FIELD_COUNT(ids));

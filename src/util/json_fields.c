@@ -46,14 +46,10 @@ void json_u32s(struct json *j, const char *key, const uint32_t *v, size_t n)
 void json_rusage(struct json *j, const struct pl_rusage *ru)
 {
 	const struct json_u64_field f[] = {
-		JSON_U64("user_ns", ru->user_ns),
-		JSON_U64("sys_ns", ru->sys_ns),
-		JSON_U64("cpu_ns", ru->cpu_ns),
-		JSON_U64("nvcsw", ru->nvcsw),
-		JSON_U64("nivcsw", ru->nivcsw),
-		JSON_U64("min_flt", ru->min_flt),
-		JSON_U64("maj_flt", ru->maj_flt),
-		JSON_U64("maxrss_kb", ru->maxrss_kb),
+		JSON_U64_OF(ru, user_ns), JSON_U64_OF(ru, sys_ns),
+		JSON_U64_OF(ru, cpu_ns), JSON_U64_OF(ru, nvcsw),
+		JSON_U64_OF(ru, nivcsw), JSON_U64_OF(ru, min_flt),
+		JSON_U64_OF(ru, maj_flt), JSON_U64_OF(ru, maxrss_kb),
 	};
 
 	json_u64_object(j, "rusage", f, JSON_FIELD_COUNT(f));
@@ -62,14 +58,10 @@ void json_rusage(struct json *j, const struct pl_rusage *ru)
 void json_sched(struct json *j, const struct pl_sched *sc)
 {
 	const struct json_u64_field f[] = {
-		JSON_U64("run_ns", sc->run_ns),
-		JSON_U64("wait_ns", sc->wait_ns),
-		JSON_U64("sleep_ns", sc->sleep_ns),
-		JSON_U64("block_ns", sc->block_ns),
-		JSON_U64("stopped_ns", sc->stopped_ns),
-		JSON_U64("nvcsw", sc->nvcsw),
-		JSON_U64("nivcsw", sc->nivcsw),
-		JSON_U64("migrations", sc->migrations),
+		JSON_U64_OF(sc, run_ns), JSON_U64_OF(sc, wait_ns),
+		JSON_U64_OF(sc, sleep_ns), JSON_U64_OF(sc, block_ns),
+		JSON_U64_OF(sc, stopped_ns), JSON_U64_OF(sc, nvcsw),
+		JSON_U64_OF(sc, nivcsw), JSON_U64_OF(sc, migrations),
 	};
 
 	json_key(j, "sched");

@@ -19,6 +19,8 @@ struct json_u64_field {
 };
 
 #define JSON_U64(k, val) { .key = (k), .klen = sizeof(k) - 1, .v = (val) }
+/* The field named as it is in the struct: s->field written as "field" */
+#define JSON_U64_OF(s, field) JSON_U64(#field, (s)->field)
 #define JSON_FIELD_COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 /* The n numbers of f as key: value pairs of the current object */
