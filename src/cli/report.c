@@ -10,6 +10,7 @@
 #include "cli/report.h"
 #include "cli/run_as.h"
 #include "model/cgroups.h"
+#include "model/teardown.h"
 #include "model/timeline.h"
 #include "pipeline/event.h"
 #include "pipeline/replay.h"
@@ -58,6 +59,7 @@ struct replay {
 	struct sink_set *sinks;
 	struct pl_trace_info info;
 	struct cgroups cgroups;		/* the paths the record names */
+	struct ns_teardowns teardowns;	/* dying namespace inits */
 	bool cgroups_ok;
 	char *cgroup, *container;	/* the recorded --cgroup, --container */
 	char *hostname, *kernel, *version;
@@ -192,7 +194,8 @@ static int take_end(struct replay *r, const struct jv *o)
 static int take_line(struct replay *r, const char *line, size_t len,
 		     unsigned long lineno, bool cut)
 {
-	struct pl_event ev;
+	struct pl_event ev, fixed;
+	struct pl_reap reap;
 	const char *rec;
 	struct jv o;
 	ssize_t size;
@@ -248,9 +251,13 @@ static int take_line(struct replay *r, const char *line, size_t len,
 	if (!size)
 		goto out;
 	if (ev.type == PL_EV_SEED) {
+		ns_teardowns_event(&r->teardowns, &ev, NULL, NULL);
 		timeline_seed(r->tl, &ev);
 		goto out;
 	}
+	/* a record from before the model said so: as the live run says now */
+	if (ns_teardowns_event(&r->teardowns, &ev, &fixed, &reap))
+		ev = fixed;
 	if (ev.type != PL_EV_SCHED) {
 		if (ev.type == PL_EV_LOST)
 			r->lost += ev.lost->count;
@@ -309,6 +316,7 @@ static void free_replay(struct replay *r)
 	free(r->container);
 	if (r->cgroups_ok)
 		cgroups_free(&r->cgroups);
+	ns_teardowns_free(&r->teardowns);
 	if (r->tl)
 		timeline_free(r->tl);
 }
@@ -419,6 +427,10 @@ int report_main(int argc, char **argv)
 		goto cleanup;
 	}
 	r->cgroups_ok = true;
+	if (ns_teardowns_init(&r->teardowns)) {
+		fprintf(stderr, "proclife: out of memory\n");
+		goto cleanup;
+	}
 	r->path = argv[1];
 	r->sinks = &sinks;
 	r->info.version = PROCLIFE_VERSION;
@@ -428,6 +440,9 @@ int report_main(int argc, char **argv)
 	r->info.cgroups = &r->cgroups;
 	if (read_record(r, in) || open_sinks(r))
 		goto cleanup;
+	if (r->teardowns.alloc_failures)
+		fprintf(stderr, "proclife: out of memory: %llu namespace facts not kept (a teardown's reap may show as a wait)\n",
+			(unsigned long long)r->teardowns.alloc_failures);
 	if (!r->have_header)
 		fprintf(stderr, "proclife: %s has no header line (not written with -o FILE.jsonl?): host and filters unknown, running tasks missing\n",
 			argv[1]);
