@@ -354,6 +354,7 @@ static int start_outputs(struct app *app)
 		}
 		timeline_prune_untraced(app->tl, app->sel.active);
 		timeline_prune_ancestors(app->tl, app->opts.command != NULL);
+		timeline_select_by_where(app->tl, app->opts.cgroup_filter);
 	}
 	return 0;
 }

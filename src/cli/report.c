@@ -162,6 +162,7 @@ static int take_header(struct replay *r, const struct jv *o)
 	f->kthreads = jv_bool(o, "kthreads", false);
 	timeline_prune_untraced(r->tl, jv_bool(o, "prune", false));
 	timeline_prune_ancestors(r->tl, jv_bool(o, "prune_ancestors", false));
+	timeline_select_by_where(r->tl, f->cgroup || f->container);
 	if (open_sinks(r))
 		return -ENOMEM;
 	/* a text output's times: the recorded run's clock */

@@ -518,7 +518,20 @@ class TracedContainer(ContainerTest):
     def test_container_prefix_traces_only_the_container(self):
         c, init = self.loop_container("cri-containerd")
         other, _ = self.loop_container()  # a second container beside it
-        self.check_filtered(c, ["--container", c.cid[:10]], init)
+        fd, doc_path = tempfile.mkstemp(suffix=".json")
+        os.close(fd)
+        self.addCleanup(os.unlink, doc_path)
+        tr = self.check_filtered(c, ["--container", c.cid[:10], "-o", doc_path], init)
+        # runc exec's process, selected by its move: picked up mid-life,
+        # its birth and its earlier threads (runc's) not counted as lost
+        pid = [e["pid"] for e in tr.events if e["event"] == "exit" and e.get("code") == 7][0]
+        with open(doc_path) as f:
+            doc = json.load(f)
+        q = [x for x in doc["processes"] if x["pid"] == pid]
+        self.assertEqual(len(q), 1)
+        self.assertTrue(q[0]["selected_late"], q[0])
+        self.assertEqual(q[0]["gaps"], [], q[0])
+        self.assertEqual(q[0]["container_id"], c.cid)
 
     def test_cgroup_path_traces_only_that_cgroup(self):
         c, init = self.loop_container("docker-systemd")
