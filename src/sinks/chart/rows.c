@@ -236,23 +236,53 @@ static void add_header(struct builder *b, uint32_t group)
 	cr->headers++;
 }
 
-/* The trees of one group: each process whose parent is not in it. */
-static void walk_group(struct builder *b, uint32_t group)
+/* The trees of one group (its processes' indexes, in table order): each
+ * process whose parent is not in it. */
+static void walk_group(struct builder *b, uint32_t group, const size_t *idx,
+		       size_t n)
 {
-	size_t i, n = b->nprocs;
+	size_t j;
 
 	b->group = group;
-	for (i = 0; i < n; i++) {
-		const struct tl_process *p = timeline_proc(b->tl, i);
+	for (j = 0; j < n; j++) {
+		const struct tl_process *p = timeline_proc(b->tl, idx[j]);
 
-		if (b->group_of[i] == group && !b->visited[i] &&
-		    (!p->parent || !same_group(b, i, p->parent)))
+		if (!b->visited[idx[j]] &&
+		    (!p->parent || !same_group(b, idx[j], p->parent)))
 			walk(b, p);
 	}
 	/* Only a parent cycle (never from a sane kernel) leaves any behind. */
-	for (i = 0; i < n; i++)
-		if (b->group_of[i] == group && !b->visited[i])
-			walk(b, timeline_proc(b->tl, i));
+	for (j = 0; j < n; j++)
+		if (!b->visited[idx[j]])
+			walk(b, timeline_proc(b->tl, idx[j]));
+}
+
+/* Each group's processes in table order, the groups one after another
+ * (a counting sort: linear whatever the number of containers). */
+static int order_by_group(const struct builder *b, size_t ngroups,
+			  size_t **order, size_t **start)
+{
+	size_t i, g, *o = malloc((b->nprocs ? b->nprocs : 1) * sizeof(*o));
+	size_t *st = calloc(ngroups + 2, sizeof(*st));
+
+	if (!o || !st) {
+		free(o);
+		free(st);
+		return -ENOMEM;
+	}
+	for (i = 0; i < b->nprocs; i++)
+		st[b->group_of[i] + 1]++;
+	for (g = 1; g < ngroups + 2; g++)
+		st[g] += st[g - 1];
+	for (i = 0; i < b->nprocs; i++)
+		o[st[b->group_of[i]]++] = i;
+	/* the fill moved each start to the next group's: shift back */
+	for (g = ngroups + 1; g > 0; g--)
+		st[g] = st[g - 1];
+	st[0] = 0;
+	*order = o;
+	*start = st;
+	return 0;
 }
 
 int chart_rows_build_grouped(struct chart_rows *cr, const struct timeline *tl,
@@ -261,6 +291,7 @@ int chart_rows_build_grouped(struct chart_rows *cr, const struct timeline *tl,
 {
 	struct builder b = { .tl = tl, .cr = cr, .max_rows = max_rows };
 	size_t i, n = timeline_count(tl), ngroups = groups ? groups->n : 0;
+	size_t *order = NULL, *start = NULL;
 	int err = -ENOMEM;
 
 	memset(cr, 0, sizeof(*cr));
@@ -282,10 +313,12 @@ int chart_rows_build_grouped(struct chart_rows *cr, const struct timeline *tl,
 	for (i = 0; i < n; i++)
 		b.row_of[i] = NO_ROW;
 
-	walk_group(&b, 0);
+	if (order_by_group(&b, ngroups, &order, &start))
+		goto cleanup;
+	walk_group(&b, 0, order, start[1]);
 	for (uint32_t g = 1; g <= ngroups; g++) {
 		add_header(&b, g);
-		walk_group(&b, g);
+		walk_group(&b, g, order + start[g], start[g + 1] - start[g]);
 	}
 
 	for (i = 0; i < cr->n; i++) {
@@ -308,6 +341,8 @@ cleanup:
 	free(b.shape);
 	free(b.subtree);
 	free(b.group_of);
+	free(order);
+	free(start);
 	return err;
 }
 
