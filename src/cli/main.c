@@ -29,6 +29,7 @@
 #include "cli/signals.h"
 #include "pipeline/pump.h"
 #include "model/selection.h"
+#include "model/teardown.h"
 #include "util/timefmt.h"
 #include "model/timeline.h"
 #include "kernel/tracer.h"
@@ -46,6 +47,7 @@ struct app {
 	struct timeline *tl;	/* when a sink needs it at the end */
 	struct selection sel;
 	struct cgroups cgroups;		/* every cgroup the kernel described */
+	struct ns_teardowns teardowns;	/* dying namespace inits */
 	bool cgroups_ok;
 	struct cgroupfs cgfs;
 	struct cgfs_keys cg_keys;	/* --cgroup, --container: what selects */
@@ -84,7 +86,14 @@ static int die_usage(const char *msg)
 static void on_event(void *ctx, const struct pl_event *ev)
 {
 	struct app *app = ctx;
+	uint64_t failures = app->teardowns.alloc_failures;
+	struct pl_event fixed;
+	struct pl_reap reap;
 
+	if (ns_teardowns_event(&app->teardowns, ev, &fixed, &reap))
+		ev = &fixed;
+	if (app->teardowns.alloc_failures != failures)
+		pump_note_loss(&app->pump, PL_LOSS_TIMELINE_ALLOC);
 	sink_set_event(&app->sinks, ev);
 	if (app->tl && timeline_add(app->tl, ev) == -ENOMEM)
 		pump_note_loss(&app->pump, PL_LOSS_TIMELINE_ALLOC);
@@ -110,6 +119,7 @@ static int on_seed_record(void *ctx, void *data, size_t size)
 	if (!selection_keeps_seed(&app->opts, ev.seed))
 		return 0;
 	selection_add_seed(&app->sel, ev.seed);
+	ns_teardowns_event(&app->teardowns, &ev, NULL, NULL);
 	sink_set_seed(&app->sinks, &ev);
 	if (app->tl)
 		timeline_seed(app->tl, &ev);
@@ -344,6 +354,7 @@ static int start_outputs(struct app *app)
 		}
 		timeline_prune_untraced(app->tl, app->sel.active);
 		timeline_prune_ancestors(app->tl, app->opts.command != NULL);
+		timeline_select_by_where(app->tl, app->opts.cgroup_filter);
 	}
 	return 0;
 }
@@ -501,6 +512,10 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 	app.cgroups_ok = true;
+	if (ns_teardowns_init(&app.teardowns)) {
+		fprintf(stderr, "proclife: out of memory\n");
+		goto cleanup;
+	}
 	pump_set_cgroup_fn(&app.pump, on_cgroup);
 	selection_init(&app.sel, &app.opts);
 	app.boot_offset_ns = pl_boot_offset_ns();
@@ -615,6 +630,7 @@ cleanup:
 	selection_free(&app.sel);
 	if (app.cgroups_ok)
 		cgroups_free(&app.cgroups);
+	ns_teardowns_free(&app.teardowns);
 cleanup_out:
 	run_as_free(&app.run_as);
 	sink_set_close(&app.sinks);

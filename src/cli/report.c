@@ -10,6 +10,7 @@
 #include "cli/report.h"
 #include "cli/run_as.h"
 #include "model/cgroups.h"
+#include "model/teardown.h"
 #include "model/timeline.h"
 #include "pipeline/event.h"
 #include "pipeline/replay.h"
@@ -58,6 +59,7 @@ struct replay {
 	struct sink_set *sinks;
 	struct pl_trace_info info;
 	struct cgroups cgroups;		/* the paths the record names */
+	struct ns_teardowns teardowns;	/* dying namespace inits */
 	bool cgroups_ok;
 	char *cgroup, *container;	/* the recorded --cgroup, --container */
 	char *hostname, *kernel, *version;
@@ -68,6 +70,7 @@ struct replay {
 	uint32_t *selected;
 	size_t n_selected;
 	bool have_header, have_end;
+	bool opened;			/* the sinks: after the header */
 	uint64_t events, lost, last_ns;
 	unsigned char rec[PL_FILENAME_MAX + PL_ARGV_MAX + 4096];
 };
@@ -87,6 +90,27 @@ static size_t u32s(const struct jv *arr, uint32_t *out, size_t max)
 		if (arr->items[i].type == JV_NUM && !arr->items[i].neg)
 			out[n++] = (uint32_t)arr->items[i].u;
 	return n;
+}
+
+/*
+ * The sinks open once the record says how the live run set them up (its
+ * header, or the first other line of a record without one): a text output
+ * shows thread events with the recorded -T only, and has the CONTAINER
+ * column from its first line with --container, as the live stream did.
+ */
+static int open_sinks(struct replay *r)
+{
+	const struct pl_sink_ops *text = pl_sink_find("text");
+	struct sink_set *set = r->sinks;
+
+	if (r->opened)
+		return 0;
+	r->opened = true;
+	for (unsigned int i = 0; i < set->n; i++)
+		if (set->sinks[i].ops == text)
+			set->sinks[i].threads = r->info.filters.threads;
+	sink_set_cgroups(set, &r->cgroups, r->container != NULL);
+	return sink_set_open(set, r->info.boot_offset_ns);
 }
 
 static int take_header(struct replay *r, const struct jv *o)
@@ -138,6 +162,9 @@ static int take_header(struct replay *r, const struct jv *o)
 	f->kthreads = jv_bool(o, "kthreads", false);
 	timeline_prune_untraced(r->tl, jv_bool(o, "prune", false));
 	timeline_prune_ancestors(r->tl, jv_bool(o, "prune_ancestors", false));
+	timeline_select_by_where(r->tl, f->cgroup || f->container);
+	if (open_sinks(r))
+		return -ENOMEM;
 	/* a text output's times: the recorded run's clock */
 	sink_set_begin(r->sinks, &r->info);
 	return 0;
@@ -168,7 +195,8 @@ static int take_end(struct replay *r, const struct jv *o)
 static int take_line(struct replay *r, const char *line, size_t len,
 		     unsigned long lineno, bool cut)
 {
-	struct pl_event ev;
+	struct pl_event ev, fixed;
+	struct pl_reap reap;
 	const char *rec;
 	struct jv o;
 	ssize_t size;
@@ -187,6 +215,10 @@ static int take_line(struct replay *r, const char *line, size_t len,
 	rec = jv_str(&o, "record", NULL);
 	if (rec && !strcmp(rec, "header")) {
 		ret = take_header(r, &o) ? 1 : 0;
+		goto out;
+	}
+	if (!r->opened && open_sinks(r)) {
+		ret = 1;
 		goto out;
 	}
 	if (rec && !strcmp(rec, "cgroup")) {
@@ -220,9 +252,13 @@ static int take_line(struct replay *r, const char *line, size_t len,
 	if (!size)
 		goto out;
 	if (ev.type == PL_EV_SEED) {
+		ns_teardowns_event(&r->teardowns, &ev, NULL, NULL);
 		timeline_seed(r->tl, &ev);
 		goto out;
 	}
+	/* a record from before the model said so: as the live run says now */
+	if (ns_teardowns_event(&r->teardowns, &ev, &fixed, &reap))
+		ev = fixed;
 	if (ev.type != PL_EV_SCHED) {
 		if (ev.type == PL_EV_LOST)
 			r->lost += ev.lost->count;
@@ -281,6 +317,7 @@ static void free_replay(struct replay *r)
 	free(r->container);
 	if (r->cgroups_ok)
 		cgroups_free(&r->cgroups);
+	ns_teardowns_free(&r->teardowns);
 	if (r->tl)
 		timeline_free(r->tl);
 }
@@ -391,9 +428,10 @@ int report_main(int argc, char **argv)
 		goto cleanup;
 	}
 	r->cgroups_ok = true;
-	sink_set_cgroups(&sinks, &r->cgroups, false);
-	if (sink_set_open(&sinks, 0))
+	if (ns_teardowns_init(&r->teardowns)) {
+		fprintf(stderr, "proclife: out of memory\n");
 		goto cleanup;
+	}
 	r->path = argv[1];
 	r->sinks = &sinks;
 	r->info.version = PROCLIFE_VERSION;
@@ -401,8 +439,11 @@ int report_main(int argc, char **argv)
 	r->info.filters.uids = r->uids;
 	r->info.filters.pidns = -1;	/* as args.c: no --pidns */
 	r->info.cgroups = &r->cgroups;
-	if (read_record(r, in))
+	if (read_record(r, in) || open_sinks(r))
 		goto cleanup;
+	if (r->teardowns.alloc_failures)
+		fprintf(stderr, "proclife: out of memory: %llu namespace facts not kept (a teardown's reap may show as a wait)\n",
+			(unsigned long long)r->teardowns.alloc_failures);
 	if (!r->have_header)
 		fprintf(stderr, "proclife: %s has no header line (not written with -o FILE.jsonl?): host and filters unknown, running tasks missing\n",
 			argv[1]);

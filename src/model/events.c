@@ -255,9 +255,12 @@ static void exit_event(struct timeline *tl, const struct pl_event *ev)
 		t->flags &= ~TL_THREAD_END_INFERRED;
 		t->exit_ns = h->ts_ns;
 	} else if (!t) {
-		/* Its birth was missed; its start is in the record. */
+		/* Its birth was missed (or came before the process was
+		 * selected); its start is in the record. */
 		t = tl_add_thread(tl, p, h->tid, x->task_start_ns, h->comm);
-		p->gaps |= TL_GAP_THREAD;
+		if (!(p->flags & TL_PROC_SELECTED_LATE) ||
+		    x->task_start_ns >= p->selected_ns)
+			p->gaps |= TL_GAP_THREAD;
 	}
 	if (t) {
 		tl_set_comm(t->comm, h->comm);
@@ -278,6 +281,16 @@ static void exit_event(struct timeline *tl, const struct pl_event *ev)
 	tl_maybe_free(tl, p);
 }
 
+/* Picked up mid-life: its earlier life was not selected, not lost. */
+static void selected_late(struct tl_process *p, uint64_t ts)
+{
+	if (!p->created_by)
+		p->gaps &= ~TL_GAP_FORK;
+	if (!(p->flags & TL_PROC_SELECTED_LATE))
+		p->selected_ns = ts;
+	p->flags |= TL_PROC_SELECTED_LATE;
+}
+
 /* A process moved to another cgroup: where it was and where it went. */
 static void move_event(struct timeline *tl, const struct pl_event *ev)
 {
@@ -287,6 +300,10 @@ static void move_event(struct timeline *tl, const struct pl_event *ev)
 
 	if (!p || h->tid != h->pid)
 		return;		/* a thread of a threaded cgroup: not the process */
+	/* first seen at its move into the selected cgroup (runc exec) */
+	if (tl->select_by_where && (p->gaps & TL_GAP_FORK) &&
+	    !(p->flags & TL_PROC_PRE_EXISTING) && !p->execs)
+		selected_late(p, h->ts_ns);
 	m = calloc(1, sizeof(*m));
 	if (!m) {
 		tl->st.alloc_failures++;
@@ -345,8 +362,7 @@ static void reap_event(struct timeline *tl, const struct pl_event *ev)
 	tl_maybe_free(tl, p);
 }
 
-/* Picked up mid-life by -c or -u: its earlier life was not selected,
- * not lost. */
+/* By -c or -u. */
 static void select_event(struct timeline *tl, const struct pl_event *ev)
 {
 	struct tl_process *p = tl_get_proc(tl, ev->h);
@@ -354,9 +370,7 @@ static void select_event(struct timeline *tl, const struct pl_event *ev)
 	if (!p)
 		return;
 	tl_note_header(tl, p, ev->h);
-	if (!p->created_by)
-		p->gaps &= ~TL_GAP_FORK;
-	p->flags |= TL_PROC_SELECTED_LATE;
+	selected_late(p, ev->h->ts_ns);
 }
 
 int timeline_add(struct timeline *tl, const struct pl_event *ev)

@@ -303,6 +303,11 @@ void timeline_prune_untraced(struct timeline *tl, bool prune)
 	tl->prune_untraced = prune;
 }
 
+void timeline_select_by_where(struct timeline *tl, bool on)
+{
+	tl->select_by_where = on;
+}
+
 void timeline_prune_ancestors(struct timeline *tl, bool prune)
 {
 	tl->prune_ancestors = prune;

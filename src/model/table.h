@@ -16,6 +16,7 @@ struct timeline {
 	bool keep_finished;
 	bool prune_untraced;
 	bool prune_ancestors;
+	bool select_by_where;	/* --cgroup, --container: a move selects */
 	bool seeds_linked;	/* parents of seeded processes resolved */
 	bool finished;
 	struct pidhash procs;	/* live process by pid */

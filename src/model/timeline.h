@@ -54,7 +54,8 @@ enum tl_reap_how {
 #define TL_PROC_TRACED		(1U << 5)	/* had an event during the trace, or
 						 * selected at the start */
 #define TL_PROC_REAP_EXACT	(1U << 6)	/* reap_ns is the release, not a bound */
-#define TL_PROC_SELECTED_LATE	(1U << 7)	/* picked up mid-life by -c or -u */
+#define TL_PROC_SELECTED_LATE	(1U << 7)	/* picked up mid-life by -c, -u or a
+						 * move into --cgroup/--container */
 #define TL_PROC_EXIT_NS		(1U << 8)	/* exit_ns known: from the exit, or
 						 * from the zombie record its reap carries */
 #define TL_PROC_WHERE		(1U << 9)	/* where is known */
@@ -195,6 +196,7 @@ struct tl_process {
 	uint64_t clone_flags;
 
 	uint64_t exit_ns;	/* with TL_PROC_EXITED */
+	uint64_t selected_ns;	/* with TL_PROC_SELECTED_LATE: when */
 	uint32_t exit_status;	/* with TL_PROC_STATUS: a wait status (WIFSIGNALED...) */
 	uint32_t reaper_pid;	/* with TL_PROC_REAPED; 0 if unknown */
 	uint64_t reap_ns;	/* with TL_PROC_REAPED */
@@ -289,6 +291,12 @@ void timeline_prune_untraced(struct timeline *tl, bool prune);
  * mode: CMD's ancestors are proclife and its shell, not the trace's).
  */
 void timeline_prune_ancestors(struct timeline *tl, bool prune);
+/*
+ * --cgroup or --container: a process moved into the cgroup (runc exec) is
+ * selected by its move, mid-life like -c picks one up at an exec: its
+ * earlier life was not selected, not lost.
+ */
+void timeline_select_by_where(struct timeline *tl, bool on);
 /* A process running at the start is selected (-p and the like): it is
  * in the document even if it does nothing during the trace. */
 void timeline_mark_selected(struct timeline *tl, uint32_t pid,

@@ -281,7 +281,7 @@ static ssize_t exit_record(const struct jv *o, struct pl_exit *x)
 static ssize_t reap_record(const struct jv *o, struct pl_reap *r)
 {
 	const struct jv *raw = jv_get(o, "raw");
-	const struct jv *by = jv_get(o, "reaper");
+	const struct jv *by = jv_get(o, "reaper"), *tid;
 	const char *how = jv_str(o, "how", NULL);
 	size_t len = 0;
 	const char *comm;
@@ -295,7 +295,11 @@ static ssize_t reap_record(const struct jv *o, struct pl_reap *r)
 				    (jv_bool(o, "exact", false) ? PL_REAP_EXACT : 0));
 	if (by && by->type == JV_OBJ) {
 		r->reaper_pid = (uint32_t)jv_u64(by, "pid", 0);
-		r->reaper_tid = (uint32_t)jv_u64(by, "tid", r->reaper_pid);
+		/* null: only the process is known (a release seen at its
+		 * free), never the thread that holds the comm now */
+		tid = jv_get(by, "tid");
+		r->reaper_tid = tid && tid->type == JV_NULL ? 0 :
+				(uint32_t)jv_u64(by, "tid", r->reaper_pid);
 		comm = jv_str(by, "comm", &len);
 		copy_comm(r->reaper_comm, comm, len);
 	}

@@ -658,8 +658,11 @@ void stream_event(struct stream *s, const struct pl_event *ev)
 		struct pl_where was = known ? *known : (struct pl_where){ 0 };
 
 		note_where(s, ev->h, ev->where);
-		/* the same place, seen in a second hierarchy: said once */
-		if (known && where_same_path(s->cgroups, &was, ev->where))
+		/* the same place, seen in a second hierarchy: said once; a
+		 * record keeps both, the model takes its cgroup id from the
+		 * second (the v2 one) */
+		if (known && !s->record &&
+		    where_same_path(s->cgroups, &was, ev->where))
 			return;
 	}
 	if (ev->where && (ev->type != PL_EV_FORK ||

@@ -14,6 +14,7 @@ import subprocess
 import tempfile
 import time
 import unittest
+import xml.etree.ElementTree as ET
 
 import containers as C
 from harness import PROCLIFE, ROOT, run
@@ -381,6 +382,65 @@ class TracedContainer(ContainerTest):
         for args in labels.values():
             self.assertEqual(args, {"labels": "container " + c.cid[:12], "container_id": c.cid})
 
+    def chart_rows(self, path):
+        """The chart's rows in order: ("header", container id, text) or
+        ("proc", pid, comm)."""
+        ns = "{http://www.w3.org/2000/svg}"
+        rows = []
+        for g in ET.parse(path).getroot().iter(ns + "g"):
+            cls = g.get("class")
+            text = g.find(ns + "text")
+            if cls == "c":
+                rows.append(("header", g.get("data-container"), "".join(text.itertext())))
+            elif cls == "r":
+                tspan = text.find(ns + "tspan")
+                rows.append(("proc", int(tspan.text), text.text.strip()))
+        return rows
+
+    def test_chart_groups_by_container(self):
+        """The chart (SVG and HTML) draws the host's processes first, then
+        the container's under a header row with its short id and cgroup:
+        docker-style and systemd-style cgroupsPath."""
+        for layout in ("docker-cgroupfs", "docker-systemd"):
+            with self.subTest(layout=layout):
+                c = self.container(["sh", "-c", "sh -c 'exit 3'; sleep 0.1 & wait; exit 0"],
+                                   layout=layout)
+                d = tempfile.mkdtemp(prefix="plx_chart")
+                self.addCleanup(subprocess.run, ["rm", "-rf", d])
+                svg, html = os.path.join(d, "c.svg"), os.path.join(d, "c.html")
+                p, events, doc = self.traced_run(c, ["-o", svg, "-o", html])
+                self.assertEqual(p.returncode, 0, p.stderr)
+                _ns, pids = self.inside(events, c)
+                in_ctr = {q["pid"] for q in doc["processes"] if q["container_id"] == c.cid}
+                host = {q["pid"] for q in doc["processes"] if q["container_id"] is None}
+                self.assertLessEqual(pids, in_ctr)
+                rows = self.chart_rows(svg)
+                heads = [i for i, r in enumerate(rows) if r[0] == "header"]
+                self.assertEqual(len(heads), 1, rows)
+                h = heads[0]
+                self.assertEqual(rows[h][1], c.cid)
+                self.assertEqual(rows[h][2], "container %s %s" % (c.cid[:12], c.cgroups_path))
+                # the host's rows above it, the container's below: each once
+                above = [r[1] for r in rows[:h]]
+                below = [r[1] for r in rows[h + 1:]]
+                self.assertEqual(sorted(above), sorted(host), rows)
+                self.assertEqual(sorted(below), sorted(in_ctr), rows)
+                cli = {e["pid"] for e in events if e["event"] == "exec" and
+                       e["filename"].endswith("/runc")}
+                self.assertTrue(cli and cli <= set(above), (cli, rows))
+                # the init heads the container's tree
+                init = [e["pid"] for e in where_events(events) if e["pid"] in pids and
+                        e["ns_pid"] == 1][0]
+                self.assertIn(init, below)
+                # the page: the same header, its tooltip with the full id
+                with open(html) as f:
+                    page = f.read()
+                self.assertIn('<g class="c" data-container="%s"><title>container %s&#10;%s&#10;'
+                              'docker, %d process' % (c.cid, c.cid, c.cgroups_path, len(in_ctr)),
+                              page)
+                self.assertIn("; %d in 1 container (grouped below the host" % len(in_ctr), page)
+                c.delete()
+
     def test_run_every_layout(self):
         for layout in C.LAYOUTS:
             with self.subTest(layout=layout):
@@ -458,7 +518,20 @@ class TracedContainer(ContainerTest):
     def test_container_prefix_traces_only_the_container(self):
         c, init = self.loop_container("cri-containerd")
         other, _ = self.loop_container()  # a second container beside it
-        self.check_filtered(c, ["--container", c.cid[:10]], init)
+        fd, doc_path = tempfile.mkstemp(suffix=".json")
+        os.close(fd)
+        self.addCleanup(os.unlink, doc_path)
+        tr = self.check_filtered(c, ["--container", c.cid[:10], "-o", doc_path], init)
+        # runc exec's process, selected by its move: picked up mid-life,
+        # its birth and its earlier threads (runc's) not counted as lost
+        pid = [e["pid"] for e in tr.events if e["event"] == "exit" and e.get("code") == 7][0]
+        with open(doc_path) as f:
+            doc = json.load(f)
+        q = [x for x in doc["processes"] if x["pid"] == pid]
+        self.assertEqual(len(q), 1)
+        self.assertTrue(q[0]["selected_late"], q[0])
+        self.assertEqual(q[0]["gaps"], [], q[0])
+        self.assertEqual(q[0]["container_id"], c.cid)
 
     def test_cgroup_path_traces_only_that_cgroup(self):
         c, init = self.loop_container("docker-systemd")

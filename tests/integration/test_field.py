@@ -113,6 +113,44 @@ class PidNamespaces(Field):
             self.assertNotEqual(e["old_ppid"], e["ppid"], e)
         self.assertEqual(t.find(event="reparent"), [], dump(t.find(event="reparent")))
 
+    def test_zombie_left_by_a_dying_init_is_the_teardowns(self):
+        """A child already a zombie when its namespace's init dies is
+        released by the init's teardown (kernel_wait4 in
+        zap_pid_ns_processes), not by a wait: "ns_teardown", like the
+        child the teardown kills. Its exit is its own (code 9)."""
+        fd, rec = tempfile.mkstemp(suffix=".jsonl")
+        os.close(fd)
+        self.addCleanup(os.unlink, rec)
+        t = self.run_doc("pidns_zombie", opts=("-o", rec))
+        r = t.report
+        self.assertEqual(r["init_code"], 0)
+        x = t.find(event="exit", pid=r["zombie"])
+        self.assertEqual(len(x), 1, dump(t.of_pid(r["zombie"])))
+        self.assertEqual(x[0]["code"], 9)
+        self.assertNotIn("ns_teardown", x[0])
+        init_exit = t.find(event="exit", pid=r["init"])[0]
+        # exact with release_task (fentry), bounded at its free otherwise
+        z = self.assertReap(t, r["zombie"], r["init"], "ns_teardown", code=9, exact=None)
+        self.assertGreaterEqual(z["t_ns"], init_exit["t_ns"])
+        self.assertGreater(z["zombie_ns"], 40 * 10**6, z)  # the init's 50 ms
+        x = t.find(event="exit", pid=r["sleeper"])
+        self.assertEqual(x[0]["signal"], "SIGKILL")
+        self.assertTrue(x[0].get("ns_teardown"), x[0])
+        self.assertReap(t, r["sleeper"], r["init"], "ns_teardown", signal="SIGKILL")
+        self.assertReap(t, r["init"], r["parent"], "wait", code=0)
+        # the record says so, and report rebuilds the same document
+        with open(rec) as f:
+            reaps = [json.loads(l) for l in f if '"event":"reap"' in l]
+        self.assertEqual([e["how"] for e in reaps if e["pid"] == r["zombie"]], ["ns_teardown"])
+        fd, doc = tempfile.mkstemp(suffix=".json")
+        os.close(fd)
+        self.addCleanup(os.unlink, doc)
+        p = subprocess.run([PROCLIFE, "report", rec, "-o", doc], capture_output=True,
+                           text=True, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        with open(doc) as f, open(t.output_path) as g:
+            self.assertEqual(f.read(), g.read())
+
 
 class ReapWithoutWaitSyscall(Field):
     """2: io_uring's IORING_OP_WAITID releases the zombie in the parent."""

@@ -13,14 +13,16 @@ import signal
 import subprocess
 import tempfile
 import time
+import unittest
 
+import containers as C
 from harness import PROCLIFE, TracerTest, fixture
 from helpers_extra import Live
 
 DOCS = ("t.json", "t.svg", "t.html", "t.chrome")
 
 
-class Report(TracerTest):
+class ReportBase(TracerTest):
     def setUp(self):
         self.dir = tempfile.mkdtemp(prefix="plx_report")
 
@@ -54,6 +56,9 @@ class Report(TracerTest):
                            timeout=120)
         return p
 
+
+
+class Report(ReportBase):
     def test_command_fixtures(self):
         for cmd in ([fixture("fork_exec"), "/bin/true", "x y"], [fixture("threads"), "4"],
                     [fixture("thread_exec")], [fixture("exit_leader_first")],
@@ -186,3 +191,65 @@ class Report(TracerTest):
             live, rep = a.read(), b.read()
         self.assertIn(" reparent ", live)
         self.assertEqual(live, rep)
+
+
+class ReportContainers(ReportBase):
+    """A record of a real runc container: report writes what the live run
+    wrote, the text stream's CONTAINER column included."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        why = C.unavailable("runc")
+        if why:
+            raise unittest.SkipTest(why)
+        C.sweep("runc")
+
+    def run_container(self, layout, opts_of):
+        c = C.Container(["sh", "-c", "sleep 0.1 & sh -c 'exit 3'; wait; exit 4"],
+                        layout=layout)
+        self.addCleanup(c.delete)
+        c.prepare()
+        c._begin()
+        for d in ("live", "report"):
+            shutil.rmtree(self.p(d), ignore_errors=True)
+        p = subprocess.run([PROCLIFE, "-q", "--tree", "-o", self.p("rec.jsonl"), "-o",
+                            self.p("live", "t.txt")] + self.outs("live") + opts_of(c) +
+                           ["--"] + c.command("run", "--bundle", c.bundle, c.name),
+                           capture_output=True, text=True, timeout=120)
+        self.assertEqual(p.returncode, 4, p.stderr)
+        return c, p
+
+    def check(self, c, p):
+        r = self.report_and_compare(["--tree", "-o", self.p("report", "t.txt")])
+        with open(self.p("live", "t.txt")) as a, open(self.p("report", "t.txt")) as b:
+            live, rep = a.read(), b.read()
+        lines = live.splitlines()
+        # the column is there, on the init's lines with the container's id
+        self.assertIn(" CONTAINER ", live)
+        self.assertEqual(len([l for l in lines if l.startswith("TIME ")]), 1, live)
+        self.assertTrue([l for l in lines if " %s exit 4" % c.cid[:12] in l], live)
+        self.assertEqual(live, rep)
+        # --tree: the same container group in both
+        self.assertIn("container %s  %s" % (c.cid[:12], c.cgroups_path), r.stdout)
+        self.assertEqual(r.stdout, p.stdout)
+
+    def test_container_filter(self):
+        """--container: the column from the first line on."""
+        c, p = self.run_container("docker-systemd", lambda c: ["--container", c.cid[:12]])
+        self.assertTrue(open(self.p("live", "t.txt")).readline().startswith("TIME "))
+        self.assertIn(" CONTAINER ", open(self.p("live", "t.txt")).readline())
+        self.check(c, p)
+
+    def test_unfiltered_run(self):
+        """No filter: the column from the first process in a container on,
+        the header written again then; runc's threads are not shown (no -T)."""
+        c, p = self.run_container("docker-cgroupfs", lambda c: [])
+        live = open(self.p("live", "t.txt")).read()
+        self.assertNotIn(" thread ", live)
+        heads = [l for l in live.splitlines() if l.startswith("TIME ")]
+        self.assertEqual(len(heads), 2, live)
+        self.assertNotIn("CONTAINER", heads[0])
+        self.assertIn("CONTAINER", heads[1])
+        r = self.report_and_compare(["-o", self.p("report", "t.txt")])
+        self.assertEqual(live, open(self.p("report", "t.txt")).read())

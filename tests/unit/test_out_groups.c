@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The outputs that group processes by container: --tree (the host's tree,
- * then each container's under its line), --summary (totals per container)
- * and the chrome trace (labels and sort order). A runc-like timeline: a
+ * then each container's under its line), --summary (totals per container),
+ * the chrome trace (labels and sort order) and the chart (the host's rows,
+ * then each container's under a header row). A runc-like timeline: a
  * host shell starts runc, whose child becomes a container's init, and a
  * second container beside it.
  */
@@ -11,6 +12,8 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "sinks/chart/chart.h"
+#include "sinks/chart/rows.h"
 #include "sinks/chrome.h"
 #include "sinks/summary.h"
 #include "sinks/tree.h"
@@ -38,7 +41,7 @@ static char *read_all(int fd)
 	return text;
 }
 
-enum what { TREE, SUMMARY, CHROME };
+enum what { TREE, SUMMARY, CHROME, HTML };
 
 static char *render(const struct timeline *tl, enum what what)
 {
@@ -58,13 +61,24 @@ static char *render(const struct timeline *tl, enum what what)
 			CHECK_EQ_I64(tree_write_grouped(tl, &cg, &ob), 0);
 		else if (what == SUMMARY)
 			CHECK_EQ_I64(summary_write_grouped(tl, &cg, &ob), 0);
-		else
+		else if (what == CHROME)
 			CHECK_EQ_I64(chrome_write(tl, &info, &ob), 0);
+		else
+			CHECK_EQ_I64(chart_write_html(tl, &info, &ob), 0);
 		outbuf_free(&ob);
 		text = read_all(fd);
 	}
 	close(fd);
 	return text;
+}
+
+static size_t out_count_str(const char *s, const char *needle)
+{
+	size_t n = 0;
+
+	for (s = strstr(s, needle); s; s = strstr(s + 1, needle))
+		n++;
+	return n;
 }
 
 static void at(uint64_t path_id, uint32_t ns_pid, uint32_t ns_ppid)
@@ -199,6 +213,82 @@ static void test_chrome_labels(void)
 	timeline_free(tl);
 }
 
+/* The rows: the host's tree, then each container's under its header. */
+static void test_chart_rows_by_container(void)
+{
+	struct timeline *tl = runc_timeline();
+	struct ctr_groups g;
+	struct chart_rows cr;
+	static const struct { uint32_t pid, group; int64_t parent_row; } want[] = {
+		{ 1, 0, -1 }, { 100, 0, 0 }, { 101, 0, 1 },
+		{ 0, 1, -1 }, { 200, 1, -1 }, { 201, 1, 4 },
+		{ 0, 2, -1 }, { 300, 2, -1 },
+	};
+
+	REQUIRE(tl);
+	REQUIRE(ctr_groups_build(&g, tl, &cg) == 0);
+	REQUIRE(chart_rows_build_grouped(&cr, tl, &g, 0, 100) == 0);
+	CHECK_EQ_U64(cr.n, 8);
+	CHECK_EQ_U64(cr.headers, 2);
+	for (size_t i = 0; i < cr.n && i < 8; i++) {
+		const struct chart_row *r = &cr.rows[i];
+
+		CHECK_EQ_U64(r->p ? r->p->pid : 0, want[i].pid);
+		CHECK_EQ_U64(r->group, want[i].group);
+		CHECK_EQ_I64(r->parent_row, want[i].parent_row);
+	}
+	/* a container's init heads its tree: depth 0, its child 1 */
+	CHECK_EQ_U64(cr.rows[4].depth, 0);
+	CHECK_EQ_U64(cr.rows[5].depth, 1);
+	chart_rows_free(&cr);
+	/* rows past the limit: the second header is not drawn, 300 is hidden */
+	REQUIRE(chart_rows_build_grouped(&cr, tl, &g, 0, 6) == 0);
+	CHECK_EQ_U64(cr.n, 6);
+	CHECK_EQ_U64(cr.headers, 1);
+	CHECK_EQ_U64(cr.hidden, 1);
+	chart_rows_free(&cr);
+	ctr_groups_free(&g);
+
+	/* without containers: one tree, the inits under runc, no header */
+	REQUIRE(chart_rows_build(&cr, tl, 0, 100) == 0);
+	CHECK_EQ_U64(cr.n, 6);
+	CHECK_EQ_U64(cr.headers, 0);
+	for (size_t i = 0; i < cr.n; i++) {
+		CHECK(cr.rows[i].p != NULL);
+		if (cr.rows[i].p && cr.rows[i].p->pid == 200)
+			CHECK_EQ_U64(cr.rows[cr.rows[i].parent_row].p->pid, 100);
+	}
+	chart_rows_free(&cr);
+	timeline_free(tl);
+}
+
+static void test_chart_headers(void)
+{
+	struct timeline *tl = runc_timeline();
+	char *text, *a, *b, *host, *c200, *c300;
+
+	REQUIRE(tl);
+	text = render(tl, HTML);
+	REQUIRE(text);
+	a = strstr(text, "<g class=\"c\" data-container=\"" ID_A "\"><title>container " ID_A
+		    "&#10;" PATH_A "&#10;docker, 2 processes</title>");
+	b = strstr(text, "<g class=\"c\" data-container=\"" ID_B "\"><title>container " ID_B
+		    "&#10;" PATH_B "&#10;docker, 1 process</title>");
+	host = strstr(text, ">runc <tspan class=\"d\">101</tspan>");
+	c200 = strstr(text, ">sh <tspan class=\"d\">200</tspan>");
+	c300 = strstr(text, ">sh <tspan class=\"d\">300</tspan>");
+	REQUIRE(a && b && host && c200 && c300);
+	/* the host first, then A's header and its processes, then B's */
+	CHECK(host < a && a < c200 && c200 < b && b < c300);
+	CHECK(strstr(a, ">container aaaaaaaaaaaa <tspan class=\"d\">" PATH_A "</tspan></text>"));
+	CHECK(strstr(text, "; 3 in 2 containers (grouped below the host's)"));
+	/* headers are no process rows: the find box counts processes only */
+	CHECK_EQ_U64(out_count_str(text, "<g class=\"r\">"), 6);
+	CHECK_EQ_U64(out_count_str(text, "<g class=\"c\" "), 2);
+	free(text);
+	timeline_free(tl);
+}
+
 int main(void)
 {
 	if (cgroups_init(&cg) ||
@@ -209,6 +299,8 @@ int main(void)
 	RUN(test_tree_by_container);
 	RUN(test_summary_per_container);
 	RUN(test_chrome_labels);
+	RUN(test_chart_rows_by_container);
+	RUN(test_chart_headers);
 	cgroups_free(&cg);
 	return CHECK_DONE();
 }

@@ -100,3 +100,33 @@ void chart_write_row(struct chart *c, size_t i, double top)
 	}
 	chart_put(c->ob, "</g>\n");
 }
+
+/*
+ * A container's header: a band across the chart with its short id and
+ * cgroup path; the tooltip gives the full id, the runtime the path names
+ * and how many processes are in the group.
+ */
+void chart_write_group_header(struct chart *c, size_t i, double top)
+{
+	const struct chart_row *r = &c->rows.rows[i];
+	const char *id = c->groups.ids[r->group - 1];
+	const char *path = c->groups.paths[r->group - 1];
+	char short_id[PL_CONTAINER_SHORT_LEN + 1];
+	struct pl_container ctr;
+	double y = top + (double)i * ROW_H;
+	const char *runtime = pl_container_parse(path, strlen(path), &ctr) ?
+			      pl_runtime_name(ctr.runtime) : NULL;
+	size_t procs = c->group_procs[r->group];
+
+	chart_put(c->ob, "<g class=\"c\" data-container=\"%s\"><title>container %s&#10;",
+		  id, id);
+	xml_escape(c->ob, path, strlen(path));
+	chart_put(c->ob, "&#10;%s%s%zu process%s</title>", runtime ? runtime : "",
+		  runtime ? ", " : "", procs, procs == 1 ? "" : "es");
+	chart_put(c->ob, "<rect class=\"cb\" y=\"%f\" width=\"%u\" height=\"%u\"/>",
+		  y, c->width, ROW_H);
+	chart_put(c->ob, "<text class=\"ct\" x=\"4\" y=\"%f\">container %s "
+		  "<tspan class=\"d\">", y + 11, pl_container_short(id, short_id));
+	xml_escape(c->ob, path, strlen(path));
+	chart_put(c->ob, "</tspan></text></g>\n");
+}

@@ -18,6 +18,7 @@
 #include "model/trace_info.h"
 #include "sinks/chart/chart.h"
 #include "sinks/chart/rows.h"
+#include "sinks/containers.h"
 #include "util/outbuf.h"
 
 #define ROW_H		14
@@ -62,6 +63,8 @@ struct chart {
 	const struct timeline *tl;
 	const struct pl_trace_info *info;
 	struct chart_rows rows;
+	struct ctr_groups groups;	/* the containers, from info->cgroups */
+	size_t *group_procs;	/* processes per group (0: the host) */
 	uint64_t t0, t1;
 	double x0;		/* x of t0 */
 	double scale;		/* px per ns */
@@ -94,6 +97,7 @@ double chart_label_x(const struct chart *c, const struct chart_row *r);
 void chart_count_all(const struct chart *c, struct chart_counts *k);
 int chart_init(struct chart *c, const struct timeline *tl,
 	       const struct pl_trace_info *info, struct outbuf *ob);
+void chart_done(struct chart *c);
 
 /* legend.c */
 void chart_put_command(struct outbuf *ob, const struct pl_trace_info *info);
@@ -119,6 +123,7 @@ void chart_write_folded_tooltip(struct chart *c, const struct chart_row *r);
 /* bars.c */
 void chart_write_tree_guides(struct chart *c, double top);
 void chart_write_row(struct chart *c, size_t i, double top);
+void chart_write_group_header(struct chart *c, size_t i, double top);
 
 /* the chart's CSS, in the SVG file and in the page */
 extern const char chart_style[];

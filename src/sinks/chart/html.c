@@ -17,7 +17,7 @@ int chart_write_svg(const struct timeline *tl, const struct pl_trace_info *info,
 		return err;
 	chart_put(ob, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
 	chart_svg(&c, PART_TITLE | PART_LEGEND | PART_TOP_AXIS | PART_ROWS, true);
-	chart_rows_free(&c.rows);
+	chart_done(&c);
 	return outbuf_flush(ob);
 }
 
@@ -60,7 +60,7 @@ int chart_write_html(const struct timeline *tl, const struct pl_trace_info *info
 	chart_put(ob, "</div>\n<div id=\"chart\">\n");
 	chart_svg(&c, PART_ROWS, false);
 	chart_put(ob, "</div>\n<script>%s</script>\n</body></html>\n", script);
-	chart_rows_free(&c.rows);
+	chart_done(&c);
 	return outbuf_flush(ob);
 }
 

@@ -6,6 +6,7 @@
  * all fork links.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sinks/chart/draw.h"
@@ -47,8 +48,11 @@ static void layout(struct chart *c)
 
 	for (i = 0; i < c->rows.n; i++) {
 		const struct chart_row *r = &c->rows.rows[i];
-		double w = 8 + (double)r->depth * INDENT + label_chars(r) * CHAR_W;
+		double w;
 
+		if (!r->p)
+			continue;	/* a header's line spans the chart */
+		w = 8 + (double)r->depth * INDENT + label_chars(r) * CHAR_W;
 		if (w > widest)
 			widest = w;
 	}
@@ -155,6 +159,14 @@ static void scan_sched(struct chart *c)
 	c->legend_h = 4 + (c->have_sched ? 2 : 1) * LEGEND_ROW;
 }
 
+void chart_done(struct chart *c)
+{
+	chart_rows_free(&c->rows);
+	ctr_groups_free(&c->groups);
+	free(c->group_procs);
+	c->group_procs = NULL;
+}
+
 int chart_init(struct chart *c, const struct timeline *tl,
 	       const struct pl_trace_info *info, struct outbuf *ob)
 {
@@ -163,9 +175,21 @@ int chart_init(struct chart *c, const struct timeline *tl,
 	c->tl = tl;
 	c->info = info;
 	lifespan_window(tl, info, &c->t0, &c->t1);
-	if (chart_rows_build(&c->rows, tl, CHART_COLLAPSE_AT, CHART_MAX_ROWS))
+	/* grouped by container as the tree is (docs/CONTAINERS.md) */
+	if (ctr_groups_build(&c->groups, tl, info->cgroups))
 		return -ENOMEM;
+	c->group_procs = calloc(c->groups.n + 1, sizeof(*c->group_procs));
+	if (!c->group_procs)
+		goto nomem;
+	for (size_t i = 0; i < timeline_count(tl); i++)
+		c->group_procs[ctr_group_of(&c->groups, timeline_proc(tl, i))]++;
+	if (chart_rows_build_grouped(&c->rows, tl, &c->groups,
+				     CHART_COLLAPSE_AT, CHART_MAX_ROWS))
+		goto nomem;
 	layout(c);
 	scan_sched(c);
 	return 0;
+nomem:
+	chart_done(c);
+	return -ENOMEM;
 }

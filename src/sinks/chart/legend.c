@@ -51,6 +51,10 @@ void chart_put_counts(struct chart *c)
 	    k.procs, k.pre_existing, k.threads, k.execs, k.failed_execs, k.ok,
 	    k.fail, k.killed, k.alive, k.unreaped, (size_t)c->info->events,
 	    (size_t)c->info->lost);
+	if (c->groups.n)
+		chart_put(c->ob, "; %zu in %zu container%s (grouped below the host's)",
+		    k.procs - c->group_procs[0], c->groups.n,
+		    c->groups.n == 1 ? "" : "s");
 	if (c->rows.folded)
 		chart_put(c->ob, "; %zu childless siblings sharing a comm drawn in shared rows",
 		    c->rows.folded);

@@ -19,6 +19,8 @@ struct builder {
 	const struct tl_process **stack;	/* next child to visit, per depth */
 	uint64_t *shape;	/* by timeline index: comm and subtree, hashed */
 	uint32_t *subtree;	/* by timeline index: descendants */
+	uint32_t *group_of;	/* by timeline index: its container group */
+	uint32_t group;		/* the group being walked */
 };
 
 /* Timeline index of p: the table is sorted by (start_ns, pid). */
@@ -39,6 +41,22 @@ static size_t index_of(const struct timeline *tl, const struct tl_process *p)
 			hi = mid;
 	}
 	return NO_ROW;
+}
+
+/* q in the same group as the process at index i (an unknown one is not). */
+static bool same_group(const struct builder *b, size_t i,
+		       const struct tl_process *q)
+{
+	size_t k = index_of(b->tl, q);
+
+	return k != NO_ROW && b->group_of[k] == b->group_of[i];
+}
+
+static bool in_walked_group(const struct builder *b, const struct tl_process *q)
+{
+	size_t k = index_of(b->tl, q);
+
+	return k != NO_ROW && b->group_of[k] == b->group;
 }
 
 static uint64_t mix(uint64_t h, uint64_t v)
@@ -62,11 +80,13 @@ static void compute_shapes(struct builder *b)
 		for (size_t k = 0; k < PL_COMM_LEN && p->comm[k]; k++)
 			h = mix(h, (unsigned char)p->comm[k]);
 		h = mix(h, p->kind);
+		h = mix(h, b->group_of[i]);
 		tl_for_each_child(c, p) {
 			size_t k = index_of(b->tl, c);
 
-			/* a later-started child only: anything else is a cycle */
-			if (k == NO_ROW || k <= i)
+			/* a later-started child only: anything else is a cycle;
+			 * one in another group is drawn there, not folded here */
+			if (k == NO_ROW || k <= i || b->group_of[k] != b->group_of[i])
 				continue;
 			h = mix(h, b->shape[k]);
 			below += 1 + b->subtree[k];
@@ -81,7 +101,8 @@ static bool foldable(struct builder *b, const struct tl_process *a,
 {
 	size_t i = index_of(b->tl, a), k = index_of(b->tl, q);
 
-	return i != NO_ROW && k != NO_ROW && b->shape[i] == b->shape[k] &&
+	return i != NO_ROW && k != NO_ROW && b->group_of[i] == b->group_of[k] &&
+	       b->shape[i] == b->shape[k] &&
 	       b->subtree[i] == b->subtree[k] &&
 	       strncmp(a->comm, q->comm, PL_COMM_LEN) == 0;
 }
@@ -102,10 +123,13 @@ static void fold_subtree(struct builder *b, const struct tl_process *p,
 
 		if (!c || k == NO_ROW || b->visited[k])
 			continue;
-		b->visited[k] = true;
-		b->row_of[k] = row;
 		if (c->next_sibling && sp < room)
 			stack[sp++] = c->next_sibling;
+		/* another group's: drawn there, with its subtree */
+		if (b->group_of[k] != b->group)
+			continue;
+		b->visited[k] = true;
+		b->row_of[k] = row;
 		if (c->first_child && sp < room)
 			stack[sp++] = c->first_child;
 	}
@@ -139,9 +163,9 @@ static void add_row(struct builder *b, const struct tl_process *p,
 	}
 	if (count > 1)
 		cr->folded += (size_t)count * (1 + below);
-	cr->rows[row] = (struct chart_row){ .p = p, .depth = depth,
-					    .count = count, .descendants = below,
-					    .parent_row = -1 };
+	cr->rows[row] = (struct chart_row){ .p = p, .group = b->group,
+					    .depth = depth, .count = count,
+					    .descendants = below, .parent_row = -1 };
 	cr->n++;
 }
 
@@ -186,7 +210,7 @@ static void walk(struct builder *b, const struct tl_process *root)
 			sp--;
 			continue;
 		}
-		if (visited(b, c)) {
+		if (visited(b, c) || !in_walked_group(b, c)) {
 			b->stack[sp - 1] = c->next_sibling;
 			continue;
 		}
@@ -201,45 +225,110 @@ static void walk(struct builder *b, const struct tl_process *root)
 	}
 }
 
-int chart_rows_build(struct chart_rows *cr, const struct timeline *tl,
-		     size_t collapse_at, size_t max_rows)
+/* A container's header row, when there is room for it. */
+static void add_header(struct builder *b, uint32_t group)
+{
+	struct chart_rows *cr = b->cr;
+
+	if (cr->n >= b->max_rows)
+		return;
+	cr->rows[cr->n++] = (struct chart_row){ .group = group, .parent_row = -1 };
+	cr->headers++;
+}
+
+/* The trees of one group (its processes' indexes, in table order): each
+ * process whose parent is not in it. */
+static void walk_group(struct builder *b, uint32_t group, const size_t *idx,
+		       size_t n)
+{
+	size_t j;
+
+	b->group = group;
+	for (j = 0; j < n; j++) {
+		const struct tl_process *p = timeline_proc(b->tl, idx[j]);
+
+		if (!b->visited[idx[j]] &&
+		    (!p->parent || !same_group(b, idx[j], p->parent)))
+			walk(b, p);
+	}
+	/* Only a parent cycle (never from a sane kernel) leaves any behind. */
+	for (j = 0; j < n; j++)
+		if (!b->visited[idx[j]])
+			walk(b, timeline_proc(b->tl, idx[j]));
+}
+
+/* Each group's processes in table order, the groups one after another
+ * (a counting sort: linear whatever the number of containers). */
+static int order_by_group(const struct builder *b, size_t ngroups,
+			  size_t **order, size_t **start)
+{
+	size_t i, g, *o = malloc((b->nprocs ? b->nprocs : 1) * sizeof(*o));
+	size_t *st = calloc(ngroups + 2, sizeof(*st));
+
+	if (!o || !st) {
+		free(o);
+		free(st);
+		return -ENOMEM;
+	}
+	for (i = 0; i < b->nprocs; i++)
+		st[b->group_of[i] + 1]++;
+	for (g = 1; g < ngroups + 2; g++)
+		st[g] += st[g - 1];
+	for (i = 0; i < b->nprocs; i++)
+		o[st[b->group_of[i]]++] = i;
+	/* the fill moved each start to the next group's: shift back */
+	for (g = ngroups + 1; g > 0; g--)
+		st[g] = st[g - 1];
+	st[0] = 0;
+	*order = o;
+	*start = st;
+	return 0;
+}
+
+int chart_rows_build_grouped(struct chart_rows *cr, const struct timeline *tl,
+			     const struct ctr_groups *groups,
+			     size_t collapse_at, size_t max_rows)
 {
 	struct builder b = { .tl = tl, .cr = cr, .max_rows = max_rows };
-	size_t i, n = timeline_count(tl);
+	size_t i, n = timeline_count(tl), ngroups = groups ? groups->n : 0;
+	size_t *order = NULL, *start = NULL;
 	int err = -ENOMEM;
 
 	memset(cr, 0, sizeof(*cr));
 	b.nprocs = n;
 	b.fold = collapse_at && n > collapse_at;
-	cr->rows = calloc(n ? n : 1, sizeof(*cr->rows));
+	cr->rows = calloc(n + ngroups ? n + ngroups : 1, sizeof(*cr->rows));
 	b.visited = calloc(n ? n : 1, sizeof(*b.visited));
 	b.row_of = malloc((n ? n : 1) * sizeof(*b.row_of));
 	b.stack = malloc((2 * n + 2) * sizeof(*b.stack));
 	b.shape = malloc((n ? n : 1) * sizeof(*b.shape));
 	b.subtree = malloc((n ? n : 1) * sizeof(*b.subtree));
+	b.group_of = calloc(n ? n : 1, sizeof(*b.group_of));
 	if (!cr->rows || !b.visited || !b.row_of || !b.stack || !b.shape ||
-	    !b.subtree)
+	    !b.subtree || !b.group_of)
 		goto cleanup;
+	for (i = 0; ngroups && i < n; i++)
+		b.group_of[i] = (uint32_t)ctr_group_of(groups, timeline_proc(tl, i));
 	compute_shapes(&b);
 	for (i = 0; i < n; i++)
 		b.row_of[i] = NO_ROW;
 
-	for (i = 0; i < n; i++) {
-		const struct tl_process *p = timeline_proc(tl, i);
-
-		if (!p->parent)
-			walk(&b, p);
+	if (order_by_group(&b, ngroups, &order, &start))
+		goto cleanup;
+	walk_group(&b, 0, order, start[1]);
+	for (uint32_t g = 1; g <= ngroups; g++) {
+		add_header(&b, g);
+		walk_group(&b, g, order + start[g], start[g + 1] - start[g]);
 	}
-	/* Only a parent cycle (never from a sane kernel) leaves any behind. */
-	for (i = 0; i < n; i++)
-		if (!b.visited[i])
-			walk(&b, timeline_proc(tl, i));
 
 	for (i = 0; i < cr->n; i++) {
-		const struct tl_process *parent = cr->rows[i].p->parent;
+		const struct tl_process *parent = cr->rows[i].p ?
+						  cr->rows[i].p->parent : NULL;
 		size_t k = parent ? index_of(tl, parent) : NO_ROW;
 
-		if (k != NO_ROW && b.row_of[k] != NO_ROW)
+		/* a guide stays inside its group */
+		if (k != NO_ROW && b.row_of[k] != NO_ROW &&
+		    b.group_of[k] == cr->rows[i].group)
 			cr->rows[i].parent_row = (int64_t)b.row_of[k];
 	}
 	err = 0;
@@ -251,7 +340,16 @@ cleanup:
 	free(b.stack);
 	free(b.shape);
 	free(b.subtree);
+	free(b.group_of);
+	free(order);
+	free(start);
 	return err;
+}
+
+int chart_rows_build(struct chart_rows *cr, const struct timeline *tl,
+		     size_t collapse_at, size_t max_rows)
+{
+	return chart_rows_build_grouped(cr, tl, NULL, collapse_at, max_rows);
 }
 
 void chart_rows_free(struct chart_rows *cr)

@@ -15,9 +15,18 @@
 #include <stdint.h>
 
 #include "model/timeline.h"
+#include "sinks/containers.h"
 
+/*
+ * With container groups (docs/CONTAINERS.md), the host's processes come
+ * first, then each container's under a header row: p NULL, group its
+ * number. A process whose parent is in another group heads a tree of its
+ * own group (a container's init under runc): no guide joins them.
+ */
 struct chart_row {
-	const struct tl_process *p;	/* the row's process, or the first of a run */
+	const struct tl_process *p;	/* the row's process, or the first of a
+					 * run; NULL: a container's header */
+	uint32_t group;			/* 0 the host, i + 1 container i */
 	uint32_t depth;			/* 0 for a root */
 	uint32_t count;			/* > 1: p and its next count-1 siblings */
 	uint32_t descendants;		/* of each of them, folded with it */
@@ -30,6 +39,7 @@ struct chart_rows {
 	size_t hidden;		/* processes past max_rows, not drawn */
 	size_t folded;		/* processes drawn in a shared row, or folded
 				 * into one as a subtree */
+	size_t headers;		/* container header rows among the n */
 };
 
 /* Identical siblings this many in a row share a row in any chart. */
@@ -41,6 +51,10 @@ struct chart_rows {
  */
 int chart_rows_build(struct chart_rows *cr, const struct timeline *tl,
 		     size_t collapse_at, size_t max_rows);
+/* The same grouped by container (groups NULL or empty: as above). */
+int chart_rows_build_grouped(struct chart_rows *cr, const struct timeline *tl,
+			     const struct ctr_groups *groups,
+			     size_t collapse_at, size_t max_rows);
 void chart_rows_free(struct chart_rows *cr);
 
 #endif

@@ -109,7 +109,10 @@ const char chart_style[] =
 	".plc .qr{fill:#1f5fa6}.plc .qw{fill:#f2a900}.plc .qs{fill:#a9c8e6}"
 	".plc .qd{fill:#8e1f5c}.plc .qt{fill:#5f5f5f}"
 	".plc .n{fill:#fff;stroke:#9aa7b6;stroke-width:1}"
-	".plc .n2{font-style:italic;fill:#666}";
+	".plc .n2{font-style:italic;fill:#666}"
+	/* a container's header row: a band across the chart */
+	".plc .cb{fill:#e3ecf7}.plc .ct{font:bold 11px sans-serif;fill:#1f3f66}"
+	".plc .ct .d{font-weight:normal}";
 
 static void svg_open(struct chart *c, double height)
 {
@@ -151,8 +154,12 @@ void chart_svg(struct chart *c, unsigned int parts, bool with_style)
 		    c->width, bottom - top);
 		chart_write_grid(c, top, bottom);
 		chart_write_tree_guides(c, top);
-		for (i = 0; i < c->rows.n; i++)
-			chart_write_row(c, i, top);
+		for (i = 0; i < c->rows.n; i++) {
+			if (c->rows.rows[i].p)
+				chart_write_row(c, i, top);
+			else
+				chart_write_group_header(c, i, top);
+		}
 		if (!c->rows.n)
 			chart_put(c->ob, "<text x=\"8\" y=\"%f\">no processes</text>\n",
 			    top + 11);

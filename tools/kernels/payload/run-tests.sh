@@ -35,7 +35,7 @@ MS=1000000
 CHECKS="smoke loads fork_exec vfork_exec threads threads_without_T thread_exec
 die_signal zombie_late orphan_subreaper sigchld_ignore rename exec_fail
 failed_exec hostile_argv storm sched states timeline pidns pid_reuse
-reap_nowait namespaces kernel_log"
+reap_nowait namespaces container_ns pidns_zombie kernel_log"
 
 W=$(mktemp -d "${TMPDIR:-/tmp}/proclife-tests.XXXXXX") || exit 1
 [ "${PL_KEEP:-0}" = 1 ] || trap 'rm -rf "$W"' EXIT
@@ -511,6 +511,79 @@ check_namespaces() {
 	want_no_loss
 	show "(\"pidns\" in J)"
 	rmdir "$cg" 2>/dev/null
+}
+
+# A cgroup v2 cgroup named as Docker's systemd driver names a container
+# (docker-<64 hex>.scope), selected by --container with a 12-digit prefix;
+# inside it a pid namespace with a namespace nested in it (unshare -pf
+# twice). Every record carries the container's id, cgroup, unit and v2
+# cgroup id; ns_pid and ns_ppid are the numbers at each process's own
+# level; the shell that joins the cgroup is selected by its move.
+check_container_ns() {
+	v2=/sys/fs/cgroup
+	[ -f $v2/cgroup.procs ] || v2=/sys/fs/cgroup/unified
+	if [ ! -f $v2/cgroup.procs ]; then
+		why "no cgroup v2 mount"
+		return
+	fi
+	id=ab$(printf '%062d' $$)
+	path=/system.slice/docker-$id.scope
+	cg=$v2$path
+	mkdir -p "$cg" || { why "cannot create $cg"; return; }
+	host_ns=$(readlink /proc/self/ns/pid | tr -cd 0-9)
+	cg_id=$(stat -c %i "$cg")
+	# shellcheck disable=SC2016 # expanded by the traced shells
+	trace container_ns --container "${id%"${id#????????????}"}" -- /bin/sh -c '
+		echo $$ > "$0/cgroup.procs"
+		unshare -pf /bin/sh -c "/bin/true a; unshare -pf /bin/sh -c \"/bin/true b; exit 6\"; exit 5"
+		echo "{\"code\":$?}"' "$cg"
+	want "status" "$STATUS" 0
+	want "unshare's status" "$(rget code)" 5
+	where='("pidns" in J)'
+	want_num "records that say where" "$(jcount "$OUT" "$where")" -gt 6
+	want_num "records outside the container" \
+		"$(jcount "$OUT" "$where && (S(\"container_id\") != \"$id\" || S(\"cgroup\") != \"$path\" || N(\"cgroup_id\") != $cg_id || S(\"unit\") != \"docker-$id.scope\")")" -eq 0
+	# the shell joins the cgroup: picked up by its move
+	want_one "the shell's move" "S(\"event\") == \"cgroup_move\""
+	want "the move's pidns" "$(jsel "$OUT" 'S("event") == "cgroup_move"' 'J["pidns"]')" "$host_ns"
+	a="S(\"event\") == \"exec\" && index(J[\"argv\"], \"\\\"a\\\"]\")"
+	b="S(\"event\") == \"exec\" && index(J[\"argv\"], \"\\\"b\\\"]\")"
+	want_one "true a" "$a"
+	want_one "true b" "$b"
+	ns_a=$(jsel "$OUT" "$a" 'J["pidns"]')
+	ns_b=$(jsel "$OUT" "$b" 'J["pidns"]')
+	want "true a's numbers" "$(jsel "$OUT" "$a" 'J["ns_pid"] " " J["ns_ppid"]')" "2 1"
+	want "true b's numbers" "$(jsel "$OUT" "$b" 'J["ns_pid"] " " J["ns_ppid"]')" "2 1"
+	[ -n "$ns_a" ] && [ "$ns_a" != "$host_ns" ] || why "outer namespace: '$ns_a' (host $host_ns)"
+	[ -n "$ns_b" ] && [ "$ns_b" != "$ns_a" ] && [ "$ns_b" != "$host_ns" ] ||
+		why "nested namespace: '$ns_b' (outer $ns_a, host $host_ns)"
+	# (unshare -f exits with its init's status: the init is the one at 1)
+	want "outer init's exit" "$(jsel "$OUT" 'S("event") == "exit" && N("code") == 5 && N("ns_pid") == 1' 'J["pidns"] " " J["ns_ppid"]')" "$ns_a 0"
+	want "nested init's exit" "$(jsel "$OUT" 'S("event") == "exit" && N("code") == 6 && N("ns_pid") == 1' 'J["pidns"] " " J["ns_ppid"]')" "$ns_b 0"
+	# the nested init's parent (the inner unshare: busybox may run it
+	# without an exec) lives in the outer namespace, past its init
+	up=$(jsel "$OUT" 'S("event") == "exit" && N("code") == 6 && N("ns_pid") == 1' 'J["ppid"]')
+	want_num "inner unshare's ns_pid" "$(jsel "$OUT" "N(\"pid\") == ${up:-0} && N(\"pidns\") == ${ns_a:-0}" 'J["ns_pid"]' | head -1)" -gt 1
+	want_no_loss
+	show "$where"
+	rmdir "$cg" "$v2/system.slice" 2>/dev/null
+}
+
+# A namespace's init dies with a zombie child it never waited for: the
+# teardown releases it (kernel_wait4 from the exiting init), reported as
+# "ns_teardown" like the child the teardown kills.
+check_pidns_zombie() {
+	trace pidns_zombie -- "$FX/pidns_zombie"
+	want "status" "$STATUS" 0
+	I=$(rget init)
+	Z=$(rget zombie)
+	S=$(rget sleeper)
+	want "zombie's exit" "$(jsel "$OUT" "S(\"event\") == \"exit\" && N(\"pid\") == ${Z:-0}" 'J["code"] " " ("ns_teardown" in J)')" "9 0"
+	want "zombie's reap" "$(jsel "$OUT" "S(\"event\") == \"reap\" && N(\"pid\") == ${Z:-0}" 'S("how") "/" O("reaper", "pid") "/" J["code"]')" "ns_teardown/$I/9"
+	want "sleeper's reap" "$(jsel "$OUT" "S(\"event\") == \"reap\" && N(\"pid\") == ${S:-0}" 'S("how") "/" O("reaper", "pid") "/" S("signal")')" "ns_teardown/$I/SIGKILL"
+	want "init's reap" "$(jsel "$OUT" "S(\"event\") == \"reap\" && N(\"pid\") == ${I:-0}" 'S("how") "/" J["code"]')" "wait/0"
+	want_no_loss
+	show '(S("event") == "reap" || S("event") == "exit")'
 }
 
 check_hostile_argv() {
