@@ -90,6 +90,39 @@ static __always_inline bool is_kthread(struct task_struct *task)
 	return task->flags & PF_KTHREAD;
 }
 
+/*
+ * What a record's header says of the task (all but type, size and time),
+ * read once where a program starts and copied into each record it sends.
+ * On 6.3+ kernels the verifier pays a search through the kernel's BTF for
+ * each load of a pointer field (group_leader, real_parent, real_cred)
+ * from a pointer it trusts, on every path that reaches the load: read
+ * before the program branches, each is checked once.
+ */
+static __always_inline void task_header(struct pl_header *h,
+					struct task_struct *task,
+					struct task_struct *leader)
+{
+	h->ts_ns = 0;
+	h->start_ns = leader->start_boottime;
+	h->type = 0;
+	h->size = 0;
+	h->pid = task->tgid;
+	h->tid = task->pid;
+	h->ppid = task->real_parent->tgid;
+	h->uid = task->real_cred->uid.val;
+	__builtin_memcpy(h->comm, task->comm, PL_COMM_LEN);
+}
+
+static __always_inline void put_header(struct pl_header *h,
+				       const struct pl_header *who,
+				       __u32 type, __u32 size, __u64 ts)
+{
+	*h = *who;
+	h->ts_ns = ts;
+	h->type = type;
+	h->size = size;
+}
+
 static __always_inline void fill_header(struct pl_header *h, __u32 type,
 					__u32 size, struct task_struct *task,
 					__u64 ts)

@@ -32,8 +32,9 @@ int seed_tasks(struct bpf_iter__task *ctx)
 		/* a zombie already: its reap is still to come; exit_ns 0
 		 * says its exit was not seen */
 		rec.flags |= PL_SEED_ZOMBIE;
-		rec.exit_code = exit_status(task, task->signal, true);
-		remember_zombie(task, task->tgid, 0, rec.exit_code);
+		rec.exit_code = exit_status(task, task, task->signal, true);
+		remember_zombie(task, &rec.h, task->thread_pid, task->tgid, 0,
+				rec.exit_code);
 	} else if (task->exit_state) {
 		rec.flags |= PL_SEED_ZOMBIE;
 	}
@@ -73,16 +74,19 @@ static __always_inline int dump_sched(struct bpf_iter__task *ctx, bool storage)
 	struct pl_sched_end rec = {};
 	struct task_sched tmp;
 	struct task_sched *ts;
+	struct cfs_rq *cfs_rq;
 	__u64 now;
 
 	if (!task || !task->pid || task->exit_state)
 		return 0;
-	ts = sched_get(task, storage, false);
 	now = bpf_ktime_get_boot_ns();
-	if (!sched_snapshot(task, ts, &tmp, task->on_cpu, rq_time_of(task, now),
+	/* first, before any branch: see task_header() */
+	fill_header(&rec.h, PL_EV_SCHED, sizeof(rec), task, now);
+	cfs_rq = task->se.cfs_rq;
+	ts = sched_get(task, storage, false);
+	if (!sched_snapshot(task, ts, &tmp, task->on_cpu, rq_time_at(cfs_rq, now),
 			    &rec.sched))
 		return 0;
-	fill_header(&rec.h, PL_EV_SCHED, sizeof(rec), task, now);
 	rec.task_start_ns = task->start_boottime;
 	bpf_seq_write(seq, &rec, sizeof(rec));
 	return 0;

@@ -229,6 +229,10 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid,
 	struct pl_where w;
 	char *pathbuf;
 	struct fs_struct *fs;
+	struct mm_struct *mm;
+	struct file *file;
+	const char *filename, *interp;
+	struct pl_header who;
 	__u64 size;
 
 	a = bpf_map_lookup_elem(&exec_args, &old_tid);
@@ -242,8 +246,16 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid,
 	}
 	if (!trace_kthreads && is_kthread(task))
 		return 0;
+	/* every pointer followed, read before the branches (task_header()) */
+	task_header(&who, task, task->group_leader);
+	mm = task->mm;
+	file = bprm->file;
+	filename = bprm->filename;
+	interp = bprm->interp;
+	asm volatile("" :: "r"(mm), "r"(file), "r"(filename), "r"(interp)
+		     : "memory");
 	fill_where(task, &w, ts);	/* first: a new container is matched */
-	if (!select_task_why(task, tgid, NULL, PL_SELECT_EXEC))
+	if (!select_task_who(task, &who, tgid, NULL, PL_SELECT_EXEC))
 		return 0;
 	s = get_scratch();
 	if (!s)
@@ -256,14 +268,13 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid,
 	e->cwd_len = 0;
 	e->w = w;
 
-	fname_len = read_filename(s->buf + sizeof(*e), bprm->filename, false,
-				  &trunc);
+	fname_len = read_filename(s->buf + sizeof(*e), filename, false, &trunc);
 	if (trunc)
 		e->flags |= PL_EXEC_FILENAME_TRUNC;
 	e->filename_len = fname_len;
 
-	arg_start = task->mm->arg_start;
-	arg_end = task->mm->arg_end;
+	arg_start = mm->arg_start;
+	arg_end = mm->arg_end;
 	len = arg_end > arg_start ? arg_end - arg_start : 0;
 	if (len > argv_limit) {
 		len = argv_limit;
@@ -286,16 +297,16 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid,
 		__u32 plen = 0, start;
 		bool ptrunc;
 
-		start = file_path(s, bprm->file, &plen, &ptrunc);
+		start = file_path(s, file, &plen, &ptrunc);
 		if (ptrunc)
 			e->flags |= PL_EXEC_EXE_TRUNC;
 		e->exe_len = append(s, &off, pathbuf + (start & (PL_FILENAME_MAX - 1)),
 				    plen);
 	}
 	e->interp_len = 0;
-	if (bprm->interp != bprm->filename) {
+	if (interp != filename) {
 		e->flags |= PL_EXEC_SCRIPT;
-		n = read_filename(pathbuf, bprm->interp, false, &trunc);
+		n = read_filename(pathbuf, interp, false, &trunc);
 		e->interp_len = append(s, &off, pathbuf, n);
 	}
 	e->argv0_len = append(s, &off, argv0, argv0_len);
@@ -315,7 +326,7 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid,
 	}
 
 	size = off;
-	fill_header(&e->h, PL_EV_EXEC, size, task, ts);
+	put_header(&e->h, &who, PL_EV_EXEC, size, ts);
 	if (size > SCRATCH_SIZE)
 		return 0;
 	output(e, size, PL_EV_EXEC);
