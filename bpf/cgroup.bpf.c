@@ -247,7 +247,8 @@ int BPF_PROG(handle_cgroup_attach, struct cgroup *dst, const char *path,
 	e = reserve(sizeof(*e), PL_EV_CGROUP_MOVE);
 	if (!e)
 		return 0;
-	fill_header(&e->h, PL_EV_CGROUP_MOVE, sizeof(*e), task, ts);
+	/* seldom: helpers, which cost the verifier no BTF search */
+	fill_header_probe(&e->h, PL_EV_CGROUP_MOVE, sizeof(*e), task, ts);
 	e->w = w;
 	submit(e);
 	return 0;

@@ -248,8 +248,8 @@ static __always_inline void sched_at_exit(struct task_struct *task,
 
 	__builtin_memset(proc, 0, sizeof(*proc));
 	if (!account_sched ||
-	    !sched_snapshot(task, ts, &tmp, true, rq_time_at(cfs_rq, now_boot),
-			    self)) {
+	    !sched_snapshot(task, ts, &tmp, true,
+			    rq_time_at(cfs_rq->rq->clock, now_boot), self)) {
 		__builtin_memset(self, 0, sizeof(*self));
 		self->flags |= PL_SCHED_MISSING;
 	}

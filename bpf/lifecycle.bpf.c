@@ -29,6 +29,7 @@ static __always_inline __u32 birth_kind(struct task_struct *task, __u64 flags)
 
 /* A new process inherits its parent's tree membership and selection. */
 static __always_inline bool select_child(struct task_struct *child,
+					 const struct pl_header *who,
 					 __u32 parent_tgid, __u32 tgid)
 {
 	struct pl_track *t, val = { .start_ns = child->start_boottime };
@@ -46,7 +47,7 @@ static __always_inline bool select_child(struct task_struct *child,
 		/* a stale entry of an earlier life of this pid */
 		bpf_map_delete_elem(&tracked, &tgid);
 	}
-	return select_task(child, tgid, NULL);
+	return select_task_who(child, who, tgid, NULL, 0);
 }
 
 /* task_newtask runs in the creator, before the child can run: the birth
@@ -57,26 +58,28 @@ int BPF_PROG(handle_newtask, struct task_struct *task, u64 clone_flags)
 	__u64 ts = bpf_ktime_get_boot_ns();
 	__u64 cur = bpf_get_current_pid_tgid();	/* the creator */
 	__u32 tgid = task->tgid;
+	struct pl_header who;
 	struct pl_fork *e;
 	struct pl_where w;
 	bool selected;
 
 	if (!trace_kthreads && is_kthread(task))
 		return 0;
+	task_header(&who, task, task->group_leader);	/* before branching */
 	/* the child's own cgroup and numbers (CLONE_INTO_CGROUP,
 	 * CLONE_NEWPID), read first: a new container is matched */
 	fill_where(task, &w, ts);
 	if (clone_flags & CLONE_THREAD)
 		selected = is_selected(tgid);
 	else
-		selected = select_child(task, cur >> 32, tgid);
+		selected = select_child(task, &who, cur >> 32, tgid);
 	if (!selected)
 		return 0;
 
 	e = reserve(sizeof(*e), PL_EV_FORK);
 	if (!e)
 		return 0;
-	fill_header(&e->h, PL_EV_FORK, sizeof(*e), task, ts);
+	put_header(&e->h, &who, PL_EV_FORK, sizeof(*e), ts);
 	e->clone_flags = clone_flags;
 	e->task_start_ns = task->start_boottime;
 	e->parent_tid = (__u32)cur;
@@ -235,6 +238,14 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid,
 	struct pl_header who;
 	__u64 size;
 
+	/* every pointer followed, read before the branches (task_header()) */
+	task_header(&who, task, task->group_leader);
+	mm = task->mm;
+	file = bprm->file;
+	filename = bprm->filename;
+	interp = bprm->interp;
+	asm volatile("" :: "r"(mm), "r"(file), "r"(filename), "r"(interp)
+		     : "memory");
 	a = bpf_map_lookup_elem(&exec_args, &old_tid);
 	if (a) {
 		at = a->flags & PL_EXEC_AT;
@@ -246,14 +257,6 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid,
 	}
 	if (!trace_kthreads && is_kthread(task))
 		return 0;
-	/* every pointer followed, read before the branches (task_header()) */
-	task_header(&who, task, task->group_leader);
-	mm = task->mm;
-	file = bprm->file;
-	filename = bprm->filename;
-	interp = bprm->interp;
-	asm volatile("" :: "r"(mm), "r"(file), "r"(filename), "r"(interp)
-		     : "memory");
 	fill_where(task, &w, ts);	/* first: a new container is matched */
 	if (!select_task_who(task, &who, tgid, NULL, PL_SELECT_EXEC))
 		return 0;
@@ -456,7 +459,8 @@ int BPF_PROG(handle_rename, struct task_struct *task, const char *comm)
 	e = reserve(sizeof(*e), PL_EV_COMM);
 	if (!e)
 		return 0;
-	fill_header(&e->h, PL_EV_COMM, sizeof(*e), task, ts);
+	/* seldom: helpers, which cost the verifier no BTF search */
+	fill_header_probe(&e->h, PL_EV_COMM, sizeof(*e), task, ts);
 	__builtin_memcpy(e->old_comm, e->h.comm, PL_COMM_LEN);
 	__builtin_memcpy(e->h.comm, name, PL_COMM_LEN);
 	submit(e);

@@ -126,14 +126,18 @@ static __always_inline bool select_task_who(struct task_struct *task,
 	return true;
 }
 
-/* The same where the header facts are not at hand. */
+/* The same where the header facts are not at hand: in programs that
+ * seldom get this far, read with helpers, which cost the verifier no BTF
+ * search (task_header()). */
 static __always_inline bool select_task_why(struct task_struct *task,
 					    __u32 tgid, const char *comm,
 					    __u32 why)
 {
 	struct pl_header who;
 
-	task_header(&who, task, task->group_leader);
+	if (!filter_active)
+		return true;
+	fill_header_probe(&who, 0, 0, task, 0);
 	return select_task_who(task, &who, tgid, comm, why);
 }
 
