@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -442,9 +443,46 @@ int tracer_open(struct tracer *t, const struct pl_options *o,
 	return 0;
 }
 
+static void *destroy_link(void *link)
+{
+	bpf_link__destroy(link);
+	return NULL;
+}
+
+/*
+ * Detach every program at once. Closing a link can wait for RCU grace
+ * periods in the kernel (a perf-event-based tracepoint: some 40 - 90 ms
+ * each), and one after the other these add up: each link is destroyed in
+ * its own thread, so that the waits overlap. A link whose thread cannot
+ * start is destroyed here.
+ */
+static void destroy_links(struct bpf_object_skeleton *s)
+{
+	pthread_t threads[s->prog_cnt];
+	bool started[s->prog_cnt];
+
+	for (int i = 0; i < s->prog_cnt; i++) {
+		struct bpf_link **link = s->progs[i].link;
+
+		started[i] = false;
+		if (!link || !*link)
+			continue;
+		started[i] = !pthread_create(&threads[i], NULL, destroy_link,
+					     *link);
+		if (!started[i])
+			bpf_link__destroy(*link);
+		*link = NULL;
+	}
+	for (int i = 0; i < s->prog_cnt; i++)
+		if (started[i])
+			pthread_join(threads[i], NULL);
+}
+
 void tracer_close(struct tracer *t)
 {
 	ring_buffer__free(t->rb);
+	if (t->skel && t->skel->skeleton)
+		destroy_links(t->skel->skeleton);
 	proclife_bpf__destroy(t->skel);
 	free(t->percpu);
 	memset(t, 0, sizeof(*t));
