@@ -113,6 +113,13 @@ __noinline int pl_match_container_level(__u32 i, __u32 depth, __u32 hier)
 	return 1;
 }
 
+/* ---- which cgroup ------------------------------------------------------- */
+
+__noinline __u64 pl_task_v1_cgroup(__u64 cset_addr, __u32 hier)
+{
+	return (__u64)css_set_v1_cgroup((void *)cset_addr, hier);
+}
+
 /* ---- each cgroup's path, once ------------------------------------------- */
 
 #define CG_BACK_END	(PL_CGROUP_PATH_MAX - 1)	/* room for the path */

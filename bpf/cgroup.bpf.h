@@ -63,11 +63,22 @@ static __always_inline bool pidns_selected(struct task_struct *task)
 
 /* The task's cgroup in v1 hierarchy hier: a named hierarchy
  * (name=systemd) has no subsys[] slot, so walk the css_set's links, one
- * per hierarchy. */
+ * per hierarchy. A global function (cgroup.bpf.c), for the same reason
+ * as pl_cgroup_step(); takes the css_set's address, returns the
+ * cgroup's. */
+extern __u64 pl_task_v1_cgroup(__u64 cset_addr, __u32 hier);
+
 static __always_inline struct cgroup *task_v1_cgroup(struct task_struct *task,
 						     __u32 hier)
 {
-	struct css_set *cset = BPF_CORE_READ(task, cgroups);
+	return (void *)pl_task_v1_cgroup((__u64)BPF_CORE_READ(task, cgroups),
+					 hier);
+}
+
+/* The walk itself, for pl_task_v1_cgroup(). */
+static __always_inline struct cgroup *css_set_v1_cgroup(struct css_set *cset,
+							__u32 hier)
+{
 	struct list_head *head = &cset->cgrp_links;
 	struct list_head *pos = BPF_CORE_READ(cset, cgrp_links.next);
 	unsigned long off = bpf_core_field_offset(struct cgrp_cset_link,

@@ -91,8 +91,7 @@ static __always_inline bool will_autoreap(struct task_struct *task,
 static __always_inline struct task_struct *new_reaper(struct task_struct *father,
 						       __u32 *reason)
 {
-	struct signal_struct *sig = BPF_CORE_READ(father, signal);
-	struct pid *pid = BPF_CORE_READ(father, thread_pid);
+	struct signal_struct *sig = BPF_CORE_READ(father, signal);	struct pid *pid = BPF_CORE_READ(father, thread_pid);
 	unsigned int level = BPF_CORE_READ(pid, level);
 	struct pid_namespace *ns = NULL;
 
@@ -119,6 +118,22 @@ static __always_inline struct task_struct *new_reaper(struct task_struct *father
 		return NULL;
 	bpf_core_read(&ns, sizeof(ns), &pid->numbers[level].ns);
 	return ns ? BPF_CORE_READ(ns, child_reaper) : NULL;
+}
+
+/*
+ * The new parent of a dying process's children (new_reaper()): its tgid, and the
+ * reason (enum pl_reparent_reason) << 32. A global function: the verifier
+ * checks its walk once, not once per state of the exit; father is the
+ * dying task's address (a global function takes scalars only, 5.10).
+ */
+__noinline __u64 pl_new_reaper(__u64 father_addr)
+{
+	struct task_struct *father = (void *)father_addr;
+	struct task_struct *reaper = NULL;
+	__u32 reason = 0;
+
+	reaper = new_reaper(father, &reason);
+	return (__u64)reason << 32 | (reaper ? BPF_CORE_READ(reaper, tgid) : 0);
 }
 
 /* Is task its pid namespace's init (the namespace's child reaper)? */
@@ -196,6 +211,20 @@ __noinline long pl_reparent_step(__u64 pos, __u64 head, __u64 ts, __u64 ppids,
 	return next;
 }
 
+/* Children a call: a loop of PL_REPARENT_MAX + PL_REPARENT_MORE steps in
+ * the exit itself would cost the verifier one walk per step. */
+#define REPARENT_BATCH	32
+_Static_assert(PL_REPARENT_MAX % REPARENT_BATCH == 0 &&
+	       PL_REPARENT_MORE % REPARENT_BATCH == 0, "whole batches");
+
+__noinline long pl_reparent_batch(__u64 pos, __u64 head, __u64 ts,
+				  __u64 ppids, __u32 reason_report)
+{
+	for (int i = 0; i < REPARENT_BATCH && pos; i++)
+		pos = pl_reparent_step(pos, head, ts, ppids, reason_report);
+	return pos;
+}
+
 /* The children of a dying process move to a new parent in exit_notify(),
  * right after this tracepoint: report each move now, with the new parent.
  * When the dying process is its namespace's init, nothing moves: the
@@ -208,9 +237,8 @@ static __always_inline void report_reparents(struct task_struct *father,
 {
 	struct list_head *first = BPF_CORE_READ(father, children.next);
 	__u32 father_tgid = BPF_CORE_READ(father, tgid);
-	struct task_struct *reaper;
-	__u32 reason = 0, new_ppid = 0;
-	__u64 pos, head, ppids;
+	__u32 reason, new_ppid;
+	__u64 pos, head, ppids, found;
 
 	if (!first || first == &father->children)
 		return;		/* no children: the common case */
@@ -218,16 +246,18 @@ static __always_inline void report_reparents(struct task_struct *father,
 	 * points back to it (a pointer may not be passed as one) */
 	pos = (__u64)first;
 	head = (__u64)BPF_CORE_READ(first, prev);
-	reaper = new_reaper(father, &reason);
-	if (reaper)
-		new_ppid = BPF_CORE_READ(reaper, tgid);
+	/* head is &father->children: father's address as a number */
+	found = pl_new_reaper(head - bpf_core_field_offset(struct task_struct,
+							  children));
+	new_ppid = (__u32)found;
+	reason = found >> 32;
 	if (new_ppid == father_tgid)
 		return;		/* an init: its namespace is torn down */
 	ppids = (__u64)new_ppid << 32 | father_tgid;
-	for (int i = 0; i < PL_REPARENT_MAX && pos; i++)
-		pos = pl_reparent_step(pos, head, ts, ppids, reason | 1 << 16);
-	for (int i = 0; i < PL_REPARENT_MORE && pos; i++)
-		pos = pl_reparent_step(pos, head, ts, ppids, reason);
+	for (int i = 0; i < PL_REPARENT_MAX / REPARENT_BATCH && pos; i++)
+		pos = pl_reparent_batch(pos, head, ts, ppids, reason | 1 << 16);
+	for (int i = 0; i < PL_REPARENT_MORE / REPARENT_BATCH && pos; i++)
+		pos = pl_reparent_batch(pos, head, ts, ppids, reason);
 	if (pos && pos != head)
 		count_loss(PL_LOSS_REPARENT_LIMIT);	/* at least one more */
 }

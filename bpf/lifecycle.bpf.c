@@ -145,6 +145,20 @@ __noinline long pl_path_step(void)
 	}
 }
 
+/* Steps a call: a loop of PATH_COMPONENTS steps in the exec handler
+ * itself would cost the verifier one walk per step, twice. Returns 1
+ * when a step ended the walk. */
+#define PATH_BATCH		16
+_Static_assert(PATH_COMPONENTS % PATH_BATCH == 0, "whole batches");
+
+__noinline long pl_path_steps(void)
+{
+	for (int i = 0; i < PATH_BATCH; i++)
+		if (pl_path_step())
+			return 1;
+	return 0;
+}
+
 /*
  * A path (an open file's, the working directory) into s->path, built from its dentries up to
  * the root, crossing mounts (no bpf_d_path on tracepoints), backwards;
@@ -165,10 +179,10 @@ static __always_inline __u32 path_walk(struct scratch *s,
 	st->pos = PL_FILENAME_MAX - 1;
 	st->trunc = 0;
 	s->path[PL_FILENAME_MAX - 1] = '\0';
-	for (int i = 0; i < PATH_COMPONENTS; i++) {
-		if (pl_path_step())
+	for (int i = 0; i < PATH_COMPONENTS / PATH_BATCH; i++) {
+		if (pl_path_steps())
 			break;
-		if (i == PATH_COMPONENTS - 1)
+		if (i == PATH_COMPONENTS / PATH_BATCH - 1)
 			st->trunc = 1;
 	}
 	pos = st->pos & (PL_FILENAME_MAX - 1);
@@ -396,6 +410,15 @@ __noinline long pl_argv_step(__u32 i)
 		w->cut_index = w->argc - 1;
 		w->flags |= PL_EXEC_ARGV_TRUNC;
 	}
+	return 0;
+}
+
+/* ARGV_BATCH arguments from the first: see exec.bpf.h. */
+__noinline long pl_argv_steps(__u32 first)
+{
+	for (__u32 i = 0; i < ARGV_BATCH; i++)
+		if (pl_argv_step(first + i))
+			return 1;
 	return 0;
 }
 

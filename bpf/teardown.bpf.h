@@ -15,12 +15,16 @@
 
 #define PIDNS_ADDING	(1U << 31)	/* pid_namespace.pid_allocated */
 
-/* Host tgid of the init whose namespace's end kills the task, or 0. */
-static __always_inline __u32 ns_teardown_reaper(struct task_struct *task)
+/*
+ * Host tgid of the init whose namespace's end kills the task, or 0. A
+ * global function (exit.bpf.c): the verifier checks its walk once, not
+ * once per state of the exit. pid_addr: the task's struct pid (a global
+ * function takes scalars only, 5.10); tgid: its process.
+ */
+__noinline __u32 pl_ns_teardown_reaper(__u64 pid_addr, __u32 tgid)
 {
-	struct pid *pid = BPF_CORE_READ(task, thread_pid);
+	struct pid *pid = (void *)pid_addr;
 	unsigned int level = BPF_CORE_READ(pid, level);
-	__u32 tgid = BPF_CORE_READ(task, tgid);
 
 	for (unsigned int i = 1; i < 32; i++) {
 		struct pid_namespace *ns = NULL;
@@ -38,6 +42,12 @@ static __always_inline __u32 ns_teardown_reaper(struct task_struct *task)
 			return init_tgid;
 	}
 	return 0;
+}
+
+static __always_inline __u32 ns_teardown_reaper(struct task_struct *task)
+{
+	return pl_ns_teardown_reaper((__u64)BPF_CORE_READ(task, thread_pid),
+				     task->tgid);
 }
 
 #endif /* PL_TEARDOWN_BPF_H */
