@@ -94,7 +94,7 @@ static __always_inline struct cgroup *css_set_v1_cgroup(struct css_set *cset,
 		cg = BPF_CORE_READ(link, cgrp);
 		if (BPF_CORE_READ(cg, root, hierarchy_id) == hier)
 			return cg;
-		pos = BPF_CORE_READ(pos, next);
+		pos = list_next(pos);
 	}
 	return NULL;
 }

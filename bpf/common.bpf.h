@@ -17,6 +17,44 @@
 #include "maps.bpf.h"
 #include "core_fixes.bpf.h"
 
+/*
+ * The records of the syscalls: tracepoints (the format files under
+ * events/syscalls/), the same on every kernel: plain structs, where the
+ * kernel's trace_event_raw_sys_enter/exit would cost each start a search
+ * through the kernel BTF for their CO-RE relocations.
+ */
+struct sys_enter_rec {
+	__u64 common;		/* struct trace_entry */
+	long id;		/* __syscall_nr */
+	unsigned long args[6];
+};
+
+struct sys_exit_rec {
+	__u64 common;
+	long id;
+	long ret;
+};
+
+/*
+ * A list_head's two links, read at their fixed places (next, then prev)
+ * without a CO-RE relocation of their own, for the same reason.
+ */
+static __always_inline void *list_next(const void *node)
+{
+	void *p = NULL;
+
+	bpf_probe_read_kernel(&p, sizeof(p), node);
+	return p;
+}
+
+static __always_inline void *list_prev(const void *node)
+{
+	void *p = NULL;
+
+	bpf_probe_read_kernel(&p, sizeof(p), (const char *)node + sizeof(p));
+	return p;
+}
+
 /* Kernel constants (macros, so not in vmlinux.h). */
 #define PF_KTHREAD		0x00200000
 #define CLONE_VM		0x00000100

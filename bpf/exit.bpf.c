@@ -245,7 +245,7 @@ static __always_inline void report_reparents(struct task_struct *father,
 	/* the list head's address as a plain number, as the first node
 	 * points back to it (a pointer may not be passed as one) */
 	pos = (__u64)first;
-	head = (__u64)BPF_CORE_READ(first, prev);
+	head = (__u64)list_prev(first);
 	/* head is &father->children: father's address as a number */
 	found = pl_new_reaper(head - bpf_core_field_offset(struct task_struct,
 							  children));

@@ -351,14 +351,14 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid,
 }
 
 SEC("tracepoint/syscalls/sys_enter_execve")
-int handle_enter_execve(struct trace_event_raw_sys_enter *ctx)
+int handle_enter_execve(struct sys_enter_rec *ctx)
 {
 	stash_exec(ctx->args[0], ctx->args[1], 0);
 	return 0;
 }
 
 SEC("tracepoint/syscalls/sys_enter_execveat")
-int handle_enter_execveat(struct trace_event_raw_sys_enter *ctx)
+int handle_enter_execveat(struct sys_enter_rec *ctx)
 {
 	stash_exec(ctx->args[1], ctx->args[2], PL_EXEC_AT);
 	return 0;
@@ -424,7 +424,7 @@ __noinline long pl_argv_steps(__u32 first)
 
 /* The end of a stashed exec call: a failure is reported here (a success
  * consumed the stash in handle_exec). */
-static __always_inline int exec_failed(struct trace_event_raw_sys_exit *ctx)
+static __always_inline int exec_failed(struct sys_exit_rec *ctx)
 {
 	__u32 tid = bpf_get_current_pid_tgid();
 	struct exec_args *a = bpf_map_lookup_elem(&exec_args, &tid);
@@ -438,13 +438,13 @@ static __always_inline int exec_failed(struct trace_event_raw_sys_exit *ctx)
 }
 
 SEC("tracepoint/syscalls/sys_exit_execve")
-int handle_exit_execve(struct trace_event_raw_sys_exit *ctx)
+int handle_exit_execve(struct sys_exit_rec *ctx)
 {
 	return exec_failed(ctx);
 }
 
 SEC("tracepoint/syscalls/sys_exit_execveat")
-int handle_exit_execveat(struct trace_event_raw_sys_exit *ctx)
+int handle_exit_execveat(struct sys_exit_rec *ctx)
 {
 	return exec_failed(ctx);
 }
@@ -508,19 +508,19 @@ static __always_inline int on_setuid(long ret)
 }
 
 SEC("tracepoint/syscalls/sys_exit_setuid")
-int handle_exit_setuid(struct trace_event_raw_sys_exit *ctx)
+int handle_exit_setuid(struct sys_exit_rec *ctx)
 {
 	return on_setuid(ctx->ret);
 }
 
 SEC("tracepoint/syscalls/sys_exit_setreuid")
-int handle_exit_setreuid(struct trace_event_raw_sys_exit *ctx)
+int handle_exit_setreuid(struct sys_exit_rec *ctx)
 {
 	return on_setuid(ctx->ret);
 }
 
 SEC("tracepoint/syscalls/sys_exit_setresuid")
-int handle_exit_setresuid(struct trace_event_raw_sys_exit *ctx)
+int handle_exit_setresuid(struct sys_exit_rec *ctx)
 {
 	return on_setuid(ctx->ret);
 }
