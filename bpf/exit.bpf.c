@@ -86,31 +86,46 @@ static __always_inline bool will_autoreap(struct task_struct *task,
 	return handler == SIG_IGN || (flags & SA_NOCLDWAIT);
 }
 
+/*
+ * One ancestor r (an address) in the search for a child subreaper: 0 when
+ * the search ends there (no task, the idle task, another pid namespace),
+ * r | 1 when r is a live subreaper, else r's parent. A global function:
+ * the verifier checks it once, not once per ancestor.
+ */
+__noinline __u64 pl_subreaper_step(__u64 r_addr, __u32 level)
+{
+	struct task_struct *r = (void *)r_addr;
+	struct signal_struct *rs;
+
+	if (!r || BPF_CORE_READ(r, pid) == 0 ||
+	    BPF_CORE_READ(r, thread_pid, level) != level)
+		return 0;
+	rs = BPF_CORE_READ(r, signal);
+	if (BPF_CORE_READ_BITFIELD_PROBED(rs, is_child_subreaper) &&
+	    BPF_CORE_READ(rs, live.counter) > 0)
+		return r_addr | 1;	/* a task_struct is aligned */
+	return (__u64)BPF_CORE_READ(r, real_parent);
+}
+
 /* find_new_reaper(): a live child subreaper among the ancestors in the same
  * pid namespace, else the namespace's init. */
 static __always_inline struct task_struct *new_reaper(struct task_struct *father,
 						       __u32 *reason)
 {
-	struct signal_struct *sig = BPF_CORE_READ(father, signal);	struct pid *pid = BPF_CORE_READ(father, thread_pid);
+	struct signal_struct *sig = BPF_CORE_READ(father, signal);
+	struct pid *pid = BPF_CORE_READ(father, thread_pid);
 	unsigned int level = BPF_CORE_READ(pid, level);
 	struct pid_namespace *ns = NULL;
 
 	if (BPF_CORE_READ_BITFIELD_PROBED(sig, has_child_subreaper)) {
-		struct task_struct *r = BPF_CORE_READ(father, real_parent);
+		__u64 r = (__u64)BPF_CORE_READ(father, real_parent);
 
-		for (int i = 0; i < 32; i++) {
-			struct signal_struct *rs;
-
-			if (!r || BPF_CORE_READ(r, pid) == 0 ||
-			    BPF_CORE_READ(r, thread_pid, level) != level)
-				break;
-			rs = BPF_CORE_READ(r, signal);
-			if (BPF_CORE_READ_BITFIELD_PROBED(rs, is_child_subreaper) &&
-			    BPF_CORE_READ(rs, live.counter) > 0) {
+		for (int i = 0; i < 32 && r; i++) {
+			r = pl_subreaper_step(r, level);
+			if (r & 1) {
 				*reason = PL_REPARENT_SUBREAPER;
-				return r;
+				return (void *)(r & ~1ULL);
 			}
-			r = BPF_CORE_READ(r, real_parent);
 		}
 	}
 	*reason = PL_REPARENT_INIT;
@@ -121,8 +136,8 @@ static __always_inline struct task_struct *new_reaper(struct task_struct *father
 }
 
 /*
- * The new parent of a dying process's children (new_reaper()): its tgid, and the
- * reason (enum pl_reparent_reason) << 32. A global function: the verifier
+ * The new parent of a dying process's children (new_reaper()): its tgid,
+ * and the reason (enum pl_reparent_reason) << 32. A global function: the verifier
  * checks its walk once, not once per state of the exit; father is the
  * dying task's address (a global function takes scalars only, 5.10).
  */
