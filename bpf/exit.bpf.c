@@ -137,9 +137,10 @@ static __always_inline struct task_struct *new_reaper(struct task_struct *father
 
 /*
  * The new parent of a dying process's children (new_reaper()): its tgid,
- * and the reason (enum pl_reparent_reason) << 32. A global function: the verifier
- * checks its walk once, not once per state of the exit; father is the
- * dying task's address (a global function takes scalars only, 5.10).
+ * and the reason (enum pl_reparent_reason) << 32. A global function: the
+ * verifier checks its walk once, not once per state of the exit; father
+ * is the dying task's address (a global function takes scalars only,
+ * 5.10).
  */
 __noinline __u64 pl_new_reaper(__u64 father_addr)
 {
