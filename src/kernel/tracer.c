@@ -463,20 +463,20 @@ static void *destroy_link(void *link)
 
 /*
  * Detach every program at once. Closing a link can wait for RCU grace
- * periods in the kernel (a perf-event-based tracepoint: some 40 - 90 ms
+ * periods in the kernel (a perf-event-based tracepoint: some 35 - 90 ms
  * each), and one after the other these add up: each link is destroyed in
  * its own thread, so that the waits overlap. A link whose thread cannot
- * start is destroyed here.
+ * start is destroyed here (and the skeleton destroys the rest when there
+ * is no memory for the threads).
  */
 static void destroy_links(struct bpf_object_skeleton *s)
 {
-	pthread_t threads[s->prog_cnt];
-	bool started[s->prog_cnt];
+	pthread_t *threads = calloc(s->prog_cnt, sizeof(*threads));
+	bool *started = calloc(s->prog_cnt, sizeof(*started));
 
-	for (int i = 0; i < s->prog_cnt; i++) {
+	for (int i = 0; threads && started && i < s->prog_cnt; i++) {
 		struct bpf_link **link = s->progs[i].link;
 
-		started[i] = false;
 		if (!link || !*link)
 			continue;
 		started[i] = !pthread_create(&threads[i], NULL, destroy_link,
@@ -485,9 +485,11 @@ static void destroy_links(struct bpf_object_skeleton *s)
 			bpf_link__destroy(*link);
 		*link = NULL;
 	}
-	for (int i = 0; i < s->prog_cnt; i++)
+	for (int i = 0; threads && started && i < s->prog_cnt; i++)
 		if (started[i])
 			pthread_join(threads[i], NULL);
+	free(threads);
+	free(started);
 }
 
 void tracer_close(struct tracer *t)
