@@ -115,17 +115,6 @@ __noinline int pl_match_container_level(__u32 i, __u32 depth, __u32 hier)
 
 /* ---- which cgroup ------------------------------------------------------- */
 
-__noinline __u64 pl_v1_link_step(__u64 pos, __u32 hier)
-{
-	struct cgrp_cset_link *link = (void *)(pos -
-		bpf_core_field_offset(struct cgrp_cset_link, cgrp_link));
-	struct cgroup *cg = BPF_CORE_READ(link, cgrp);
-
-	if (BPF_CORE_READ(cg, root, hierarchy_id) == hier)
-		return (__u64)cg | 1;
-	return (__u64)list_next((void *)pos);
-}
-
 __noinline __u64 pl_task_v1_cgroup(__u64 cset_addr, __u32 hier)
 {
 	return (__u64)css_set_v1_cgroup((void *)cset_addr, hier);

@@ -75,23 +75,27 @@ static __always_inline struct cgroup *task_v1_cgroup(struct task_struct *task,
 					 hier);
 }
 
-/* One link of the walk (cgroup.bpf.c): the link's cgroup | 1 when it is
- * in hierarchy hier (a cgroup is aligned), else the next link. */
-extern __u64 pl_v1_link_step(__u64 pos, __u32 hier);
-
-/* The walk itself, for pl_task_v1_cgroup(). */
+/* The walk itself, for pl_task_v1_cgroup(). It runs at every event of a
+ * task in the v2 root: a loop here, not a call a link. */
 static __always_inline struct cgroup *css_set_v1_cgroup(struct css_set *cset,
 							__u32 hier)
 {
-	__u64 head = (__u64)&cset->cgrp_links;
-	__u64 pos = (__u64)BPF_CORE_READ(cset, cgrp_links.next);
+	struct list_head *head = &cset->cgrp_links;
+	struct list_head *pos = BPF_CORE_READ(cset, cgrp_links.next);
+	unsigned long off = bpf_core_field_offset(struct cgrp_cset_link,
+						  cgrp_link);
 
 	for (int i = 0; i < PL_HIERARCHIES_MAX; i++) {
+		struct cgrp_cset_link *link;
+		struct cgroup *cg;
+
 		if (!pos || pos == head)
 			break;
-		pos = pl_v1_link_step(pos, hier);
-		if (pos & 1)
-			return (void *)(pos & ~1ULL);
+		link = (void *)pos - off;
+		cg = BPF_CORE_READ(link, cgrp);
+		if (BPF_CORE_READ(cg, root, hierarchy_id) == hier)
+			return cg;
+		pos = list_next(pos);
 	}
 	return NULL;
 }
