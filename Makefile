@@ -146,8 +146,10 @@ test-integration: proclife fixtures
 test: proclife fixtures $(UNIT_BINS)
 	$(Q)tests/run-all.sh $(UNIT_BINS)
 
+# Then start-up and end (tools/startup.sh): 30 runs, 10 with BENCH_QUICK.
 bench: proclife tools
 	$(Q)tools/bench.sh ./proclife
+	$(Q)tools/startup.sh -p ./proclife -n $(if $(filter 1,$(BENCH_QUICK)),10,30)
 
 test-kernels: fixtures
 	$(Q)tools/kernels/test-kernels.sh

@@ -113,6 +113,122 @@ __noinline int pl_match_container_level(__u32 i, __u32 depth, __u32 hier)
 	return 1;
 }
 
+/* ---- which cgroup ------------------------------------------------------- */
+
+__noinline __u64 pl_task_v1_cgroup(__u64 cset_addr, __u32 hier)
+{
+	return (__u64)css_set_v1_cgroup((void *)cset_addr, hier);
+}
+
+/* ---- each cgroup's path, once ------------------------------------------- */
+
+#define CG_BACK_END	(PL_CGROUP_PATH_MAX - 1)	/* room for the path */
+
+/*
+ * One level of the walk up from a cgroup (state in cgroup_scratch): its
+ * name and id kept for --container, and "/name" put before the path so
+ * far while it fits (the leaf side is kept; a level that does not fit
+ * ends the path, flagged cut). A global function: the verifier checks it
+ * once, not once per level and state. Returns 1 at the hierarchy's root,
+ * whose own name is not part of the path, or past the deepest level
+ * walked (flagged cut).
+ */
+__noinline int pl_cgroup_step(void)
+{
+	struct cgroup_scratch *s;
+	struct kernfs_node *kn, *parent;
+	__u32 zero = 0, i, pos, n;
+	long len;
+
+	s = bpf_map_lookup_elem(&cgroup_scratch, &zero);
+	if (!s)
+		return 1;
+	kn = (void *)s->walk_kn;
+	parent = kn_parent(kn);
+	if (!parent)
+		return 1;
+	i = s->walk_depth;
+	if (i >= PL_CGROUP_DEPTH_MAX) {
+		s->rec.flags |= PL_CGROUP_CUT;	/* deeper than the walk */
+		return 1;
+	}
+	len = bpf_probe_read_kernel_str(s->names[i], CG_NAME_SLOT,
+					BPF_CORE_READ(kn, name));
+	n = len > 0 ? (len - 1) & (CG_NAME_SLOT - 1) : 0;
+	s->lens[i] = n;
+	s->ids[i] = BPF_CORE_READ(kn, id);
+	s->walk_depth = i + 1;
+	s->walk_kn = (__u64)parent;
+	if (s->walk_full)
+		return 0;
+	pos = s->walk_pos & CG_BACK_END;
+	if (n + 1 > pos) {
+		s->walk_full = 1;
+		s->rec.flags |= PL_CGROUP_CUT;
+		return 0;
+	}
+	pos -= n + 1;
+	/* masked: the verifier does not follow the test above */
+	s->back[pos & CG_BACK_END] = '/';
+	bpf_probe_read_kernel(s->back + ((pos + 1) & CG_BACK_END), n,
+			      s->names[i]);
+	s->walk_pos = pos;
+	return 0;
+}
+
+/*
+ * The path of kn (id, hier) up to its hierarchy's root, joined root
+ * first, into cgroup_scratch's record; the cgroup is marked sent (the
+ * caller unmarks it when the record cannot go out). Returns the path's
+ * length, 0 when it was sent already (or there is no room to remember
+ * it). kn is the kernfs node's address: a global function takes scalars
+ * only (5.10).
+ */
+__noinline int pl_cgroup_path(__u64 kn, __u64 id, __u32 hier)
+{
+	struct cgroup_key key = { .id = id, .hier = hier };
+	struct cgroup_scratch *s;
+	__u32 zero = 0, depth, pos, len;
+	__u8 one = 1;
+
+	if (!kn || bpf_map_update_elem(&cgroup_seen, &key, &one, BPF_NOEXIST))
+		return 0;	/* sent already (or no room to remember it) */
+	s = bpf_map_lookup_elem(&cgroup_scratch, &zero);
+	if (!s) {
+		bpf_map_delete_elem(&cgroup_seen, &key);
+		return 0;
+	}
+	s->rec.flags = 0;
+	s->walk_kn = kn;
+	s->walk_depth = 0;
+	s->walk_pos = CG_BACK_END;
+	s->walk_full = 0;
+	/* one step more than the levels: the last finds a walk too deep */
+	for (__u32 i = 0; i <= PL_CGROUP_DEPTH_MAX; i++)
+		if (pl_cgroup_step())
+			break;
+	depth = s->walk_depth;
+	if (match_container)
+		for (__u32 i = 0; i < PL_CGROUP_DEPTH_MAX; i++) {
+			if (i >= depth)
+				break;
+			pl_match_container_level(i, depth, hier);
+		}
+	pos = s->walk_pos & CG_BACK_END;
+	len = CG_BACK_END - pos;
+	if (len) {
+		bpf_probe_read_kernel(s->path, len, s->back + pos);
+	} else {
+		s->path[0] = '/';	/* the root */
+		len = 1;
+	}
+	s->rec.id = id;
+	s->rec.hier = hier;
+	s->rec.path_len = len;
+	s->rec.pad = 0;
+	return len;
+}
+
 /* ---- moves ------------------------------------------------------------- */
 
 SEC("tp_btf/cgroup_attach_task")
@@ -138,7 +254,8 @@ int BPF_PROG(handle_cgroup_attach, struct cgroup *dst, const char *path,
 	e = reserve(sizeof(*e), PL_EV_CGROUP_MOVE);
 	if (!e)
 		return 0;
-	fill_header(&e->h, PL_EV_CGROUP_MOVE, sizeof(*e), task, ts);
+	/* seldom: helpers, which cost the verifier no BTF search */
+	fill_header_probe(&e->h, PL_EV_CGROUP_MOVE, sizeof(*e), task, ts);
 	e->w = w;
 	submit(e);
 	return 0;

@@ -63,11 +63,23 @@ static __always_inline bool pidns_selected(struct task_struct *task)
 
 /* The task's cgroup in v1 hierarchy hier: a named hierarchy
  * (name=systemd) has no subsys[] slot, so walk the css_set's links, one
- * per hierarchy. */
+ * per hierarchy. A global function (cgroup.bpf.c), for the same reason
+ * as pl_cgroup_step(); takes the css_set's address, returns the
+ * cgroup's. */
+extern __u64 pl_task_v1_cgroup(__u64 cset_addr, __u32 hier);
+
 static __always_inline struct cgroup *task_v1_cgroup(struct task_struct *task,
 						     __u32 hier)
 {
-	struct css_set *cset = BPF_CORE_READ(task, cgroups);
+	return (void *)pl_task_v1_cgroup((__u64)BPF_CORE_READ(task, cgroups),
+					 hier);
+}
+
+/* The walk itself, for pl_task_v1_cgroup(). It runs at every event of a
+ * task in the v2 root: a loop here, not a call a link. */
+static __always_inline struct cgroup *css_set_v1_cgroup(struct css_set *cset,
+							__u32 hier)
+{
 	struct list_head *head = &cset->cgrp_links;
 	struct list_head *pos = BPF_CORE_READ(cset, cgrp_links.next);
 	unsigned long off = bpf_core_field_offset(struct cgrp_cset_link,
@@ -83,7 +95,7 @@ static __always_inline struct cgroup *task_v1_cgroup(struct task_struct *task,
 		cg = BPF_CORE_READ(link, cgrp);
 		if (BPF_CORE_READ(cg, root, hierarchy_id) == hier)
 			return cg;
-		pos = BPF_CORE_READ(pos, next);
+		pos = list_next(pos);
 	}
 	return NULL;
 }
@@ -146,88 +158,35 @@ extern int pl_match_container_level(__u32 i, __u32 depth, __u32 hier);
 /* ---- each cgroup's path, once ------------------------------------------- */
 
 /*
- * Send the path of kn (id, hier) unless it was sent already: the names up
- * to the hierarchy's root (bounded: a deeper path keeps its leaf side and
- * is flagged cut), then joined root first. Events carry only the id.
+ * Build the path of kn (id, hier) in cgroup_scratch unless it was sent
+ * already; returns its length, 0 when there is nothing to send. A global
+ * function (cgroup.bpf.c): its walks are checked once per program, not
+ * once per state of every caller.
  */
+extern int pl_cgroup_path(__u64 kn, __u64 id, __u32 hier);
+
+/* Send the path of kn the first time it is named. Events carry only the
+ * id. */
 static __always_inline void describe_cgroup(struct kernfs_node *kn, __u64 id,
 					    __u32 hier,
 					    struct task_struct *task, __u64 ts)
 {
 	struct cgroup_key key = { .id = id, .hier = hier };
 	struct cgroup_scratch *s;
-	__u32 zero = 0, depth = 0, used, total = 0, off = 0;
-	__u8 one = 1;
+	__u32 zero = 0, len;
 	__u64 size;
 
-	if (!kn || bpf_map_update_elem(&cgroup_seen, &key, &one, BPF_NOEXIST))
-		return;		/* sent already (or no room to remember it) */
+	if (!kn)
+		return;
+	len = pl_cgroup_path((__u64)kn, id, hier);
+	if (!len)
+		return;
 	s = bpf_map_lookup_elem(&cgroup_scratch, &zero);
 	if (!s)
 		return;
-	s->rec.flags = 0;
-	/* leaf first; the root's own name is not part of the path */
-	for (__u32 i = 0; i < PL_CGROUP_DEPTH_MAX; i++) {
-		struct kernfs_node *parent = kn_parent(kn);
-		long n;
-
-		if (!parent)
-			break;
-		n = bpf_probe_read_kernel_str(s->names[i], CG_NAME_SLOT,
-					      BPF_CORE_READ(kn, name));
-		s->lens[i] = n > 0 ? (n - 1) & (CG_NAME_SLOT - 1) : 0;
-		s->ids[i] = BPF_CORE_READ(kn, id);
-		depth++;
-		kn = parent;
-	}
-	if (kn && kn_parent(kn))
-		s->rec.flags |= PL_CGROUP_CUT;	/* deeper than the walk */
-	if (match_container)
-		for (__u32 i = 0; i < PL_CGROUP_DEPTH_MAX; i++) {
-			if (i >= depth)
-				break;
-			pl_match_container_level(i, depth, hier);
-		}
-
-	/* the levels that fit, leaf side kept */
-	used = 0;
-	for (__u32 i = 0; i < PL_CGROUP_DEPTH_MAX; i++) {
-		__u32 n;
-
-		if (i >= depth)
-			break;
-		n = 1 + s->lens[i];
-		if (total + n > PL_CGROUP_PATH_MAX - 1) {
-			s->rec.flags |= PL_CGROUP_CUT;
-			break;
-		}
-		total += n;
-		used++;
-	}
-	for (int i = PL_CGROUP_DEPTH_MAX - 1; i >= 0; i--) {
-		__u32 n;
-
-		if (i >= used)
-			continue;
-		n = s->lens[i] & (CG_NAME_SLOT - 1);
-		s->path[off & (PL_CGROUP_PATH_MAX - 1)] = '/';
-		off++;
-		bpf_probe_read_kernel(s->path + (off & (PL_CGROUP_PATH_MAX - 1)),
-				      n, s->names[i]);
-		off += n;
-	}
-	if (!used) {
-		s->path[0] = '/';
-		off = 1;
-	}
-	/* total < PL_CGROUP_PATH_MAX bounds it; the mask says so */
-	off &= PL_CGROUP_PATH_MAX - 1;
-	size = sizeof(s->rec) + off;
+	/* len < PL_CGROUP_PATH_MAX; the mask says so */
+	size = sizeof(s->rec) + (len & (PL_CGROUP_PATH_MAX - 1));
 	fill_header_probe(&s->rec.h, PL_EV_CGROUP, size, task, ts);
-	s->rec.id = id;
-	s->rec.hier = hier;
-	s->rec.path_len = off;
-	s->rec.pad = 0;
 	if (bpf_ringbuf_output(&events, &s->rec, size, submit_flags())) {
 		count_lost(PL_EV_CGROUP);
 		/* not sent: the next event that names it tries again */

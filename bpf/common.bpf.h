@@ -17,6 +17,44 @@
 #include "maps.bpf.h"
 #include "core_fixes.bpf.h"
 
+/*
+ * The records of the syscalls: tracepoints (the format files under
+ * events/syscalls/), the same on every kernel: plain structs, where the
+ * kernel's trace_event_raw_sys_enter/exit would cost each start a search
+ * through the kernel BTF for their CO-RE relocations.
+ */
+struct sys_enter_rec {
+	__u64 common;		/* struct trace_entry */
+	long id;		/* __syscall_nr */
+	unsigned long args[6];
+};
+
+struct sys_exit_rec {
+	__u64 common;
+	long id;
+	long ret;
+};
+
+/*
+ * A list_head's two links, read at their fixed places (next, then prev)
+ * without a CO-RE relocation of their own, for the same reason.
+ */
+static __always_inline void *list_next(const void *node)
+{
+	void *p = NULL;
+
+	bpf_probe_read_kernel(&p, sizeof(p), node);
+	return p;
+}
+
+static __always_inline void *list_prev(const void *node)
+{
+	void *p = NULL;
+
+	bpf_probe_read_kernel(&p, sizeof(p), (const char *)node + sizeof(p));
+	return p;
+}
+
 /* Kernel constants (macros, so not in vmlinux.h). */
 #define PF_KTHREAD		0x00200000
 #define CLONE_VM		0x00000100
@@ -88,6 +126,39 @@ static __always_inline void output(void *rec, __u64 size, __u32 type)
 static __always_inline bool is_kthread(struct task_struct *task)
 {
 	return task->flags & PF_KTHREAD;
+}
+
+/*
+ * What a record's header says of the task (all but type, size and time),
+ * read once where a program starts and copied into each record it sends.
+ * On 6.3+ kernels the verifier pays a search through the kernel's BTF for
+ * each load of a pointer field (group_leader, real_parent, real_cred)
+ * from a pointer it trusts, on every path that reaches the load: read
+ * before the program branches, each is checked once.
+ */
+static __always_inline void task_header(struct pl_header *h,
+					struct task_struct *task,
+					struct task_struct *leader)
+{
+	h->ts_ns = 0;
+	h->start_ns = leader->start_boottime;
+	h->type = 0;
+	h->size = 0;
+	h->pid = task->tgid;
+	h->tid = task->pid;
+	h->ppid = task->real_parent->tgid;
+	h->uid = task->real_cred->uid.val;
+	__builtin_memcpy(h->comm, task->comm, PL_COMM_LEN);
+}
+
+static __always_inline void put_header(struct pl_header *h,
+				       const struct pl_header *who,
+				       __u32 type, __u32 size, __u64 ts)
+{
+	*h = *who;
+	h->ts_ns = ts;
+	h->type = type;
+	h->size = size;
 }
 
 static __always_inline void fill_header(struct pl_header *h, __u32 type,

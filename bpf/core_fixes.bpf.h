@@ -18,16 +18,22 @@
 #define PL_CORE_FIXES_BPF_H
 
 /*
+ * task_struct fields that not every kernel has, probed at load (below).
+ * One flavour for all: libbpf looks for each local type's candidates
+ * through the whole kernel BTF at every start.
+ */
+struct task_struct___compat {
+	long state;			/* before 5.14 */
+	unsigned int in_execve:1;	/* may go */
+} __attribute__((preserve_access_index));
+
+/*
  * 2f064a59a11f "sched: Change task_struct::state" (5.14) renamed it
  * __state and made it an unsigned int.
  */
-struct task_struct___pre514 {
-	long state;
-} __attribute__((preserve_access_index));
-
 static __always_inline unsigned int task_state(struct task_struct *t)
 {
-	struct task_struct___pre514 *old = (void *)t;
+	struct task_struct___compat *old = (void *)t;
 
 	if (bpf_core_field_exists(old->state))
 		return old->state;
@@ -100,14 +106,10 @@ static __always_inline bool signal_group_exiting(struct signal_struct *sig)
  * caller falls back on its own record of execs in flight. Returns false
  * when the field is not there (*known = false).
  */
-struct task_struct___in_execve {
-	unsigned int in_execve:1;
-} __attribute__((preserve_access_index));
-
 static __always_inline bool task_in_execve(struct task_struct *task,
 					   bool *known)
 {
-	struct task_struct___in_execve *t = (void *)task;
+	struct task_struct___compat *t = (void *)task;
 
 	*known = bpf_core_field_exists(t->in_execve);
 	if (!*known)
@@ -132,12 +134,8 @@ static __always_inline struct task_struct *current_task_trusted(void)
  * 633488947ef6 "kernfs: Use RCU to access kernfs_node::parent." (6.15)
  * renamed kernfs_node::parent to __parent (RCU-protected now; a tracing
  * program reads it like any kernel pointer). The pinned vmlinux.h has
- * only __parent: both names are flavours, probed at load.
+ * the old name; the new one is a flavour. Both are probed at load.
  */
-struct kernfs_node___pre615 {
-	struct kernfs_node___pre615 *parent;
-} __attribute__((preserve_access_index));
-
 struct kernfs_node___615 {
 	struct kernfs_node___615 *__parent;
 } __attribute__((preserve_access_index));
@@ -147,7 +145,7 @@ static __always_inline struct kernfs_node *kn_parent(struct kernfs_node *kn)
 	if (bpf_core_field_exists(struct kernfs_node___615, __parent))
 		return (void *)BPF_CORE_READ((struct kernfs_node___615 *)kn,
 					     __parent);
-	return (void *)BPF_CORE_READ((struct kernfs_node___pre615 *)kn, parent);
+	return BPF_CORE_READ(kn, parent);
 }
 
 #endif /* PL_CORE_FIXES_BPF_H */

@@ -80,6 +80,11 @@ static __always_inline void stash_exec(__u64 filename, __u64 argv, __u32 flags)
  * once per argument. Returns 1 at the end of argv (or at an unreadable
  * pointer). */
 long pl_argv_step(__u32 i);
+/* ARGV_BATCH of them a call (a loop of FAILED_ARGS steps here would cost
+ * the verifier one walk per step). Returns 1 when one ended the walk. */
+#define ARGV_BATCH		32
+_Static_assert(FAILED_ARGS % ARGV_BATCH == 0, "whole batches");
+long pl_argv_steps(__u32 first);
 
 /* A failed exec changes nothing, so its arguments are still in the
  * caller's memory: read them now that the error is known. */
@@ -120,8 +125,8 @@ static __always_inline void emit_exec_fail(long ret, __u64 filename,
 	w->cut_index = 0;
 	w->flags = flags | (trunc ? PL_EXEC_FILENAME_TRUNC : 0);
 	w->end = 0;
-	for (__u32 i = 0; i < FAILED_ARGS; i++)
-		if (pl_argv_step(i))
+	for (__u32 i = 0; i < FAILED_ARGS / ARGV_BATCH; i++)
+		if (pl_argv_steps(i * ARGV_BATCH))
 			break;
 	if (!w->end)
 		w->flags |= PL_EXEC_ARGV_TRUNC;	/* argc is a lower bound */

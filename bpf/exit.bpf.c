@@ -38,10 +38,9 @@ static __always_inline void read_task_rusage(struct pl_rusage *r,
 static __always_inline void read_proc_rusage(struct pl_rusage *r,
 					     const struct pl_rusage *self,
 					     struct task_struct *task,
+					     struct task_struct *leader,
 					     struct signal_struct *sig)
 {
-	struct task_struct *leader = task->group_leader;
-
 	r->user_ns = self->user_ns + sig->utime;
 	r->sys_ns = self->sys_ns + sig->stime;
 	r->cpu_ns = self->cpu_ns + sig->sum_sched_runtime;
@@ -68,11 +67,10 @@ static __always_inline void read_proc_rusage(struct pl_rusage *r,
  * do_notify_parent(): the parent ignores SIGCHLD or set SA_NOCLDWAIT (as
  * an exiting namespace init does, to release what it leaves). */
 static __always_inline bool will_autoreap(struct task_struct *task,
-					  struct signal_struct *sig)
+					  struct task_struct *leader,
+					  struct signal_struct *sig,
+					  struct sighand_struct *sh)
 {
-	struct task_struct *leader = task->group_leader;
-	struct task_struct *parent = leader->real_parent;
-	struct sighand_struct *sh = parent->sighand;
 	unsigned long handler = 0, flags = 0;
 
 	if (leader->exit_signal != SIGCHLD ||
@@ -88,6 +86,27 @@ static __always_inline bool will_autoreap(struct task_struct *task,
 	return handler == SIG_IGN || (flags & SA_NOCLDWAIT);
 }
 
+/*
+ * One ancestor r (an address) in the search for a child subreaper: 0 when
+ * the search ends there (no task, the idle task, another pid namespace),
+ * r | 1 when r is a live subreaper, else r's parent. A global function:
+ * the verifier checks it once, not once per ancestor.
+ */
+__noinline __u64 pl_subreaper_step(__u64 r_addr, __u32 level)
+{
+	struct task_struct *r = (void *)r_addr;
+	struct signal_struct *rs;
+
+	if (!r || BPF_CORE_READ(r, pid) == 0 ||
+	    BPF_CORE_READ(r, thread_pid, level) != level)
+		return 0;
+	rs = BPF_CORE_READ(r, signal);
+	if (BPF_CORE_READ_BITFIELD_PROBED(rs, is_child_subreaper) &&
+	    BPF_CORE_READ(rs, live.counter) > 0)
+		return r_addr | 1;	/* a task_struct is aligned */
+	return (__u64)BPF_CORE_READ(r, real_parent);
+}
+
 /* find_new_reaper(): a live child subreaper among the ancestors in the same
  * pid namespace, else the namespace's init. */
 static __always_inline struct task_struct *new_reaper(struct task_struct *father,
@@ -99,21 +118,14 @@ static __always_inline struct task_struct *new_reaper(struct task_struct *father
 	struct pid_namespace *ns = NULL;
 
 	if (BPF_CORE_READ_BITFIELD_PROBED(sig, has_child_subreaper)) {
-		struct task_struct *r = BPF_CORE_READ(father, real_parent);
+		__u64 r = (__u64)BPF_CORE_READ(father, real_parent);
 
-		for (int i = 0; i < 32; i++) {
-			struct signal_struct *rs;
-
-			if (!r || BPF_CORE_READ(r, pid) == 0 ||
-			    BPF_CORE_READ(r, thread_pid, level) != level)
-				break;
-			rs = BPF_CORE_READ(r, signal);
-			if (BPF_CORE_READ_BITFIELD_PROBED(rs, is_child_subreaper) &&
-			    BPF_CORE_READ(rs, live.counter) > 0) {
+		for (int i = 0; i < 32 && r; i++) {
+			r = pl_subreaper_step(r, level);
+			if (r & 1) {
 				*reason = PL_REPARENT_SUBREAPER;
-				return r;
+				return (void *)(r & ~1ULL);
 			}
-			r = BPF_CORE_READ(r, real_parent);
 		}
 	}
 	*reason = PL_REPARENT_INIT;
@@ -121,6 +133,23 @@ static __always_inline struct task_struct *new_reaper(struct task_struct *father
 		return NULL;
 	bpf_core_read(&ns, sizeof(ns), &pid->numbers[level].ns);
 	return ns ? BPF_CORE_READ(ns, child_reaper) : NULL;
+}
+
+/*
+ * The new parent of a dying process's children (new_reaper()): its tgid,
+ * and the reason (enum pl_reparent_reason) << 32. A global function: the
+ * verifier checks its walk once, not once per state of the exit; father
+ * is the dying task's address (a global function takes scalars only,
+ * 5.10).
+ */
+__noinline __u64 pl_new_reaper(__u64 father_addr)
+{
+	struct task_struct *father = (void *)father_addr;
+	struct task_struct *reaper = NULL;
+	__u32 reason = 0;
+
+	reaper = new_reaper(father, &reason);
+	return (__u64)reason << 32 | (reaper ? BPF_CORE_READ(reaper, tgid) : 0);
 }
 
 /* Is task its pid namespace's init (the namespace's child reaper)? */
@@ -198,6 +227,20 @@ __noinline long pl_reparent_step(__u64 pos, __u64 head, __u64 ts, __u64 ppids,
 	return next;
 }
 
+/* Children a call: a loop of PL_REPARENT_MAX + PL_REPARENT_MORE steps in
+ * the exit itself would cost the verifier one walk per step. */
+#define REPARENT_BATCH	32
+_Static_assert(PL_REPARENT_MAX % REPARENT_BATCH == 0 &&
+	       PL_REPARENT_MORE % REPARENT_BATCH == 0, "whole batches");
+
+__noinline long pl_reparent_batch(__u64 pos, __u64 head, __u64 ts,
+				  __u64 ppids, __u32 reason_report)
+{
+	for (int i = 0; i < REPARENT_BATCH && pos; i++)
+		pos = pl_reparent_step(pos, head, ts, ppids, reason_report);
+	return pos;
+}
+
 /* The children of a dying process move to a new parent in exit_notify(),
  * right after this tracepoint: report each move now, with the new parent.
  * When the dying process is its namespace's init, nothing moves: the
@@ -210,26 +253,27 @@ static __always_inline void report_reparents(struct task_struct *father,
 {
 	struct list_head *first = BPF_CORE_READ(father, children.next);
 	__u32 father_tgid = BPF_CORE_READ(father, tgid);
-	struct task_struct *reaper;
-	__u32 reason = 0, new_ppid = 0;
-	__u64 pos, head, ppids;
+	__u32 reason, new_ppid;
+	__u64 pos, head, ppids, found;
 
 	if (!first || first == &father->children)
 		return;		/* no children: the common case */
 	/* the list head's address as a plain number, as the first node
 	 * points back to it (a pointer may not be passed as one) */
 	pos = (__u64)first;
-	head = (__u64)BPF_CORE_READ(first, prev);
-	reaper = new_reaper(father, &reason);
-	if (reaper)
-		new_ppid = BPF_CORE_READ(reaper, tgid);
+	head = (__u64)list_prev(first);
+	/* head is &father->children: father's address as a number */
+	found = pl_new_reaper(head - bpf_core_field_offset(struct task_struct,
+							  children));
+	new_ppid = (__u32)found;
+	reason = found >> 32;
 	if (new_ppid == father_tgid)
 		return;		/* an init: its namespace is torn down */
 	ppids = (__u64)new_ppid << 32 | father_tgid;
-	for (int i = 0; i < PL_REPARENT_MAX && pos; i++)
-		pos = pl_reparent_step(pos, head, ts, ppids, reason | 1 << 16);
-	for (int i = 0; i < PL_REPARENT_MORE && pos; i++)
-		pos = pl_reparent_step(pos, head, ts, ppids, reason);
+	for (int i = 0; i < PL_REPARENT_MAX / REPARENT_BATCH && pos; i++)
+		pos = pl_reparent_batch(pos, head, ts, ppids, reason | 1 << 16);
+	for (int i = 0; i < PL_REPARENT_MORE / REPARENT_BATCH && pos; i++)
+		pos = pl_reparent_batch(pos, head, ts, ppids, reason);
 	if (pos && pos != head)
 		count_loss(PL_LOSS_REPARENT_LIMIT);	/* at least one more */
 }
@@ -237,6 +281,8 @@ static __always_inline void report_reparents(struct task_struct *father,
 /* The exiting task is on its CPU: count its last slice up to now, and
  * add its time to its process's dead threads unless the process ends. */
 static __always_inline void sched_at_exit(struct task_struct *task,
+					  struct signal_struct *sig,
+					  struct cfs_rq *cfs_rq,
 					  bool storage, bool group_dead,
 					  __u64 now_boot, struct pl_sched *self,
 					  struct pl_sched *proc)
@@ -248,7 +294,8 @@ static __always_inline void sched_at_exit(struct task_struct *task,
 
 	__builtin_memset(proc, 0, sizeof(*proc));
 	if (!account_sched ||
-	    !sched_snapshot(task, ts, &tmp, true, rq_time_of(task, now_boot), self)) {
+	    !sched_snapshot(task, ts, &tmp, true,
+			    rq_time_at(cfs_rq->rq->clock, now_boot), self)) {
 		__builtin_memset(self, 0, sizeof(*self));
 		self->flags |= PL_SCHED_MISSING;
 	}
@@ -279,7 +326,7 @@ static __always_inline void sched_at_exit(struct task_struct *task,
 	/* a process none of whose threads ended before (no thread exited
 	 * and unreleased, none released into sum_sched_runtime) has no
 	 * entry: most processes, no lookup */
-	dead = task->signal->nr_threads > 1 || task->signal->sum_sched_runtime ?
+	dead = sig->nr_threads > 1 || sig->sum_sched_runtime ?
 	       bpf_map_lookup_elem(&sched_dead_threads, &tgid) : NULL;
 	*proc = *self;
 	if (dead) {
@@ -299,16 +346,16 @@ static __always_inline void sched_at_exit(struct task_struct *task,
 /* Released in exit_notify(), just after: the reap is exact, and its
  * reaper the parent that let the kernel do it (or the exiting namespace
  * init that tears its namespace down). */
-static __always_inline void send_autoreap(struct task_struct *task, __u32 tgid,
-					  __u32 status, __u64 ts)
+static __always_inline void send_autoreap(struct task_struct *leader,
+					  struct task_struct *parent,
+					  const struct pl_header *who,
+					  __u32 tgid, __u32 status, __u64 ts)
 {
-	struct task_struct *leader = task->group_leader;
-	struct task_struct *parent = leader->real_parent;
 	struct pl_zombie z = {
-		.start_ns = leader->start_boottime,
+		.start_ns = who->start_ns,
 		.exit_ns = ts,
 		.ppid = parent->tgid,
-		.uid = task->real_cred->uid.val,
+		.uid = who->uid,
 		.status = status,
 	};
 	__u32 how = PL_REAP_AUTOREAP;
@@ -322,34 +369,60 @@ static __always_inline void send_autoreap(struct task_struct *task, __u32 tgid,
 	forget_task(tgid, z.start_ns);
 }
 
+/* Every pointer the exit follows from the task, read before it branches
+ * (see task_header()). */
+struct exit_view {
+	struct task_struct *leader;
+	struct task_struct *parent;	/* the leader's real parent */
+	struct signal_struct *sig;
+	struct sighand_struct *parent_sighand;
+	struct pid *leader_pid;
+	struct cfs_rq *cfs_rq;
+	struct pl_header who;
+};
+
 static __always_inline int on_exit(__u64 *ctx, bool storage)
 {
 	struct task_struct *task = (void *)ctx[0];
 	__u64 ts = bpf_ktime_get_boot_ns();
-	struct signal_struct *sig = task->signal;
 	__u32 tgid = task->tgid;
 	bool group_dead, autoreap = false;
 	__u32 live, status, teardown = 0;
+	struct exit_view v;
 	struct pl_exit *e;
 
 	if (!trace_kthreads && is_kthread(task))
 		return 0;
 	if (!is_selected(tgid))
 		return 0;
+	v.leader = task->group_leader;
+	v.parent = v.leader->real_parent;
+	v.sig = task->signal;
+	v.parent_sighand = v.parent->sighand;
+	v.leader_pid = v.leader->thread_pid;
+	v.cfs_rq = task->se.cfs_rq;
+	task_header(&v.who, task, v.leader);
+	/* keep the reads here, before the branches (the compiler would
+	 * move them to their first use) */
+	asm volatile("" :: "r"(v.leader), "r"(v.parent), "r"(v.sig),
+		     "r"(v.parent_sighand), "r"(v.leader_pid), "r"(v.cfs_rq)
+		     : "memory");
 	/* signal->live was decremented just before the tracepoint */
-	live = sig->live.counter;
-	group_dead = exit_group_dead(ctx, sig, live);
-	status = exit_status(task, sig, group_dead);
+	live = v.sig->live.counter;
+	group_dead = exit_group_dead(ctx, v.sig, live);
+	status = exit_status(task, v.leader, v.sig, group_dead);
 	if (group_dead) {
-		autoreap = will_autoreap(task, sig);
+		autoreap = will_autoreap(task, v.leader, v.sig,
+					 v.parent_sighand);
 		teardown = ns_teardown_reaper(task);
 		if (!autoreap)
-			remember_zombie(task, tgid, ts, status);
+			remember_zombie(v.leader, &v.who, v.leader_pid, tgid,
+					ts, status);
 	}
 
 	e = reserve(sizeof(*e), PL_EV_EXIT);
 	if (e) {
-		fill_header(&e->h, PL_EV_EXIT, sizeof(*e), task, ts);
+		put_header(&e->h, &v.who, PL_EV_EXIT, sizeof(*e), ts);
 		e->task_start_ns = task->start_boottime;
 		e->nr_threads = live;
 		e->flags = 0;
@@ -357,28 +430,29 @@ static __always_inline int on_exit(__u64 *ctx, bool storage)
 			e->flags |= PL_EXIT_GROUP_DEAD;
 		if (autoreap)
 			e->flags |= PL_EXIT_AUTOREAP;
-		if (task->group_leader == task)
+		if (v.leader == task)
 			e->flags |= PL_EXIT_LEADER;
 		if (teardown)
 			e->flags |= PL_EXIT_NS_TEARDOWN;
 		e->teardown_reaper = teardown;
 		e->pad = 0;
 		fill_where(task, &e->w, ts);
-		e->exit_signal = task->group_leader->exit_signal;
+		e->exit_signal = v.leader->exit_signal;
 		e->exit_code = status;
 		read_task_rusage(&e->task, task);
 		if (group_dead)
-			read_proc_rusage(&e->proc, &e->task, task, sig);
+			read_proc_rusage(&e->proc, &e->task, task, v.leader,
+					 v.sig);
 		else
 			__builtin_memset(&e->proc, 0, sizeof(e->proc));
-		sched_at_exit(task, storage, group_dead, ts, &e->sched,
-			      &e->proc_sched);
+		sched_at_exit(task, v.sig, v.cfs_rq, storage, group_dead, ts,
+			      &e->sched, &e->proc_sched);
 		submit(e);
 	}
 	if (group_dead)
 		report_reparents(task, ts);
 	if (autoreap)
-		send_autoreap(task, tgid, status, ts);
+		send_autoreap(v.leader, v.parent, &v.who, tgid, status, ts);
 	return 0;
 }
 

@@ -18,22 +18,26 @@ int seed_tasks(struct bpf_iter__task *ctx)
 	struct seq_file *seq = ctx->meta->seq;
 	struct task_struct *task = ctx->task;
 	struct pl_seed rec = {};
+	bool leader;
 
 	if (!task)
 		return 0;
-	fill_header(&rec.h, PL_EV_SEED, sizeof(rec), task, 0);
+	/* run once: pointers followed with helpers, which cost the
+	 * verifier no BTF search (task_header()) */
+	fill_header_probe(&rec.h, PL_EV_SEED, sizeof(rec), task, 0);
+	leader = BPF_CORE_READ(task, group_leader) == task;
 	rec.task_start_ns = task->start_boottime;
 	if (task->flags & PF_KTHREAD)
 		rec.flags |= PL_SEED_KTHREAD;
-	if (task->group_leader != task)
+	if (!leader)
 		rec.flags |= PL_SEED_THREAD;
-	if (task->exit_state && task->group_leader == task &&
-	    !(task->flags & PF_KTHREAD)) {
+	if (task->exit_state && leader && !(task->flags & PF_KTHREAD)) {
 		/* a zombie already: its reap is still to come; exit_ns 0
 		 * says its exit was not seen */
 		rec.flags |= PL_SEED_ZOMBIE;
-		rec.exit_code = exit_status(task, task->signal, true);
-		remember_zombie(task, task->tgid, 0, rec.exit_code);
+		rec.exit_code = exit_status(task, task, task->signal, true);
+		remember_zombie(task, &rec.h, BPF_CORE_READ(task, thread_pid),
+				task->tgid, 0, rec.exit_code);
 	} else if (task->exit_state) {
 		rec.flags |= PL_SEED_ZOMBIE;
 	}
@@ -55,7 +59,8 @@ int zombies_at_end(struct bpf_iter__task *ctx)
 	struct pl_zombie *z;
 	__u32 tgid;
 
-	if (!task || !task->exit_state || task->group_leader != task)
+	if (!task || !task->exit_state ||
+	    BPF_CORE_READ(task, group_leader) != task)
 		return 0;
 	tgid = task->tgid;
 	z = bpf_map_lookup_elem(&zombies, &tgid);
@@ -73,16 +78,19 @@ static __always_inline int dump_sched(struct bpf_iter__task *ctx, bool storage)
 	struct pl_sched_end rec = {};
 	struct task_sched tmp;
 	struct task_sched *ts;
-	__u64 now;
+	__u64 now, rq_now;
 
 	if (!task || !task->pid || task->exit_state)
 		return 0;
-	ts = sched_get(task, storage, false);
 	now = bpf_ktime_get_boot_ns();
-	if (!sched_snapshot(task, ts, &tmp, task->on_cpu, rq_time_of(task, now),
+	/* run once: helpers, which cost the verifier no BTF search
+	 * (task_header()) */
+	fill_header_probe(&rec.h, PL_EV_SCHED, sizeof(rec), task, now);
+	rq_now = BPF_CORE_READ(task, se.cfs_rq, rq, clock);
+	ts = sched_get(task, storage, false);
+	if (!sched_snapshot(task, ts, &tmp, task->on_cpu, rq_time_at(rq_now, now),
 			    &rec.sched))
 		return 0;
-	fill_header(&rec.h, PL_EV_SCHED, sizeof(rec), task, now);
 	rec.task_start_ns = task->start_boottime;
 	bpf_seq_write(seq, &rec, sizeof(rec));
 	return 0;

@@ -29,6 +29,7 @@ static __always_inline __u32 birth_kind(struct task_struct *task, __u64 flags)
 
 /* A new process inherits its parent's tree membership and selection. */
 static __always_inline bool select_child(struct task_struct *child,
+					 const struct pl_header *who,
 					 __u32 parent_tgid, __u32 tgid)
 {
 	struct pl_track *t, val = { .start_ns = child->start_boottime };
@@ -46,7 +47,7 @@ static __always_inline bool select_child(struct task_struct *child,
 		/* a stale entry of an earlier life of this pid */
 		bpf_map_delete_elem(&tracked, &tgid);
 	}
-	return select_task(child, tgid, NULL);
+	return select_task_who(child, who, tgid, NULL, 0);
 }
 
 /* task_newtask runs in the creator, before the child can run: the birth
@@ -57,26 +58,28 @@ int BPF_PROG(handle_newtask, struct task_struct *task, u64 clone_flags)
 	__u64 ts = bpf_ktime_get_boot_ns();
 	__u64 cur = bpf_get_current_pid_tgid();	/* the creator */
 	__u32 tgid = task->tgid;
+	struct pl_header who;
 	struct pl_fork *e;
 	struct pl_where w;
 	bool selected;
 
 	if (!trace_kthreads && is_kthread(task))
 		return 0;
+	task_header(&who, task, task->group_leader);	/* before branching */
 	/* the child's own cgroup and numbers (CLONE_INTO_CGROUP,
 	 * CLONE_NEWPID), read first: a new container is matched */
 	fill_where(task, &w, ts);
 	if (clone_flags & CLONE_THREAD)
 		selected = is_selected(tgid);
 	else
-		selected = select_child(task, cur >> 32, tgid);
+		selected = select_child(task, &who, cur >> 32, tgid);
 	if (!selected)
 		return 0;
 
 	e = reserve(sizeof(*e), PL_EV_FORK);
 	if (!e)
 		return 0;
-	fill_header(&e->h, PL_EV_FORK, sizeof(*e), task, ts);
+	put_header(&e->h, &who, PL_EV_FORK, sizeof(*e), ts);
 	e->clone_flags = clone_flags;
 	e->task_start_ns = task->start_boottime;
 	e->parent_tid = (__u32)cur;
@@ -142,6 +145,20 @@ __noinline long pl_path_step(void)
 	}
 }
 
+/* Steps a call: a loop of PATH_COMPONENTS steps in the exec handler
+ * itself would cost the verifier one walk per step, twice. Returns 1
+ * when a step ended the walk. */
+#define PATH_BATCH		16
+_Static_assert(PATH_COMPONENTS % PATH_BATCH == 0, "whole batches");
+
+__noinline long pl_path_steps(void)
+{
+	for (int i = 0; i < PATH_BATCH; i++)
+		if (pl_path_step())
+			return 1;
+	return 0;
+}
+
 /*
  * A path (an open file's, the working directory) into s->path, built from its dentries up to
  * the root, crossing mounts (no bpf_d_path on tracepoints), backwards;
@@ -162,10 +179,10 @@ static __always_inline __u32 path_walk(struct scratch *s,
 	st->pos = PL_FILENAME_MAX - 1;
 	st->trunc = 0;
 	s->path[PL_FILENAME_MAX - 1] = '\0';
-	for (int i = 0; i < PATH_COMPONENTS; i++) {
-		if (pl_path_step())
+	for (int i = 0; i < PATH_COMPONENTS / PATH_BATCH; i++) {
+		if (pl_path_steps())
 			break;
-		if (i == PATH_COMPONENTS - 1)
+		if (i == PATH_COMPONENTS / PATH_BATCH - 1)
 			st->trunc = 1;
 	}
 	pos = st->pos & (PL_FILENAME_MAX - 1);
@@ -229,8 +246,20 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid,
 	struct pl_where w;
 	char *pathbuf;
 	struct fs_struct *fs;
+	struct mm_struct *mm;
+	struct file *file;
+	const char *filename, *interp;
+	struct pl_header who;
 	__u64 size;
 
+	/* every pointer followed, read before the branches (task_header()) */
+	task_header(&who, task, task->group_leader);
+	mm = task->mm;
+	file = bprm->file;
+	filename = bprm->filename;
+	interp = bprm->interp;
+	asm volatile("" :: "r"(mm), "r"(file), "r"(filename), "r"(interp)
+		     : "memory");
 	a = bpf_map_lookup_elem(&exec_args, &old_tid);
 	if (a) {
 		at = a->flags & PL_EXEC_AT;
@@ -243,7 +272,7 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid,
 	if (!trace_kthreads && is_kthread(task))
 		return 0;
 	fill_where(task, &w, ts);	/* first: a new container is matched */
-	if (!select_task_why(task, tgid, NULL, PL_SELECT_EXEC))
+	if (!select_task_who(task, &who, tgid, NULL, PL_SELECT_EXEC))
 		return 0;
 	s = get_scratch();
 	if (!s)
@@ -256,14 +285,13 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid,
 	e->cwd_len = 0;
 	e->w = w;
 
-	fname_len = read_filename(s->buf + sizeof(*e), bprm->filename, false,
-				  &trunc);
+	fname_len = read_filename(s->buf + sizeof(*e), filename, false, &trunc);
 	if (trunc)
 		e->flags |= PL_EXEC_FILENAME_TRUNC;
 	e->filename_len = fname_len;
 
-	arg_start = task->mm->arg_start;
-	arg_end = task->mm->arg_end;
+	arg_start = mm->arg_start;
+	arg_end = mm->arg_end;
 	len = arg_end > arg_start ? arg_end - arg_start : 0;
 	if (len > argv_limit) {
 		len = argv_limit;
@@ -286,16 +314,16 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid,
 		__u32 plen = 0, start;
 		bool ptrunc;
 
-		start = file_path(s, bprm->file, &plen, &ptrunc);
+		start = file_path(s, file, &plen, &ptrunc);
 		if (ptrunc)
 			e->flags |= PL_EXEC_EXE_TRUNC;
 		e->exe_len = append(s, &off, pathbuf + (start & (PL_FILENAME_MAX - 1)),
 				    plen);
 	}
 	e->interp_len = 0;
-	if (bprm->interp != bprm->filename) {
+	if (interp != filename) {
 		e->flags |= PL_EXEC_SCRIPT;
-		n = read_filename(pathbuf, bprm->interp, false, &trunc);
+		n = read_filename(pathbuf, interp, false, &trunc);
 		e->interp_len = append(s, &off, pathbuf, n);
 	}
 	e->argv0_len = append(s, &off, argv0, argv0_len);
@@ -315,7 +343,7 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid,
 	}
 
 	size = off;
-	fill_header(&e->h, PL_EV_EXEC, size, task, ts);
+	put_header(&e->h, &who, PL_EV_EXEC, size, ts);
 	if (size > SCRATCH_SIZE)
 		return 0;
 	output(e, size, PL_EV_EXEC);
@@ -323,14 +351,14 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid,
 }
 
 SEC("tracepoint/syscalls/sys_enter_execve")
-int handle_enter_execve(struct trace_event_raw_sys_enter *ctx)
+int handle_enter_execve(struct sys_enter_rec *ctx)
 {
 	stash_exec(ctx->args[0], ctx->args[1], 0);
 	return 0;
 }
 
 SEC("tracepoint/syscalls/sys_enter_execveat")
-int handle_enter_execveat(struct trace_event_raw_sys_enter *ctx)
+int handle_enter_execveat(struct sys_enter_rec *ctx)
 {
 	stash_exec(ctx->args[1], ctx->args[2], PL_EXEC_AT);
 	return 0;
@@ -385,9 +413,18 @@ __noinline long pl_argv_step(__u32 i)
 	return 0;
 }
 
+/* ARGV_BATCH arguments from the first: see exec.bpf.h. */
+__noinline long pl_argv_steps(__u32 first)
+{
+	for (__u32 i = 0; i < ARGV_BATCH; i++)
+		if (pl_argv_step(first + i))
+			return 1;
+	return 0;
+}
+
 /* The end of a stashed exec call: a failure is reported here (a success
  * consumed the stash in handle_exec). */
-static __always_inline int exec_failed(struct trace_event_raw_sys_exit *ctx)
+static __always_inline int exec_failed(struct sys_exit_rec *ctx)
 {
 	__u32 tid = bpf_get_current_pid_tgid();
 	struct exec_args *a = bpf_map_lookup_elem(&exec_args, &tid);
@@ -401,13 +438,13 @@ static __always_inline int exec_failed(struct trace_event_raw_sys_exit *ctx)
 }
 
 SEC("tracepoint/syscalls/sys_exit_execve")
-int handle_exit_execve(struct trace_event_raw_sys_exit *ctx)
+int handle_exit_execve(struct sys_exit_rec *ctx)
 {
 	return exec_failed(ctx);
 }
 
 SEC("tracepoint/syscalls/sys_exit_execveat")
-int handle_exit_execveat(struct trace_event_raw_sys_exit *ctx)
+int handle_exit_execveat(struct sys_exit_rec *ctx)
 {
 	return exec_failed(ctx);
 }
@@ -445,7 +482,8 @@ int BPF_PROG(handle_rename, struct task_struct *task, const char *comm)
 	e = reserve(sizeof(*e), PL_EV_COMM);
 	if (!e)
 		return 0;
-	fill_header(&e->h, PL_EV_COMM, sizeof(*e), task, ts);
+	/* seldom: helpers, which cost the verifier no BTF search */
+	fill_header_probe(&e->h, PL_EV_COMM, sizeof(*e), task, ts);
 	__builtin_memcpy(e->old_comm, e->h.comm, PL_COMM_LEN);
 	__builtin_memcpy(e->h.comm, name, PL_COMM_LEN);
 	submit(e);
@@ -470,19 +508,19 @@ static __always_inline int on_setuid(long ret)
 }
 
 SEC("tracepoint/syscalls/sys_exit_setuid")
-int handle_exit_setuid(struct trace_event_raw_sys_exit *ctx)
+int handle_exit_setuid(struct sys_exit_rec *ctx)
 {
 	return on_setuid(ctx->ret);
 }
 
 SEC("tracepoint/syscalls/sys_exit_setreuid")
-int handle_exit_setreuid(struct trace_event_raw_sys_exit *ctx)
+int handle_exit_setreuid(struct sys_exit_rec *ctx)
 {
 	return on_setuid(ctx->ret);
 }
 
 SEC("tracepoint/syscalls/sys_exit_setresuid")
-int handle_exit_setresuid(struct trace_event_raw_sys_exit *ctx)
+int handle_exit_setresuid(struct sys_exit_rec *ctx)
 {
 	return on_setuid(ctx->ret);
 }

@@ -225,8 +225,8 @@ PL_SHARED struct {
 	__type(value, __u8);
 } cgroup_filter SEC(".maps");
 
-/* Per-CPU room to build a cgroup's path (cgroup.bpf.h): each level's
- * name (leaf first), then the record. */
+/* Per-CPU room to build a cgroup's path (cgroup.bpf.c): each level's
+ * name (leaf first), the path as it is built, then the record. */
 #define CG_NAME_SLOT	256	/* NAME_MAX and its NUL */
 #define CG_PATH_ROOM	(PL_CGROUP_PATH_MAX + CG_NAME_SLOT)
 
@@ -234,6 +234,13 @@ struct cgroup_scratch {
 	char names[PL_CGROUP_DEPTH_MAX][CG_NAME_SLOT];
 	__u32 lens[PL_CGROUP_DEPTH_MAX];
 	__u64 ids[PL_CGROUP_DEPTH_MAX];
+	/* the walk up, one level a step (cgroup.bpf.c) */
+	__u64 walk_kn;		/* the next node up */
+	__u32 walk_depth;	/* levels named so far */
+	__u32 walk_pos;		/* the path so far starts at back[walk_pos] */
+	__u32 walk_full;	/* no more levels fit in the path */
+	__u32 walk_pad;
+	char back[CG_PATH_ROOM];	/* the path, written leaf first from the end */
 	struct pl_cgroup rec;
 	char path[CG_PATH_ROOM];	/* follows rec: one record */
 };

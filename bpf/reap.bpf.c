@@ -70,7 +70,7 @@ static __always_inline void reaped_by_wait(__u32 nr, __u64 ts)
 /* A wait that returns a pid of one of our zombies reaped it; stop and
  * continue reports cannot match, a zombie never stops. */
 SEC("tracepoint/syscalls/sys_exit_wait4")
-int handle_exit_wait4(struct trace_event_raw_sys_exit *ctx)
+int handle_exit_wait4(struct sys_exit_rec *ctx)
 {
 	if (ctx->ret > 0)
 		reaped_by_wait(ctx->ret, bpf_ktime_get_boot_ns());
@@ -78,7 +78,7 @@ int handle_exit_wait4(struct trace_event_raw_sys_exit *ctx)
 }
 
 SEC("tracepoint/syscalls/sys_enter_waitid")
-int handle_enter_waitid(struct trace_event_raw_sys_enter *ctx)
+int handle_enter_waitid(struct sys_enter_rec *ctx)
 {
 	struct wait_args a = { .infop = ctx->args[2], .options = ctx->args[3] };
 	__u32 tid = bpf_get_current_pid_tgid();
@@ -91,7 +91,7 @@ int handle_enter_waitid(struct trace_event_raw_sys_enter *ctx)
 
 /* waitid() returns 0; the reaped pid is in the caller's siginfo. */
 SEC("tracepoint/syscalls/sys_exit_waitid")
-int handle_exit_waitid(struct trace_event_raw_sys_exit *ctx)
+int handle_exit_waitid(struct sys_exit_rec *ctx)
 {
 	__u32 tid = bpf_get_current_pid_tgid();
 	struct wait_args *a = bpf_map_lookup_elem(&wait_args, &tid);

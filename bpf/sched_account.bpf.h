@@ -94,11 +94,11 @@ static __always_inline __u64 rq_clock_of(struct task_struct *t)
 }
 
 /* "now" in run-queue time, off the switch path: the boot clock moved by
- * this CPU's offset, or the run queue's last update before any switch. */
-static __always_inline __u64 rq_time_of(struct task_struct *t, __u64 boot_ns)
+ * this CPU's offset, or rq_now, the run queue's last update before any
+ * switch (rq_clock_of()). */
+static __always_inline __u64 rq_time_at(__u64 rq_now, __u64 boot_ns)
 {
 	struct clock_cal *c = this_cpu_cal();
-	__u64 rq_now = rq_clock_of(t);
 	__u64 moved;
 
 	if (!c || !c->rq_ns)

@@ -76,15 +76,15 @@ static __always_inline struct pl_track *tracked_life(__u32 tgid, __u64 start)
 }
 
 /* A process picked up mid-life: say so before the event that did it. */
-static __always_inline void report_selected(struct task_struct *task,
+static __always_inline void report_selected(const struct pl_header *who,
 					    __u32 why)
 {
 	struct pl_select *e = reserve(sizeof(*e), PL_EV_SELECT);
 
 	if (!e)
 		return;
-	fill_header(&e->h, PL_EV_SELECT, sizeof(*e), task,
-		    bpf_ktime_get_boot_ns());
+	put_header(&e->h, who, PL_EV_SELECT, sizeof(*e),
+		   bpf_ktime_get_boot_ns());
 	e->reason = why;
 	e->pad = 0;
 	submit(e);
@@ -94,13 +94,15 @@ static __always_inline void report_selected(struct task_struct *task,
  * Is the process traced? When it is not yet, look again with its current
  * facts (comm is the name it is about to take, or NULL for its own), and
  * remember a match for the rest of its life. why (enum pl_select_reason;
- * 0 at its birth) is reported when it is picked up now, mid-life.
+ * 0 at its birth) is reported when it is picked up now, mid-life. who:
+ * the task's header facts (common.bpf.h's task_header()).
  */
-static __always_inline bool select_task_why(struct task_struct *task,
+static __always_inline bool select_task_who(struct task_struct *task,
+					    const struct pl_header *who,
 					    __u32 tgid, const char *comm,
 					    __u32 why)
 {
-	__u64 start = task->group_leader->start_boottime;
+	__u64 start = who->start_ns;
 	struct pl_track *t, val = { .start_ns = start };
 
 	if (!filter_active)
@@ -120,8 +122,23 @@ static __always_inline bool select_task_why(struct task_struct *task,
 	if (!track(tgid, &val))
 		return false;
 	if (why)
-		report_selected(task, why);
+		report_selected(who, why);
 	return true;
+}
+
+/* The same where the header facts are not at hand: in programs that
+ * seldom get this far, read with helpers, which cost the verifier no BTF
+ * search (task_header()). */
+static __always_inline bool select_task_why(struct task_struct *task,
+					    __u32 tgid, const char *comm,
+					    __u32 why)
+{
+	struct pl_header who;
+
+	if (!filter_active)
+		return true;
+	fill_header_probe(&who, 0, 0, task, 0);
+	return select_task_who(task, &who, tgid, comm, why);
 }
 
 static __always_inline bool select_task(struct task_struct *task, __u32 tgid,

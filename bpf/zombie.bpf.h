@@ -14,13 +14,14 @@
 
 /* The process's wait status, as its parent's wait() would get it. */
 static __always_inline __u32 exit_status(struct task_struct *task,
+					 struct task_struct *leader,
 					 struct signal_struct *sig,
 					 bool group_dead)
 {
 	if (signal_group_exiting(sig))
 		return sig->group_exit_code;
 	if (group_dead)
-		return task->group_leader->exit_code;
+		return leader->exit_code;
 	return task->exit_code;
 }
 
@@ -29,21 +30,22 @@ static __always_inline __u32 exit_status(struct task_struct *task,
  * status, and its children's reparents: each record is lost or delivered
  * on its own. The zombie is also filed under its pid in each of its
  * namespaces, as a wait there returns it. ts 0: a zombie already at the
- * start (its exit time unknown).
+ * start (its exit time unknown). who: the task's header facts (common.bpf.h),
+ * pid the leader's struct pid, read by the caller before it branched.
  */
-static __always_inline void remember_zombie(struct task_struct *task,
-					    __u32 tgid, __u64 ts, __u32 status)
+static __always_inline void remember_zombie(struct task_struct *leader,
+					    const struct pl_header *who,
+					    struct pid *pid, __u32 tgid,
+					    __u64 ts, __u32 status)
 {
-	struct task_struct *leader = task->group_leader;
 	struct pl_zombie z = {
-		.start_ns = leader->start_boottime,
+		.start_ns = who->start_ns,
 		.exit_ns = ts,
-		.ppid = task->real_parent->tgid,
-		.uid = task->real_cred->uid.val,
+		.ppid = who->ppid,
+		.uid = who->uid,
 		.ptraced = leader->ptrace != 0,
 		.status = status,
 	};
-	struct pid *pid = leader->thread_pid;
 	unsigned int level = BPF_CORE_READ(pid, level);
 	struct moved *m = bpf_map_lookup_elem(&moved, &tgid);
 

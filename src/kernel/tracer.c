@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,18 +97,14 @@ static bool has_member(const struct btf *btf, const char *type,
 	return false;
 }
 
-/* Set what depends on the kernel's version; false when scheduler
- * accounting cannot work here: it reads the kernel's sched_info
- * (CONFIG_SCHED_INFO) and finds the run queue through the task's group
- * run queue (CONFIG_FAIR_GROUP_SCHED). */
-static bool set_kernel_shape(struct proclife_bpf *skel, const char *btf_path)
+/* Set what depends on the kernel's version (btf: its types, NULL when
+ * unknown); false when scheduler accounting cannot work here: it reads
+ * the kernel's sched_info (CONFIG_SCHED_INFO) and finds the run queue
+ * through the task's group run queue (CONFIG_FAIR_GROUP_SCHED). */
+static bool set_kernel_shape(struct proclife_bpf *skel, const struct btf *btf)
 {
-	struct btf *btf = btf_path ? btf__parse(btf_path, NULL) :
-				     btf__load_vmlinux_btf();
 	bool can_account;
 
-	if (libbpf_get_error(btf))
-		btf = NULL;
 	skel->rodata->switch_has_prev_state =
 		tracepoint_args(btf, "sched_switch") >= 5;
 	skel->rodata->exit_has_group_dead =
@@ -115,7 +112,6 @@ static bool set_kernel_shape(struct proclife_bpf *skel, const char *btf_path)
 	can_account = btf && has_member(btf, "task_struct", "sched_info") &&
 		      has_member(btf, "sched_entity", "cfs_rq") &&
 		      has_member(btf, "cfs_rq", "rq");
-	btf__free(btf);
 	return can_account;
 }
 
@@ -207,23 +203,20 @@ static int probe_tracing(const struct btf *btf, const char *func,
 	return err;
 }
 
-/* Whether the fentry variant can run here; 0 or -errno, *what the
- * function that failed. */
-static int fentry_possible(const struct pl_options *o, const char **what)
+/* Whether the fentry variant can run here (btf: the kernel's types);
+ * 0 or -errno, *what the function that failed. */
+static int fentry_possible(const struct pl_options *o, const struct btf *btf,
+			   const char **what)
 {
 #ifdef SYSCALL_PREFIX
 	static const char *const funcs[] = {
 		"release_task", SYSCALL_PREFIX "execve", SYSCALL_PREFIX "execveat",
 	};
-	struct btf *btf;
 	int err = 0;
 
 	*what = "kernel BTF";
-	if (o->btf_path)
+	if (o->btf_path || !btf)
 		return -ENOENT;	/* fentry needs the kernel's own BTF */
-	btf = btf__load_vmlinux_btf();
-	if (libbpf_get_error(btf))
-		return -ENOENT;
 	/* the reap is probed for real; the syscalls must be in BTF */
 	for (size_t i = 0; i < sizeof(funcs) / sizeof(funcs[0]) && !err; i++) {
 		*what = funcs[i];
@@ -234,7 +227,6 @@ static int fentry_possible(const struct pl_options *o, const char **what)
 		*what = funcs[0];
 		err = probe_tracing(btf, funcs[0], BPF_TRACE_FENTRY);
 	}
-	btf__free(btf);
 	return err;
 #else
 	*what = "this architecture";
@@ -321,7 +313,7 @@ int tracer_tracefs_events(tracer_name_fn fn, void *ctx)
 /* Open, configure, load and attach one variant. report: say what failed
  * (off for a try that has a fallback). */
 static int load_variant(struct tracer *t, const struct pl_options *o,
-			bool fentry, bool report)
+			const struct btf *btf, bool fentry, bool report)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts,
 		    .btf_custom_path = o->btf_path);
@@ -338,7 +330,7 @@ static int load_variant(struct tracer *t, const struct pl_options *o,
 	}
 	t->skel = skel;
 	set_rodata(skel, o);
-	can_account = set_kernel_shape(skel, o->btf_path);
+	can_account = set_kernel_shape(skel, btf);
 	if (!can_account && !o->no_sched && report)
 		fprintf(stderr, "proclife: warning: this kernel lacks CONFIG_SCHED_INFO or CONFIG_FAIR_GROUP_SCHED: no scheduler accounting\n");
 	choose_sched_variant(skel, o, can_account);
@@ -364,6 +356,11 @@ static int load_variant(struct tracer *t, const struct pl_options *o,
 			explain_load_error(err);
 		return err;
 	}
+	/* the iterators run when the loader reads them (run_iter) */
+	bpf_program__set_autoattach(skel->progs.seed_tasks, false);
+	bpf_program__set_autoattach(skel->progs.zombies_at_end, false);
+	bpf_program__set_autoattach(skel->progs.dump_sched_ts, false);
+	bpf_program__set_autoattach(skel->progs.dump_sched_hash, false);
 	/* tasks started from now on are seen whole */
 	skel->bss->trace_start_ns = pl_now_boot_ns();
 	err = proclife_bpf__attach(skel);
@@ -382,11 +379,23 @@ static void say_hooks(const struct tracer *t)
 		fprintf(stderr, "proclife: hooks: tracepoint (syscalls: wait4, waitid, execve, execveat)\n");
 }
 
+/* The kernel's types (--btf's), parsed once for every question the
+ * loader asks before libbpf parses them again to load: NULL when
+ * unreadable. */
+static struct btf *kernel_btf(const struct pl_options *o)
+{
+	struct btf *btf = o->btf_path ? btf__parse(o->btf_path, NULL) :
+					btf__load_vmlinux_btf();
+
+	return libbpf_get_error(btf) ? NULL : btf;
+}
+
 int tracer_open(struct tracer *t, const struct pl_options *o,
 		tracer_record_fn on_record, void *ctx)
 {
 	const char *what = NULL;
 	bool fentry = false;
+	struct btf *btf;
 	int err;
 
 	memset(t, 0, sizeof(*t));
@@ -402,19 +411,22 @@ int tracer_open(struct tracer *t, const struct pl_options *o,
 	if (!t->percpu)
 		return -ENOMEM;
 
+	btf = kernel_btf(o);
 	if (o->hooks != PL_HOOKS_TRACEPOINT) {
-		err = fentry_possible(o, &what);
+		err = fentry_possible(o, btf, &what);
 		fentry = !err;
 		if (err && o->hooks == PL_HOOKS_FENTRY) {
 			fprintf(stderr, "proclife: --hooks fentry: this kernel does not allow it (%s: %s)\n",
 				what, strerror(-err));
+			btf__free(btf);
 			return err;
 		}
 		if (err && o->verbose)
 			fprintf(stderr, "proclife: no fentry here (%s: %s)\n",
 				what, strerror(-err));
 	}
-	err = load_variant(t, o, fentry, !(fentry && o->hooks == PL_HOOKS_AUTO));
+	err = load_variant(t, o, btf, fentry,
+			   !(fentry && o->hooks == PL_HOOKS_AUTO));
 	if (err && fentry && o->hooks == PL_HOOKS_AUTO) {
 		/* the probe attached, the real programs did not: fall back */
 		if (o->verbose)
@@ -423,8 +435,9 @@ int tracer_open(struct tracer *t, const struct pl_options *o,
 		proclife_bpf__destroy(t->skel);
 		t->skel = NULL;
 		fentry = false;
-		err = load_variant(t, o, false, true);
+		err = load_variant(t, o, btf, false, true);
 	}
+	btf__free(btf);
 	if (err)
 		return err;
 	t->fentry = fentry;
@@ -442,43 +455,67 @@ int tracer_open(struct tracer *t, const struct pl_options *o,
 	return 0;
 }
 
+static void *destroy_link(void *link)
+{
+	bpf_link__destroy(link);
+	return NULL;
+}
+
+/*
+ * Detach every program at once. Closing a link can wait for RCU grace
+ * periods in the kernel (a perf-event-based tracepoint: some 35 - 90 ms
+ * each), and one after the other these add up: each link is destroyed in
+ * its own thread, so that the waits overlap. A link whose thread cannot
+ * start is destroyed here (and the skeleton destroys the rest when there
+ * is no memory for the threads).
+ */
+static void destroy_links(struct bpf_object_skeleton *s)
+{
+	pthread_t *threads = calloc(s->prog_cnt, sizeof(*threads));
+	bool *started = calloc(s->prog_cnt, sizeof(*started));
+
+	for (int i = 0; threads && started && i < s->prog_cnt; i++) {
+		struct bpf_link **link = s->progs[i].link;
+
+		if (!link || !*link)
+			continue;
+		started[i] = !pthread_create(&threads[i], NULL, destroy_link,
+					     *link);
+		if (!started[i])
+			bpf_link__destroy(*link);
+		*link = NULL;
+	}
+	for (int i = 0; threads && started && i < s->prog_cnt; i++)
+		if (started[i])
+			pthread_join(threads[i], NULL);
+	free(threads);
+	free(started);
+}
+
 void tracer_close(struct tracer *t)
 {
 	ring_buffer__free(t->rb);
+	if (t->skel && t->skel->skeleton)
+		destroy_links(t->skel->skeleton);
 	proclife_bpf__destroy(t->skel);
 	free(t->percpu);
 	memset(t, 0, sizeof(*t));
 	t->epoll_fd = -1;
 }
 
-/* Run a task iterator whose records are all rec_size bytes. */
+/* Run a task iterator whose records are all rec_size bytes, each handed
+ * to on_record; with on_record NULL, one that writes nothing, run for
+ * what it does to maps. */
 static int run_iter(struct bpf_program *prog, size_t rec_size,
 		    tracer_record_fn on_record, void *ctx)
 {
 	struct bpf_link *link;
 	char rec[256];
-
 	size_t have = 0;
 	int fd, err = 0;
 	ssize_t n;
 
-	/* an iterator that writes nothing, run for what it does to maps */
-	if (!on_record) {
-		link = bpf_program__attach_iter(prog, NULL);
-		if (!link)
-			return -errno;
-		fd = bpf_iter_create(bpf_link__fd(link));
-		if (fd < 0) {
-			err = -errno;
-		} else {
-			while (read(fd, rec, sizeof(rec)) > 0)
-				;
-			close(fd);
-		}
-		bpf_link__destroy(link);
-		return err;
-	}
-	if (rec_size > sizeof(rec))
+	if (!rec_size || rec_size > sizeof(rec))
 		return -EINVAL;
 	link = bpf_program__attach_iter(prog, NULL);
 	if (!link)
@@ -501,7 +538,7 @@ static int run_iter(struct bpf_program *prog, size_t rec_size,
 			break;
 		have += n;
 		if (have == rec_size) {
-			err = on_record(ctx, rec, rec_size);
+			err = on_record ? on_record(ctx, rec, rec_size) : 0;
 			if (err)
 				break;
 			have = 0;
