@@ -468,17 +468,22 @@ check_failed_exec() {
 	want_no_loss
 }
 
+# v2_mount: sets v2 to the cgroup v2 mount (unified or hybrid), else
+# fails the check with why
+v2_mount() {
+	v2=/sys/fs/cgroup
+	[ -f $v2/cgroup.procs ] || v2=/sys/fs/cgroup/unified
+	[ -f $v2/cgroup.procs ] && return 0
+	why "no cgroup v2 mount"
+	return 1
+}
+
 # A cgroup v2 cgroup and a pid namespace (unshare -pf), one inside the
 # other: every record of the namespace's processes says where they live,
 # ns_pid at the namespace's level, and --cgroup selects only that cgroup.
 # The namespace's init leaves a child: the teardown kills and reaps it.
 check_namespaces() {
-	v2=/sys/fs/cgroup
-	[ -f $v2/cgroup.procs ] || v2=/sys/fs/cgroup/unified
-	if [ ! -f $v2/cgroup.procs ]; then
-		why "no cgroup v2 mount"
-		return
-	fi
+	v2_mount || return
 	cg=$v2/pltest-$$
 	mkdir -p "$cg" || { why "cannot create $cg"; return; }
 	host_ns=$(readlink /proc/self/ns/pid | tr -cd 0-9)
@@ -520,12 +525,7 @@ check_namespaces() {
 # cgroup id; ns_pid and ns_ppid are the numbers at each process's own
 # level; the shell that joins the cgroup is selected by its move.
 check_container_ns() {
-	v2=/sys/fs/cgroup
-	[ -f $v2/cgroup.procs ] || v2=/sys/fs/cgroup/unified
-	if [ ! -f $v2/cgroup.procs ]; then
-		why "no cgroup v2 mount"
-		return
-	fi
+	v2_mount || return
 	id=ab$(printf '%062d' $$)
 	path=/system.slice/docker-$id.scope
 	cg=$v2$path
