@@ -7,6 +7,7 @@
 struct run_signals run_signals;
 
 static const int handled[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD };
+#define HANDLED_SIGHUP 2	/* its index in handled[] */
 #define N_HANDLED (sizeof(handled) / sizeof(handled[0]))
 
 static sigset_t start_mask;		/* the mask proclife was started with */
@@ -69,7 +70,14 @@ void signals_install(void)
 	child.sa_mask = stop.sa_mask;
 	sigaction(SIGINT, &stop, NULL);
 	sigaction(SIGTERM, &stop, NULL);
-	sigaction(SIGHUP, &stop, NULL);
+	/*
+	 * Under nohup(1) a hangup is meant to pass unnoticed: by proclife
+	 * and by CMD, which keeps SIGHUP ignored too. A shell's background
+	 * job has SIGINT ignored, yet `kill -INT` must still end the trace,
+	 * so only SIGHUP is left as it was; --service takes it for reopening.
+	 */
+	if (hup_reopens || !ignored_at_start[HANDLED_SIGHUP])
+		sigaction(SIGHUP, &stop, NULL);
 	sigaction(SIGCHLD, &child, NULL);
 	signal(SIGPIPE, SIG_IGN);
 }

@@ -25,6 +25,14 @@ PROMPT_S = 5.0   # the longest a run may take to end after its signal
 def as_background_job():
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGQUIT, signal.SIG_IGN)
+    # a hangup as a script's job gets it, whether or not this suite itself
+    # runs under nohup
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+
+
+def under_nohup():
+    as_background_job()
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
 
 
 def signal_bits(pid):
@@ -73,7 +81,7 @@ def wait_for_child(p, comm):
     raise AssertionError("CMD %s did not start within 30 s" % comm)
 
 
-def one_run(sig, delay, cmd=(), child=None):
+def one_run(sig, delay, cmd=(), child=None, preexec=as_background_job):
     """Start, wait delay seconds after main began (or after CMD runs as
     child), signal, wait for the end. Returns (status, seconds from signal
     to exit, stderr, document or None)."""
@@ -82,9 +90,9 @@ def one_run(sig, delay, cmd=(), child=None):
     os.unlink(path)
     args = [PROCLIFE, "-q", "-o", path] + (["--"] + list(cmd) if cmd else [])
     p = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.PIPE, text=True, preexec_fn=as_background_job)
+                         stderr=subprocess.PIPE, text=True, preexec_fn=preexec)
     try:
-        wait_until_in_charge(p, sig)
+        wait_until_in_charge(p, signal.SIGINT if preexec is under_nohup else sig)
         if child:
             wait_for_child(p, child)
         time.sleep(delay)
@@ -156,6 +164,47 @@ class Shutdown(TracerTest):
         sleeps = [p for p in doc["processes"] if p["comm"] == "sleep" and not p.get("pre_existing")]
         self.assertEqual(len(sleeps), 1, json.dumps(doc["processes"])[:2000])
         self.assertEqual(sleeps[0]["exit"]["signal"], "SIGHUP")
+
+    def test_sighup_under_nohup_is_ignored_with_command(self):
+        """nohup proclife -- CMD: a hangup passes unnoticed by both; the
+        trace ends when CMD does, with CMD's status."""
+        status, took, err, doc = one_run(
+            signal.SIGHUP, 0.2, ["/bin/sh", "-c", "sleep 1; exit 7"], child="sh",
+            preexec=under_nohup)
+        self.assertEqual(status, 7, err)
+        self.assertGreater(took, 0.5, "ended at the hangup, not with CMD")
+        shells = [p for p in doc["processes"] if p["comm"] == "sh"]
+        self.assertEqual(len(shells), 1, json.dumps(doc["processes"])[:2000])
+        self.assertEqual(shells[0]["exit"]["code"], 7)
+        self.assertIsNone(shells[0]["exit"]["signal"])
+
+    def test_sighup_under_nohup_is_ignored_live(self):
+        """nohup proclife: a hangup does not end the trace; SIGTERM does,
+        with a complete file."""
+        fd, path = tempfile.mkstemp(prefix="plx_nohup", suffix=".json")
+        os.close(fd)
+        os.unlink(path)
+        p = subprocess.Popen([PROCLIFE, "-q", "-o", path], stdin=subprocess.DEVNULL,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                             preexec_fn=under_nohup)
+        try:
+            wait_until_in_charge(p, signal.SIGTERM)
+            time.sleep(0.3)
+            p.send_signal(signal.SIGHUP)
+            with self.assertRaises(subprocess.TimeoutExpired):
+                p.wait(1.0)
+            p.send_signal(signal.SIGTERM)
+            self.assertEqual(p.wait(PROMPT_S + 30), 0)
+            doc = load_json(path)
+            self.assertEqual(doc["schema"], "proclife.timeline/1")
+            self.assertIn(" events, ", p.stderr.read().splitlines()[-1])
+        finally:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+            p.stderr.close()
+            if os.path.exists(path):
+                os.unlink(path)
 
     def test_signal_before_command_starts(self):
         """A stop that comes while the programs load: CMD is not started,
