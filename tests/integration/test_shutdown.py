@@ -8,6 +8,7 @@ Each run starts the way a background job of a non-interactive shell does
 used to be lost and the tracer ran on.
 """
 import concurrent.futures
+import contextlib
 import json
 import os
 import random
@@ -81,10 +82,10 @@ def wait_for_child(p, comm):
     raise AssertionError("CMD %s did not start within 30 s" % comm)
 
 
-def one_run(sig, delay, cmd=(), child=None, preexec=as_background_job):
-    """Start, wait delay seconds after main began (or after CMD runs as
-    child), signal, wait for the end. Returns (status, seconds from signal
-    to exit, stderr, document or None)."""
+@contextlib.contextmanager
+def tracer(cmd=(), preexec=as_background_job):
+    """proclife -q -o PATH [-- CMD] as a script's job; yields (process,
+    path); kills what is left and removes the file afterwards."""
     fd, path = tempfile.mkstemp(prefix="plx_stop", suffix=".json")
     os.close(fd)
     os.unlink(path)
@@ -92,6 +93,21 @@ def one_run(sig, delay, cmd=(), child=None, preexec=as_background_job):
     p = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                          stderr=subprocess.PIPE, text=True, preexec_fn=preexec)
     try:
+        yield p, path
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+        p.stderr.close()
+        if os.path.exists(path):
+            os.unlink(path)
+
+
+def one_run(sig, delay, cmd=(), child=None, preexec=as_background_job):
+    """Start, wait delay seconds after main began (or after CMD runs as
+    child), signal, wait for the end. Returns (status, seconds from signal
+    to exit, stderr, document or None)."""
+    with tracer(cmd, preexec) as (p, path):
         wait_until_in_charge(p, signal.SIGINT if preexec is under_nohup else sig)
         if child:
             wait_for_child(p, child)
@@ -108,13 +124,6 @@ def one_run(sig, delay, cmd=(), child=None, preexec=as_background_job):
         err = p.stderr.read()
         doc = load_json(path) if os.path.exists(path) else None
         return p.returncode, took, err, doc
-    finally:
-        if p.poll() is None:
-            p.kill()
-            p.wait()
-        p.stderr.close()
-        if os.path.exists(path):
-            os.unlink(path)
 
 
 class Shutdown(TracerTest):
@@ -181,13 +190,7 @@ class Shutdown(TracerTest):
     def test_sighup_under_nohup_is_ignored_live(self):
         """nohup proclife: a hangup does not end the trace; SIGTERM does,
         with a complete file."""
-        fd, path = tempfile.mkstemp(prefix="plx_nohup", suffix=".json")
-        os.close(fd)
-        os.unlink(path)
-        p = subprocess.Popen([PROCLIFE, "-q", "-o", path], stdin=subprocess.DEVNULL,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                             preexec_fn=under_nohup)
-        try:
+        with tracer(preexec=under_nohup) as (p, path):
             wait_until_in_charge(p, signal.SIGTERM)
             time.sleep(0.3)
             p.send_signal(signal.SIGHUP)
@@ -198,13 +201,6 @@ class Shutdown(TracerTest):
             doc = load_json(path)
             self.assertEqual(doc["schema"], "proclife.timeline/1")
             self.assertIn(" events, ", p.stderr.read().splitlines()[-1])
-        finally:
-            if p.poll() is None:
-                p.kill()
-                p.wait()
-            p.stderr.close()
-            if os.path.exists(path):
-                os.unlink(path)
 
     def test_signal_before_command_starts(self):
         """A stop that comes while the programs load: CMD is not started,
