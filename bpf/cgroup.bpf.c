@@ -241,6 +241,8 @@ int BPF_PROG(handle_cgroup_attach, struct cgroup *dst, const char *path,
 	struct cgroup *dfl;
 	__u32 hier;
 
+	/* first: every task's cached where is to be read again */
+	__sync_fetch_and_add(&cgroup_gen, 1);
 	if (!trace_kthreads && is_kthread(task))
 		return 0;
 	dfl = BPF_CORE_READ(task, cgroups, dfl_cgrp);
@@ -248,7 +250,7 @@ int BPF_PROG(handle_cgroup_attach, struct cgroup *dst, const char *path,
 	if (BPF_CORE_READ(dst, root, hierarchy_id) != hier)
 		return 0;	/* not the hierarchy its path comes from */
 	/* first: a container that appeared is matched by --container */
-	fill_where(task, &w, ts);
+	fill_where(task, &w, ts, BPF_CORE_READ(task, real_parent, tgid), true);
 	if (!select_task(task, task->tgid, NULL))
 		return 0;
 	e = reserve(sizeof(*e), PL_EV_CGROUP_MOVE);
@@ -258,5 +260,15 @@ int BPF_PROG(handle_cgroup_attach, struct cgroup *dst, const char *path,
 	fill_header_probe(&e->h, PL_EV_CGROUP_MOVE, sizeof(*e), task, ts);
 	e->w = w;
 	submit(e);
+	return 0;
+}
+
+/* cgroup v1's other migration (a cpuset left without CPUs or memory hands
+ * its tasks to its parent): cached wheres are read again. */
+SEC("tp_btf/cgroup_transfer_tasks")
+int BPF_PROG(handle_cgroup_transfer, struct cgroup *dst, const char *path,
+	     struct task_struct *task, bool threadgroup)
+{
+	__sync_fetch_and_add(&cgroup_gen, 1);
 	return 0;
 }

@@ -18,27 +18,40 @@
 
 /* ---- pid namespace ------------------------------------------------------ */
 
-/* The process's numbers as its own namespace sees them (the leader's
- * struct pid: a thread's event is its process's). ns_ppid is the kernel's
- * pid_nr_ns(parent, our ns): 0 when the parent is outside. */
-static __always_inline void read_pidns(struct task_struct *task,
-				       struct pl_where *w)
+/* The parent's tgid in the namespace ns at level: the kernel's
+ * pid_nr_ns(parent, ns), 0 when the parent is outside it. */
+static __always_inline __u32 ns_ppid_of(struct task_struct *task,
+					unsigned int level,
+					struct pid_namespace *ns)
 {
-	struct pid *pid = BPF_CORE_READ(task, group_leader, thread_pid);
 	struct pid *ppid = BPF_CORE_READ(task, real_parent, group_leader,
 					 thread_pid);
-	unsigned int level = BPF_CORE_READ(pid, level) & (PL_PIDNS_LEVEL_MAX - 1);
-	struct upid up = {}, pup = {};
+	struct upid pup = {};
 
-	bpf_core_read(&up, sizeof(up), &pid->numbers[level]);
+	if (!ppid || BPF_CORE_READ(ppid, level) < level)
+		return 0;
+	bpf_core_read(&pup, sizeof(pup),
+		      &ppid->numbers[level & (PL_PIDNS_LEVEL_MAX - 1)]);
+	return pup.ns == ns ? pup.nr : 0;
+}
+
+/* The process's numbers as its own namespace sees them (the leader's
+ * struct pid: a thread's event is its process's). Returns the namespace,
+ * its level in *level. */
+static __always_inline struct pid_namespace *read_pidns(struct task_struct *task,
+							struct pl_where *w,
+							__u32 *level)
+{
+	struct pid *pid = BPF_CORE_READ(task, group_leader, thread_pid);
+	unsigned int lvl = BPF_CORE_READ(pid, level) & (PL_PIDNS_LEVEL_MAX - 1);
+	struct upid up = {};
+
+	bpf_core_read(&up, sizeof(up), &pid->numbers[lvl]);
 	w->ns_pid = up.nr;
 	w->pidns = BPF_CORE_READ(up.ns, ns.inum);
-	w->ns_ppid = 0;
-	if (ppid && BPF_CORE_READ(ppid, level) >= level) {
-		bpf_core_read(&pup, sizeof(pup), &ppid->numbers[level]);
-		if (pup.ns == up.ns)
-			w->ns_ppid = pup.nr;
-	}
+	w->ns_ppid = ns_ppid_of(task, lvl, up.ns);
+	*level = lvl;
+	return up.ns;
 }
 
 /* --pidns: the namespace itself or any namespace nested in it. */
@@ -166,8 +179,8 @@ extern int pl_match_container_level(__u32 i, __u32 depth, __u32 hier);
 extern int pl_cgroup_path(__u64 kn, __u64 id, __u32 hier);
 
 /* Send the path of kn the first time it is named. Events carry only the
- * id. */
-static __always_inline void describe_cgroup(struct kernfs_node *kn, __u64 id,
+ * id. False when it is still to be sent (no room in the ring buffer). */
+static __always_inline bool describe_cgroup(struct kernfs_node *kn, __u64 id,
 					    __u32 hier,
 					    struct task_struct *task, __u64 ts)
 {
@@ -177,13 +190,13 @@ static __always_inline void describe_cgroup(struct kernfs_node *kn, __u64 id,
 	__u64 size;
 
 	if (!kn)
-		return;
+		return true;
 	len = pl_cgroup_path((__u64)kn, id, hier);
 	if (!len)
-		return;
+		return true;
 	s = bpf_map_lookup_elem(&cgroup_scratch, &zero);
 	if (!s)
-		return;
+		return false;
 	/* len < PL_CGROUP_PATH_MAX; the mask says so */
 	size = sizeof(s->rec) + (len & (PL_CGROUP_PATH_MAX - 1));
 	fill_header_probe(&s->rec.h, PL_EV_CGROUP, size, task, ts);
@@ -191,14 +204,18 @@ static __always_inline void describe_cgroup(struct kernfs_node *kn, __u64 id,
 		count_lost(PL_EV_CGROUP);
 		/* not sent: the next event that names it tries again */
 		bpf_map_delete_elem(&cgroup_seen, &key);
+		return false;
 	}
+	return true;
 }
 
 /* Fill w for the task; its cgroup's kernfs node in *path (of the
- * hierarchy the path comes from). */
-static __always_inline void read_where(struct task_struct *task,
-				       struct pl_where *w,
-				       struct kernfs_node **path)
+ * hierarchy the path comes from). Returns its pid namespace, whose level
+ * goes to *level. */
+static __always_inline struct pid_namespace *read_where(struct task_struct *task,
+							struct pl_where *w,
+							struct kernfs_node **path,
+							__u32 *level)
 {
 	struct cgroup *dfl = BPF_CORE_READ(task, cgroups, dfl_cgrp);
 	struct kernfs_node *dfl_kn = BPF_CORE_READ(dfl, kn);
@@ -206,18 +223,132 @@ static __always_inline void read_where(struct task_struct *task,
 
 	w->cgroup_id = BPF_CORE_READ(dfl_kn, id);
 	w->path_id = kn == dfl_kn ? w->cgroup_id : BPF_CORE_READ(kn, id);
-	read_pidns(task, w);
 	*path = kn;
+	return read_pidns(task, w, level);
 }
 
-/* Fill w for the task, and send its cgroup's path the first time. */
-static __always_inline void fill_where(struct task_struct *task,
-				       struct pl_where *w, __u64 ts)
-{
-	struct kernfs_node *kn;
+/* ---- where, cached ------------------------------------------------------
+ *
+ * Reading where a task lives walks its css_set (on a hybrid host, the v1
+ * links one by one) and its pid: some forty helper calls, at every birth,
+ * exec and exit. None of it changes without a cgroup migration, and the
+ * pid namespace never does, so each task keeps what it read in its task
+ * storage, good while cgroup_gen (bumped at every migration) has not
+ * moved since. Only ns_ppid, which a reparent changes, is read at each
+ * event; in the host's namespace it is the parent's tgid, already known.
+ * Where the kernel has no task storage for tracing (5.10), every event
+ * reads afresh.
+ */
 
-	read_where(task, w, &kn);
-	describe_cgroup(kn, w->path_id, w->path_hier, task, ts);
+#define CLONE_INTO_CGROUP	0x200000000ULL
+
+/* The count a cache must hold to be good now: read before the task, so a
+ * migration racing with the read leaves a count that no longer matches. */
+static __always_inline __u64 where_gen_now(void)
+{
+	__u64 gen = *(volatile __u64 *)&cgroup_gen + 1;
+
+	asm volatile("" ::: "memory");
+	return gen;
+}
+
+static __always_inline struct where_cache *where_cache_of(struct task_struct *task,
+							   bool create)
+{
+	struct task_sched *ts;
+
+	if (!task_storage)
+		return NULL;
+	ts = bpf_task_storage_get(&sched_storage, task, NULL,
+				  create ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
+	return ts ? &ts->where : NULL;
+}
+
+static __always_inline void where_store(struct where_cache *c, __u64 gen,
+					const struct pl_where *w, __u32 level,
+					struct pid_namespace *ns)
+{
+	c->cgroup_id = w->cgroup_id;
+	c->path_id = w->path_id;
+	c->path_hier = w->path_hier;
+	c->pidns = w->pidns;
+	c->ns_pid = w->ns_pid;
+	c->level = level;
+	c->pidns_ptr = (__u64)ns;
+	c->gen = gen;
+}
+
+/* Fill w for the task (a pointer the verifier knows), sending its
+ * cgroup's path the first time; ppid: its parent's tgid. */
+static __always_inline void fill_where(struct task_struct *task,
+				       struct pl_where *w, __u64 ts,
+				       __u32 ppid, bool create)
+{
+	__u64 gen = where_gen_now();
+	struct where_cache *c = where_cache_of(task, create);
+	struct pid_namespace *ns;
+	struct kernfs_node *kn;
+	__u32 level;
+
+	if (c && c->gen == gen) {
+		w->cgroup_id = c->cgroup_id;
+		w->path_id = c->path_id;
+		w->path_hier = c->path_hier;
+		w->pidns = c->pidns;
+		w->ns_pid = c->ns_pid;
+		w->ns_ppid = c->level ? ns_ppid_of(task, c->level,
+						   (void *)c->pidns_ptr) : ppid;
+		return;
+	}
+	ns = read_where(task, w, &kn, &level);
+	/* a path still to be sent is looked for again at the next event */
+	if (describe_cgroup(kn, w->path_id, w->path_hier, task, ts) && c)
+		where_store(c, gen, w, level, ns);
+}
+
+/*
+ * A new task's where: its creator's, unless CLONE_INTO_CGROUP put it in
+ * another cgroup, or the creator's cache is not good. The creator cannot
+ * have moved between the fork and here unseen: a migration holds off
+ * forks, and bumps the count before it lets them go. A new process may be
+ * in a new pid namespace (CLONE_NEWPID, or its creator's unshare or
+ * setns): its own numbers are read unless both are in the host's.
+ */
+static __always_inline void fill_where_birth(struct task_struct *task,
+					     struct pl_where *w, __u64 ts,
+					     __u32 ppid, __u64 clone_flags)
+{
+	__u64 gen = where_gen_now();
+	struct where_cache *cc, *c;
+	struct pid_namespace *ns;
+	__u32 level;
+
+	if (!task_storage || (clone_flags & CLONE_INTO_CGROUP))
+		goto afresh;
+	cc = where_cache_of(bpf_get_current_task_btf(), false);
+	if (!cc || cc->gen != gen)
+		goto afresh;
+	w->cgroup_id = cc->cgroup_id;
+	w->path_id = cc->path_id;
+	w->path_hier = cc->path_hier;
+	ns = (void *)cc->pidns_ptr;
+	level = cc->level;
+	if (clone_flags & CLONE_THREAD) {
+		w->pidns = cc->pidns;
+		w->ns_pid = cc->ns_pid;
+	} else if (level == 0 && task->thread_pid->level == 0) {
+		w->pidns = cc->pidns;
+		w->ns_pid = task->tgid;
+	} else {
+		ns = read_pidns(task, w, &level);
+	}
+	w->ns_ppid = level ? ns_ppid_of(task, level, ns) : ppid;
+	c = where_cache_of(task, true);
+	if (c)
+		where_store(c, gen, w, level, ns);
+	return;
+afresh:
+	fill_where(task, w, ts, ppid, true);
 }
 
 #endif /* PL_CGROUP_BPF_H */

@@ -110,8 +110,9 @@ static __always_inline void emit_exec_fail(long ret, __u64 filename,
 	 * argv loop does. */
 	{
 		struct kernfs_node *kn;
+		__u32 level;
 
-		read_where((void *)bpf_get_current_task(), &e->w, &kn);
+		read_where((void *)bpf_get_current_task(), &e->w, &kn, &level);
 	}
 	e->ret = ret;
 	fname_len = read_filename(s->buf + sizeof(*e), (const char *)filename,

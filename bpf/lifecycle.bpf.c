@@ -68,7 +68,7 @@ int BPF_PROG(handle_newtask, struct task_struct *task, u64 clone_flags)
 	task_header(&who, task, task->group_leader);	/* before branching */
 	/* the child's own cgroup and numbers (CLONE_INTO_CGROUP,
 	 * CLONE_NEWPID), read first: a new container is matched */
-	fill_where(task, &w, ts);
+	fill_where_birth(task, &w, ts, who.ppid, clone_flags);
 	if (clone_flags & CLONE_THREAD)
 		selected = is_selected(tgid);
 	else
@@ -271,7 +271,7 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid,
 	}
 	if (!trace_kthreads && is_kthread(task))
 		return 0;
-	fill_where(task, &w, ts);	/* first: a new container is matched */
+	fill_where(task, &w, ts, who.ppid, true);	/* first: a new container is matched */
 	if (!select_task_who(task, &who, tgid, NULL, PL_SELECT_EXEC))
 		return 0;
 	s = get_scratch();

@@ -62,6 +62,13 @@ PL_SHARED const volatile __u32 target_pidns PL_INIT(0);
  * seen whole (the kernel's counters start at their birth). */
 PL_SHARED __u64 trace_start_ns PL_INIT(0);
 
+/* Per-task state is in task storage (5.11+), not a hash by tid: each
+ * task's where is then cached there (cgroup.bpf.h). */
+PL_SHARED const volatile bool task_storage PL_INIT(false);
+/* Bumped at every cgroup migration: a task's cached where is good while
+ * the count has not moved since it was read (cgroup.bpf.h). */
+PL_SHARED __u64 cgroup_gen PL_INIT(0);
+
 /* ---- records and their losses ----------------------------------------- */
 
 PL_SHARED struct {
@@ -254,6 +261,20 @@ PL_SHARED struct {
 
 /* ---- scheduler accounting --------------------------------------------- */
 
+/* Where a task lives, as fill_where() (cgroup.bpf.h) last read it: good
+ * while gen is cgroup_gen + 1 (0: never read). Kept with the scheduler's
+ * per-task state: one task storage element per task, not two. */
+struct where_cache {
+	__u64 gen;
+	__u64 cgroup_id;
+	__u64 path_id;
+	__u64 pidns_ptr;	/* its pid namespace (the task holds it) */
+	__u32 path_hier;
+	__u32 pidns;
+	__u32 ns_pid;
+	__u32 level;		/* of the pid namespace: 0 is the host's */
+};
+
 /*
  * What a switch-out writes comes first: with the 8 bytes of the storage's
  * own header before it, those 56 bytes are one cache line. Waiting needs
@@ -280,6 +301,7 @@ struct task_sched {
 	/* the hash by tid only: whose record it is (a tid can be reused
 	 * before sched_process_free removes its last owner's) */
 	__u64 start_ns;
+	struct where_cache where;	/* task storage only */
 };
 
 /* Per-task state: task storage where the kernel has it (5.11+), else a

@@ -140,6 +140,7 @@ static void choose_sched_variant(struct proclife_bpf *skel,
 	bool states = account && o->states;
 
 	skel->rodata->account_sched = account;
+	skel->rodata->task_storage = storage;
 	pick_variant(p->handle_exit_ts, p->handle_exit_hash, storage, true);
 	pick_variant(p->handle_free_ts, p->handle_free_hash, storage, true);
 	pick_variant(p->handle_switch_ts, p->handle_switch_hash, storage,
