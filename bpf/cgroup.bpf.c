@@ -250,7 +250,8 @@ int BPF_PROG(handle_cgroup_attach, struct cgroup *dst, const char *path,
 	if (BPF_CORE_READ(dst, root, hierarchy_id) != hier)
 		return 0;	/* not the hierarchy its path comes from */
 	/* first: a container that appeared is matched by --container */
-	fill_where(task, &w, ts, BPF_CORE_READ(task, real_parent, tgid), true);
+	fill_where(task, &w, ts, BPF_CORE_READ(task, real_parent, tgid), NULL,
+		   true);
 	if (!select_task(task, task->tgid, NULL))
 		return 0;
 	e = reserve(sizeof(*e), PL_EV_CGROUP_MOVE);

@@ -232,15 +232,20 @@ static __always_inline struct pid_namespace *read_where(struct task_struct *task
  * Reading where a task lives walks its css_set (on a hybrid host, the v1
  * links one by one) and its pid: some forty helper calls, at every birth,
  * exec and exit. None of it changes without a cgroup migration, and the
- * pid namespace never does, so each task keeps what it read in its task
+ * pid namespace never does, so a task keeps what it read in its task
  * storage, good while cgroup_gen (bumped at every migration) has not
- * moved since. Only ns_ppid, which a reparent changes, is read at each
- * event; in the host's namespace it is the parent's tgid, already known.
- * Where the kernel has no task storage for tracing (5.10), every event
- * reads afresh.
+ * moved since. A task without a good cache of its own takes its
+ * parent's (or its creator's) when both are in one css_set: both hold
+ * it, so it is the same one, and the parent's cache says what it is.
+ * Only ns_ppid, which a reparent changes, is read at each event; in the
+ * host's namespace it is the parent's tgid, already known.
+ *
+ * The cache lives in the scheduler's per-task storage, which the switch
+ * program creates at a task's first switch-out: created here, at a birth
+ * in the creator's context, it would cost more than all the rest (an
+ * allocation with interrupts saved and restored). Where the kernel has
+ * no task storage for tracing (5.10), every event reads afresh.
  */
-
-#define CLONE_INTO_CGROUP	0x200000000ULL
 
 /* The count a cache must hold to be good now: read before the task, so a
  * migration racing with the read leaves a count that no longer matches. */
@@ -278,77 +283,105 @@ static __always_inline void where_store(struct where_cache *c, __u64 gen,
 	c->gen = gen;
 }
 
-/* Fill w for the task (a pointer the verifier knows), sending its
- * cgroup's path the first time; ppid: its parent's tgid. */
-static __always_inline void fill_where(struct task_struct *task,
-				       struct pl_where *w, __u64 ts,
-				       __u32 ppid, bool create)
+/* Read w afresh, send its cgroup's path the first time, and keep it in c
+ * (when there is one) unless the path is still to be sent. */
+static __always_inline void where_afresh(struct task_struct *task,
+					 struct pl_where *w, __u64 ts,
+					 struct where_cache *c, __u64 gen)
 {
-	__u64 gen = where_gen_now();
-	struct where_cache *c = where_cache_of(task, create);
 	struct pid_namespace *ns;
 	struct kernfs_node *kn;
 	__u32 level;
 
-	if (c && c->gen == gen) {
-		w->cgroup_id = c->cgroup_id;
-		w->path_id = c->path_id;
-		w->path_hier = c->path_hier;
-		w->pidns = c->pidns;
-		w->ns_pid = c->ns_pid;
-		w->ns_ppid = c->level ? ns_ppid_of(task, c->level,
-						   (void *)c->pidns_ptr) : ppid;
-		return;
-	}
 	ns = read_where(task, w, &kn, &level);
-	/* a path still to be sent is looked for again at the next event */
 	if (describe_cgroup(kn, w->path_id, w->path_hier, task, ts) && c)
 		where_store(c, gen, w, level, ns);
 }
 
+/* w from a good cache: the cgroup part as it is; the pid part as it is
+ * for the same process, by the host's numbers when both are in the
+ * host's namespace, else read. Returns the level, the namespace in *ns. */
+static __always_inline __u32 where_from_cache(struct task_struct *task,
+					      const struct where_cache *c,
+					      bool same_process,
+					      struct pl_where *w,
+					      struct pid_namespace **ns)
+{
+	__u32 level = c->level;
+
+	w->cgroup_id = c->cgroup_id;
+	w->path_id = c->path_id;
+	w->path_hier = c->path_hier;
+	*ns = (void *)c->pidns_ptr;
+	if (same_process) {
+		w->pidns = c->pidns;
+		w->ns_pid = c->ns_pid;
+	} else if (level == 0 && task->thread_pid->level == 0) {
+		w->pidns = c->pidns;
+		w->ns_pid = task->tgid;
+	} else {
+		*ns = read_pidns(task, w, &level);
+	}
+	return level;
+}
+
 /*
- * A new task's where: its creator's, unless CLONE_INTO_CGROUP put it in
- * another cgroup, or the creator's cache is not good. The creator cannot
- * have moved between the fork and here unseen: a migration holds off
- * forks, and bumps the count before it lets them go. A new process may be
- * in a new pid namespace (CLONE_NEWPID, or its creator's unshare or
- * setns): its own numbers are read unless both are in the host's.
+ * Fill w for the task (a pointer the verifier knows); ppid is its
+ * parent's tgid, rel (or NULL) a live task whose cache it may share:
+ * its parent, or its creator.
  */
-static __always_inline void fill_where_birth(struct task_struct *task,
-					     struct pl_where *w, __u64 ts,
-					     __u32 ppid, __u64 clone_flags)
+static __always_inline void fill_where(struct task_struct *task,
+				       struct pl_where *w, __u64 ts,
+				       __u32 ppid, struct task_struct *rel,
+				       bool create)
 {
 	__u64 gen = where_gen_now();
-	struct where_cache *cc, *c;
+	struct where_cache *c = where_cache_of(task, create), *rc = NULL;
 	struct pid_namespace *ns;
 	__u32 level;
 
-	if (!task_storage || (clone_flags & CLONE_INTO_CGROUP))
-		goto afresh;
-	cc = where_cache_of(bpf_get_current_task_btf(), false);
-	if (!cc || cc->gen != gen)
-		goto afresh;
-	w->cgroup_id = cc->cgroup_id;
-	w->path_id = cc->path_id;
-	w->path_hier = cc->path_hier;
-	ns = (void *)cc->pidns_ptr;
-	level = cc->level;
-	if (clone_flags & CLONE_THREAD) {
-		w->pidns = cc->pidns;
-		w->ns_pid = cc->ns_pid;
-	} else if (level == 0 && task->thread_pid->level == 0) {
-		w->pidns = cc->pidns;
-		w->ns_pid = task->tgid;
+	if (c && c->gen == gen) {
+		level = where_from_cache(task, c, true, w, &ns);
 	} else {
-		ns = read_pidns(task, w, &level);
+		if (rel && task->cgroups == rel->cgroups)
+			rc = where_cache_of(rel, false);
+		if (!rc || rc->gen != gen) {
+			where_afresh(task, w, ts, c, gen);
+			return;
+		}
+		level = where_from_cache(task, rc, task->tgid == rel->tgid,
+					 w, &ns);
+		if (c)
+			where_store(c, gen, w, level, ns);
 	}
 	w->ns_ppid = level ? ns_ppid_of(task, level, ns) : ppid;
-	c = where_cache_of(task, true);
-	if (c)
-		where_store(c, gen, w, level, ns);
-	return;
-afresh:
-	fill_where(task, w, ts, ppid, true);
+}
+
+/*
+ * A new task's where, from its creator's cache (made good first, once
+ * for all its children). A migration holds off forks and bumps the count
+ * before it lets them go: the creator cannot have moved unseen.
+ * CLONE_INTO_CGROUP shows as another css_set.
+ */
+static __always_inline void fill_where_birth(struct task_struct *task,
+					     struct pl_where *w, __u64 ts,
+					     __u32 ppid)
+{
+	struct task_struct *creator;
+	struct where_cache *cc;
+	struct pl_where cw;
+	__u64 gen;
+
+	if (!task_storage) {
+		fill_where(task, w, ts, ppid, NULL, false);
+		return;
+	}
+	creator = bpf_get_current_task_btf();
+	gen = where_gen_now();
+	cc = where_cache_of(creator, true);
+	if (cc && cc->gen != gen)
+		where_afresh(creator, &cw, ts, cc, gen);
+	fill_where(task, w, ts, ppid, creator, false);
 }
 
 #endif /* PL_CGROUP_BPF_H */

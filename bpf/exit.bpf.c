@@ -436,7 +436,7 @@ static __always_inline int on_exit(__u64 *ctx, bool storage)
 			e->flags |= PL_EXIT_NS_TEARDOWN;
 		e->teardown_reaper = teardown;
 		e->pad = 0;
-		fill_where(task, &e->w, ts, v.who.ppid, false);
+		fill_where(task, &e->w, ts, v.who.ppid, v.parent, false);
 		e->exit_signal = v.leader->exit_signal;
 		e->exit_code = status;
 		read_task_rusage(&e->task, task);

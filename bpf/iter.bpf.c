@@ -41,7 +41,7 @@ int seed_tasks(struct bpf_iter__task *ctx)
 	} else if (task->exit_state) {
 		rec.flags |= PL_SEED_ZOMBIE;
 	}
-	fill_where(task, &rec.w, 0, rec.h.ppid, false);
+	fill_where(task, &rec.w, 0, rec.h.ppid, NULL, false);
 	if (where_matches(task))
 		rec.flags |= PL_SEED_WHERE_MATCH;
 	bpf_seq_write(seq, &rec, sizeof(rec));

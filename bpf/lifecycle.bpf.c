@@ -68,7 +68,7 @@ int BPF_PROG(handle_newtask, struct task_struct *task, u64 clone_flags)
 	task_header(&who, task, task->group_leader);	/* before branching */
 	/* the child's own cgroup and numbers (CLONE_INTO_CGROUP,
 	 * CLONE_NEWPID), read first: a new container is matched */
-	fill_where_birth(task, &w, ts, who.ppid, clone_flags);
+	fill_where_birth(task, &w, ts, who.ppid);
 	if (clone_flags & CLONE_THREAD)
 		selected = is_selected(tgid);
 	else
@@ -245,6 +245,7 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid,
 	bool trunc = false;
 	struct pl_where w;
 	char *pathbuf;
+	struct task_struct *parent;
 	struct fs_struct *fs;
 	struct mm_struct *mm;
 	struct file *file;
@@ -254,12 +255,13 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid,
 
 	/* every pointer followed, read before the branches (task_header()) */
 	task_header(&who, task, task->group_leader);
+	parent = task->real_parent;
 	mm = task->mm;
 	file = bprm->file;
 	filename = bprm->filename;
 	interp = bprm->interp;
-	asm volatile("" :: "r"(mm), "r"(file), "r"(filename), "r"(interp)
-		     : "memory");
+	asm volatile("" :: "r"(parent), "r"(mm), "r"(file), "r"(filename),
+		     "r"(interp) : "memory");
 	a = bpf_map_lookup_elem(&exec_args, &old_tid);
 	if (a) {
 		at = a->flags & PL_EXEC_AT;
@@ -271,7 +273,7 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid,
 	}
 	if (!trace_kthreads && is_kthread(task))
 		return 0;
-	fill_where(task, &w, ts, who.ppid, true);	/* first: a new container is matched */
+	fill_where(task, &w, ts, who.ppid, parent, false);	/* first: a new container is matched */
 	if (!select_task_who(task, &who, tgid, NULL, PL_SELECT_EXEC))
 		return 0;
 	s = get_scratch();
