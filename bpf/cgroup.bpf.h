@@ -257,16 +257,23 @@ static __always_inline __u64 where_gen_now(void)
 	return gen;
 }
 
+/* The cache in a task's storage (ts from task storage, or NULL). */
+static __always_inline struct where_cache *where_in(struct task_sched *ts)
+{
+	if (!task_storage || !ts)
+		return NULL;
+	/* the offset only after the test: the verifier refuses it before */
+	asm volatile("" : "+r"(ts));
+	return &ts->where;
+}
+
 static __always_inline struct where_cache *where_cache_of(struct task_struct *task,
 							   bool create)
 {
-	struct task_sched *ts;
-
 	if (!task_storage)
 		return NULL;
-	ts = bpf_task_storage_get(&sched_storage, task, NULL,
-				  create ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
-	return ts ? &ts->where : NULL;
+	return where_in(bpf_task_storage_get(&sched_storage, task, NULL,
+					     create ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0));
 }
 
 static __always_inline void where_store(struct where_cache *c, __u64 gen,
@@ -326,17 +333,18 @@ static __always_inline __u32 where_from_cache(struct task_struct *task,
 }
 
 /*
- * Fill w for the task (a pointer the verifier knows); ppid is its
- * parent's tgid, rel (or NULL) a live task whose cache it may share:
- * its parent, or its creator.
+ * Fill w for the task (a pointer the verifier knows), c its cache (or
+ * NULL); ppid is its parent's tgid, rel (or NULL) a live task whose cache
+ * it may share: its parent, or its creator.
  */
-static __always_inline void fill_where(struct task_struct *task,
-				       struct pl_where *w, __u64 ts,
-				       __u32 ppid, struct task_struct *rel,
-				       bool create)
+static __always_inline void fill_where_cached(struct task_struct *task,
+					      struct pl_where *w, __u64 ts,
+					      __u32 ppid,
+					      struct task_struct *rel,
+					      struct where_cache *c)
 {
 	__u64 gen = where_gen_now();
-	struct where_cache *c = where_cache_of(task, create), *rc = NULL;
+	struct where_cache *rc = NULL;
 	struct pid_namespace *ns;
 	__u32 level;
 
@@ -355,6 +363,14 @@ static __always_inline void fill_where(struct task_struct *task,
 			where_store(c, gen, w, level, ns);
 	}
 	w->ns_ppid = level ? ns_ppid_of(task, level, ns) : ppid;
+}
+
+static __always_inline void fill_where(struct task_struct *task,
+				       struct pl_where *w, __u64 ts,
+				       __u32 ppid, struct task_struct *rel,
+				       bool create)
+{
+	fill_where_cached(task, w, ts, ppid, rel, where_cache_of(task, create));
 }
 
 /*

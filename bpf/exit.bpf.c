@@ -182,7 +182,13 @@ static __always_inline void note_moved(struct task_struct *child, __u32 tgid,
 		z->ppid = new_ppid;
 		return;
 	}
-	if (bpf_map_update_elem(&moved, &tgid, &m, BPF_ANY))
+	/* counted before it can be looked for; a replaced entry (of an
+	 * earlier life of the pid) is not counted again */
+	__sync_fetch_and_add(&moved_count, 1);
+	if (!bpf_map_update_elem(&moved, &tgid, &m, BPF_NOEXIST))
+		return;
+	__sync_fetch_and_sub(&moved_count, 1);
+	if (bpf_map_update_elem(&moved, &tgid, &m, BPF_EXIST))
 		count_loss(PL_LOSS_REPARENT_LIMIT);
 }
 
@@ -283,12 +289,11 @@ static __always_inline void report_reparents(struct task_struct *father,
 static __always_inline void sched_at_exit(struct task_struct *task,
 					  struct signal_struct *sig,
 					  struct cfs_rq *cfs_rq,
-					  bool storage, bool group_dead,
+					  struct task_sched *ts, bool group_dead,
 					  __u64 now_boot, struct pl_sched *self,
 					  struct pl_sched *proc)
 {
 	__u32 tgid = task->tgid;
-	struct task_sched *ts = sched_get(task, storage, false);
 	struct task_sched tmp;
 	struct pl_sched *dead;
 
@@ -388,6 +393,7 @@ static __always_inline int on_exit(__u64 *ctx, bool storage)
 	__u32 tgid = task->tgid;
 	bool group_dead, autoreap = false;
 	__u32 live, status, teardown = 0;
+	struct task_sched *own;	/* the task's storage: sched and where */
 	struct exit_view v;
 	struct pl_exit *e;
 
@@ -395,6 +401,7 @@ static __always_inline int on_exit(__u64 *ctx, bool storage)
 		return 0;
 	if (!is_selected(tgid))
 		return 0;
+	own = sched_get(task, storage, false);
 	v.leader = task->group_leader;
 	v.parent = v.leader->real_parent;
 	v.sig = task->signal;
@@ -414,7 +421,8 @@ static __always_inline int on_exit(__u64 *ctx, bool storage)
 	if (group_dead) {
 		autoreap = will_autoreap(task, v.leader, v.sig,
 					 v.parent_sighand);
-		teardown = ns_teardown_reaper(task);
+		/* only a namespace below the host's can be torn down */
+		teardown = v.leader_pid->level ? ns_teardown_reaper(task) : 0;
 		if (!autoreap)
 			remember_zombie(v.leader, &v.who, v.leader_pid, tgid,
 					ts, status);
@@ -436,7 +444,8 @@ static __always_inline int on_exit(__u64 *ctx, bool storage)
 			e->flags |= PL_EXIT_NS_TEARDOWN;
 		e->teardown_reaper = teardown;
 		e->pad = 0;
-		fill_where(task, &e->w, ts, v.who.ppid, v.parent, false);
+		fill_where_cached(task, &e->w, ts, v.who.ppid, v.parent,
+				  storage ? where_in(own) : NULL);
 		e->exit_signal = v.leader->exit_signal;
 		e->exit_code = status;
 		read_task_rusage(&e->task, task);
@@ -445,7 +454,7 @@ static __always_inline int on_exit(__u64 *ctx, bool storage)
 					 v.sig);
 		else
 			__builtin_memset(&e->proc, 0, sizeof(e->proc));
-		sched_at_exit(task, v.sig, v.cfs_rq, storage, group_dead, ts,
+		sched_at_exit(task, v.sig, v.cfs_rq, own, group_dead, ts,
 			      &e->sched, &e->proc_sched);
 		submit(e);
 	}

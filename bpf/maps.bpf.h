@@ -196,6 +196,11 @@ PL_SHARED struct {
 	__type(value, struct moved);
 } moved SEC(".maps");
 
+/* Entries in moved, or more: raised before an insert, lowered after a
+ * delete. While it is 0 (no orphan waits for its reap: most of the
+ * time), exits, reaps and frees skip their lookups. */
+PL_SHARED __u64 moved_count PL_INIT(0);
+
 /* Exits that claimed their signal_struct, where the exit tracepoint does
  * not say whether the group died (core_fixes.bpf.h). */
 PL_SHARED struct {

@@ -173,10 +173,13 @@ static __always_inline void forget_task(__u32 tgid, __u64 start)
 /* The same for its move to a new parent. */
 static __always_inline void forget_moved(__u32 tgid, __u64 start)
 {
-	struct moved *m = bpf_map_lookup_elem(&moved, &tgid);
+	struct moved *m;
 
-	if (m && m->start_ns == start)
-		bpf_map_delete_elem(&moved, &tgid);
+	if (!moved_count)
+		return;
+	m = bpf_map_lookup_elem(&moved, &tgid);
+	if (m && m->start_ns == start && !bpf_map_delete_elem(&moved, &tgid))
+		__sync_fetch_and_sub(&moved_count, 1);
 }
 
 #endif /* PL_SELECT_BPF_H */

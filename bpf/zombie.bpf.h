@@ -47,7 +47,8 @@ static __always_inline void remember_zombie(struct task_struct *leader,
 		.status = status,
 	};
 	unsigned int level = BPF_CORE_READ(pid, level);
-	struct moved *m = bpf_map_lookup_elem(&moved, &tgid);
+	struct moved *m = moved_count ? bpf_map_lookup_elem(&moved, &tgid) :
+					NULL;
 
 	if (m && m->start_ns == z.start_ns)
 		z.reparent = m->reason;
