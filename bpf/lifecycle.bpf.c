@@ -9,6 +9,7 @@
 #include "common.bpf.h"
 #include "select.bpf.h"
 #include "exec.bpf.h"
+#include "path.bpf.h"
 
 /* ---- birth ------------------------------------------------------------ */
 
@@ -96,53 +97,51 @@ int BPF_PROG(handle_newtask, struct task_struct *task, u64 clone_flags)
 #define PATH_COMPONENTS		64	/* path components walked at most */
 
 /* A path walk goes one component a step, its state in this CPU's scratch
- * (s->walk). A global function: the verifier checks it once, not once per
- * component. Returns 1 at the root (or when the buffer is full). */
+ * (s->walk): two helper calls a component (the dentry's parent and name,
+ * then the name's bytes), one a mount crossed (path.bpf.h). A global
+ * function: the verifier checks it once, not once per component. Returns
+ * 1 at the root (or when the buffer is full). */
 __noinline long pl_path_step(void)
 {
 	struct scratch *s = get_scratch();
 	struct path_state *st;
+	struct dentry *dentry;
+	struct dentry_up d;
+	__u32 pos, n;
 
 	if (!s)
 		return 1;
 	st = &s->walk;
-	{
-	/* locals: a CO-RE read must not relocate our own struct's fields */
-	struct dentry *dentry = st->dentry;
-	struct vfsmount *vfsmnt = st->vfsmnt;
-	struct mount *mnt = st->mnt;
-	struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
-	struct dentry *root = BPF_CORE_READ(vfsmnt, mnt_root);
-	__u32 pos = st->pos & (PL_FILENAME_MAX - 1);
-	struct qstr name;
-	__u32 n;
+	dentry = st->dentry;
+	if (dentry == st->root) {
+		struct mount_up m;
 
-	if (dentry == root) {
-		struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
-
-		if (up == mnt)
+		if (st->up == st->mnt)
 			return 1;	/* the root of everything */
-		st->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
-		st->mnt = up;
-		st->vfsmnt = &up->mnt;
+		read_mount_up(&m, st->up);
+		st->dentry = st->mountpoint;
+		st->mnt = st->up;
+		st->root = m.root;
+		st->up = m.parent;
+		st->mountpoint = m.mountpoint;
 		return 0;
 	}
-	if (dentry == parent)
+	read_dentry_up(&d, dentry);
+	if (dentry == d.parent)
 		return 1;		/* the root of a detached tree */
-	name = BPF_CORE_READ(dentry, d_name);
-	n = name.len & NAME_MAX_READ;
+	pos = st->pos & (PL_FILENAME_MAX - 1);
+	n = d.len & NAME_MAX_READ;
 	if (n + 1 > pos) {
 		st->trunc = 1;
 		return 1;
 	}
 	pos -= n + 1;
 	bpf_probe_read_kernel(s->path + ((pos + 1) & (PL_FILENAME_MAX - 1)), n,
-			      name.name);
+			      d.name);
 	s->path[pos & (PL_FILENAME_MAX - 1)] = '/';
 	st->pos = pos;
-	st->dentry = parent;
+	st->dentry = d.parent;
 	return 0;
-	}
 }
 
 /* Steps a call: a loop of PATH_COMPONENTS steps in the exec handler
@@ -160,10 +159,11 @@ __noinline long pl_path_steps(void)
 }
 
 /*
- * A path (an open file's, the working directory) into s->path, built from its dentries up to
- * the root, crossing mounts (no bpf_d_path on tracepoints), backwards;
- * returns the offset of the first byte and sets *len; *trunc when it did
- * not fit (or had more than PATH_COMPONENTS components).
+ * A path (an open file's, the working directory) into s->path, built from
+ * its dentries up to the root, crossing mounts (no bpf_d_path on
+ * tracepoints), backwards; returns the offset of the first byte and sets
+ * *len; *trunc when it did not fit (or had more than PATH_COMPONENTS
+ * components).
  */
 static __always_inline __u32 path_walk(struct scratch *s,
 				       struct vfsmount *vfsmnt,
@@ -171,11 +171,16 @@ static __always_inline __u32 path_walk(struct scratch *s,
 				       __u32 *len, bool *trunc)
 {
 	struct path_state *st = &s->walk;
+	struct mount *mnt = real_mount(vfsmnt);
+	struct mount_up m;
 	__u32 pos;
 
-	st->vfsmnt = vfsmnt;
+	read_mount_up(&m, mnt);
 	st->dentry = dentry;
-	st->mnt = container_of(st->vfsmnt, struct mount, mnt);
+	st->mnt = mnt;
+	st->root = m.root;
+	st->up = m.parent;
+	st->mountpoint = m.mountpoint;
 	st->pos = PL_FILENAME_MAX - 1;
 	st->trunc = 0;
 	s->path[PL_FILENAME_MAX - 1] = '\0';
@@ -193,13 +198,6 @@ static __always_inline __u32 path_walk(struct scratch *s,
 	*trunc = st->trunc;
 	*len = PL_FILENAME_MAX - 1 - pos;
 	return pos;
-}
-
-static __always_inline __u32 file_path(struct scratch *s, struct file *file,
-				       __u32 *len, bool *trunc)
-{
-	return path_walk(s, BPF_CORE_READ(file, f_path.mnt),
-			 BPF_CORE_READ(file, f_path.dentry), len, trunc);
 }
 
 /* Append len bytes (< PL_FILENAME_MAX) of src to the record at *off.
@@ -250,6 +248,7 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid,
 	struct mm_struct *mm;
 	struct file *file;
 	const char *filename, *interp;
+	struct path path;
 	struct pl_header who;
 	__u64 size;
 
@@ -316,7 +315,10 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid,
 		__u32 plen = 0, start;
 		bool ptrunc;
 
-		start = file_path(s, file, &plen, &ptrunc);
+		/* a struct path in one read (plain loads would cost each
+		 * start a search of the kernel's BTF per pointer field) */
+		BPF_CORE_READ_INTO(&path, file, f_path);
+		start = path_walk(s, path.mnt, path.dentry, &plen, &ptrunc);
 		if (ptrunc)
 			e->flags |= PL_EXEC_EXE_TRUNC;
 		e->exe_len = append(s, &off, pathbuf + (start & (PL_FILENAME_MAX - 1)),
@@ -336,8 +338,8 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid,
 		__u32 plen = 0, start;
 		bool ptrunc;
 
-		start = path_walk(s, BPF_CORE_READ(fs, pwd.mnt),
-				  BPF_CORE_READ(fs, pwd.dentry), &plen, &ptrunc);
+		BPF_CORE_READ_INTO(&path, fs, pwd);
+		start = path_walk(s, path.mnt, path.dentry, &plen, &ptrunc);
 		if (ptrunc)
 			e->flags |= PL_EXEC_CWD_TRUNC;
 		e->cwd_len = append(s, &off, pathbuf + (start & (PL_FILENAME_MAX - 1)),

@@ -117,8 +117,10 @@ PL_SHARED struct {
 /* A path walk's state (see pl_path_step). */
 struct path_state {
 	struct dentry *dentry;
-	struct vfsmount *vfsmnt;
-	struct mount *mnt;
+	struct mount *mnt;		/* the mount dentry is on */
+	struct dentry *root;		/* mnt's root dentry */
+	struct mount *up;		/* mnt's parent mount */
+	struct dentry *mountpoint;	/* where mnt is mounted in up */
 	__u32 pos;		/* first byte written so far in path[] */
 	__u32 trunc;
 };
