@@ -229,6 +229,32 @@ __noinline int pl_cgroup_path(__u64 kn, __u64 id, __u32 hier)
 	return len;
 }
 
+/* ---- where, afresh ------------------------------------------------------ */
+
+__noinline int pl_where_afresh(__u64 task_addr, __u64 ts)
+{
+	struct task_struct *task = (void *)task_addr;
+	struct cgroup_scratch *s;
+	struct pid_namespace *ns;
+	struct kernfs_node *kn;
+	struct pl_where w = {};
+	__u32 zero = 0, level = 0;
+	bool sent;
+
+	if (!task)
+		return 0;
+	ns = read_where(task, &w, &kn, &level);
+	sent = describe_cgroup(kn, w.path_id, w.path_hier, task, ts);
+	s = bpf_map_lookup_elem(&cgroup_scratch, &zero);
+	if (!s)
+		return 0;
+	s->where = w;
+	s->where_ns = (__u64)ns;
+	s->where_level = level;
+	s->where_sent = sent;
+	return sent;
+}
+
 /* ---- moves ------------------------------------------------------------- */
 
 SEC("tp_btf/cgroup_attach_task")

@@ -290,19 +290,42 @@ static __always_inline void where_store(struct where_cache *c, __u64 gen,
 	c->gen = gen;
 }
 
-/* Read w afresh, send its cgroup's path the first time, and keep it in c
- * (when there is one) unless the path is still to be sent. */
+/*
+ * The task's where read afresh into cgroup_scratch, its cgroup's path
+ * sent the first time (cgroup.bpf.c). A global function: the verifier
+ * checks the walks once, not once per caller and state. task_addr is the
+ * task's address as a plain number (all a global function takes, 5.10).
+ */
+extern int pl_where_afresh(__u64 task_addr, __u64 ts);
+
+/* A pointer the verifier knows, as the plain number a global function
+ * takes: read back through a helper, which it cannot follow. */
+static __always_inline __u64 addr_of(const void *p)
+{
+	__u64 a = 0;
+
+	bpf_probe_read_kernel(&a, sizeof(a), &p);
+	return a;
+}
+
+/* Read w afresh, and keep it in c (when there is one) unless its
+ * cgroup's path is still to be sent. */
 static __always_inline void where_afresh(struct task_struct *task,
 					 struct pl_where *w, __u64 ts,
 					 struct where_cache *c, __u64 gen)
 {
-	struct pid_namespace *ns;
-	struct kernfs_node *kn;
-	__u32 level;
+	struct cgroup_scratch *s;
+	__u32 zero = 0;
 
-	ns = read_where(task, w, &kn, &level);
-	if (describe_cgroup(kn, w->path_id, w->path_hier, task, ts) && c)
-		where_store(c, gen, w, level, ns);
+	pl_where_afresh(addr_of(task), ts);
+	s = bpf_map_lookup_elem(&cgroup_scratch, &zero);
+	if (!s) {
+		__builtin_memset(w, 0, sizeof(*w));
+		return;
+	}
+	*w = s->where;
+	if (s->where_sent && c)
+		where_store(c, gen, w, s->where_level, (void *)s->where_ns);
 }
 
 /* w from a good cache: the cgroup part as it is; the pid part as it is
@@ -323,7 +346,7 @@ static __always_inline __u32 where_from_cache(struct task_struct *task,
 	if (same_process) {
 		w->pidns = c->pidns;
 		w->ns_pid = c->ns_pid;
-	} else if (level == 0 && task->thread_pid->level == 0) {
+	} else if (level == 0 && BPF_CORE_READ(task, thread_pid, level) == 0) {
 		w->pidns = c->pidns;
 		w->ns_pid = task->tgid;
 	} else {
@@ -351,14 +374,18 @@ static __always_inline void fill_where_cached(struct task_struct *task,
 	if (c && c->gen == gen) {
 		level = where_from_cache(task, c, true, w, &ns);
 	} else {
-		if (rel && task->cgroups == rel->cgroups)
+		/* helper reads: a plain load of a pointer costs the
+		 * verifier a search of the kernel's BTF on each path */
+		if (rel && BPF_CORE_READ(task, cgroups) ==
+			   BPF_CORE_READ(rel, cgroups))
 			rc = where_cache_of(rel, false);
 		if (!rc || rc->gen != gen) {
 			where_afresh(task, w, ts, c, gen);
 			return;
 		}
-		level = where_from_cache(task, rc, task->tgid == rel->tgid,
-					 w, &ns);
+		level = where_from_cache(task, rc,
+					 BPF_CORE_READ(task, tgid) ==
+					 BPF_CORE_READ(rel, tgid), w, &ns);
 		if (c)
 			where_store(c, gen, w, level, ns);
 	}
