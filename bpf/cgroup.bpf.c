@@ -231,28 +231,38 @@ __noinline int pl_cgroup_path(__u64 kn, __u64 id, __u32 hier)
 
 /* ---- where, afresh ------------------------------------------------------ */
 
-__noinline int pl_where_afresh(__u64 task_addr, __u64 ts)
+/* Small and a leaf (the v1 walk inlined): it is called from programs
+ * whose own stacks are large, and a call chain's stacks must fit 512
+ * bytes (6.12 and older round each frame up). */
+__noinline int pl_where_afresh(__u64 task_addr)
 {
 	struct task_struct *task = (void *)task_addr;
+	struct cgroup *dfl = BPF_CORE_READ(task, cgroups, dfl_cgrp);
+	struct kernfs_node *dfl_kn = BPF_CORE_READ(dfl, kn);
 	struct cgroup_scratch *s;
-	struct pid_namespace *ns;
 	struct kernfs_node *kn;
-	struct pl_where w = {};
-	__u32 zero = 0, level = 0;
-	bool sent;
+	__u32 zero = 0;
 
-	if (!task)
-		return 0;
-	ns = read_where(task, &w, &kn, &level);
-	sent = describe_cgroup(kn, w.path_id, w.path_hier, task, ts);
 	s = bpf_map_lookup_elem(&cgroup_scratch, &zero);
 	if (!s)
 		return 0;
-	s->where = w;
-	s->where_ns = (__u64)ns;
-	s->where_level = level;
-	s->where_sent = sent;
-	return sent;
+	kn = dfl_kn;
+	s->where.path_hier = 0;
+	if (cgroup_v1_hier && BPF_CORE_READ(dfl, level) == 0) {
+		struct cgroup *cg = css_set_v1_cgroup(BPF_CORE_READ(task, cgroups),
+						      cgroup_v1_hier);
+
+		if (cg) {
+			kn = BPF_CORE_READ(cg, kn);
+			s->where.path_hier = cgroup_v1_hier;
+		}
+	}
+	s->where.cgroup_id = BPF_CORE_READ(dfl_kn, id);
+	s->where.path_id = kn == dfl_kn ? s->where.cgroup_id :
+					  BPF_CORE_READ(kn, id);
+	s->where_kn = (__u64)kn;
+	s->where_ns = (__u64)read_pidns(task, &s->where, &s->where_level);
+	return 1;
 }
 
 /* ---- moves ------------------------------------------------------------- */

@@ -291,12 +291,12 @@ static __always_inline void where_store(struct where_cache *c, __u64 gen,
 }
 
 /*
- * The task's where read afresh into cgroup_scratch, its cgroup's path
- * sent the first time (cgroup.bpf.c). A global function: the verifier
- * checks the walks once, not once per caller and state. task_addr is the
- * task's address as a plain number (all a global function takes, 5.10).
+ * The task's where read afresh into cgroup_scratch (cgroup.bpf.c). A
+ * global function: the verifier checks the walks once, not once per
+ * caller and state. task_addr is the task's address as a plain number
+ * (all a global function takes, 5.10).
  */
-extern int pl_where_afresh(__u64 task_addr, __u64 ts);
+extern int pl_where_afresh(__u64 task_addr);
 
 /* A pointer the verifier knows, as the plain number a global function
  * takes: read back through a helper, which it cannot follow. */
@@ -315,17 +315,22 @@ static __always_inline void where_afresh(struct task_struct *task,
 					 struct where_cache *c, __u64 gen)
 {
 	struct cgroup_scratch *s;
-	__u32 zero = 0;
+	__u32 zero = 0, level;
+	__u64 kn, ns;
 
-	pl_where_afresh(addr_of(task), ts);
 	s = bpf_map_lookup_elem(&cgroup_scratch, &zero);
-	if (!s) {
+	if (!s || !pl_where_afresh(addr_of(task))) {
 		__builtin_memset(w, 0, sizeof(*w));
 		return;
 	}
 	*w = s->where;
-	if (s->where_sent && c)
-		where_store(c, gen, w, s->where_level, (void *)s->where_ns);
+	kn = s->where_kn;
+	ns = s->where_ns;
+	level = s->where_level;
+	/* a path still to be sent is looked for again at the next event */
+	if (describe_cgroup((void *)kn, w->path_id, w->path_hier, task, ts) &&
+	    c)
+		where_store(c, gen, w, level, (void *)ns);
 }
 
 /* w from a good cache: the cgroup part as it is; the pid part as it is

@@ -248,8 +248,9 @@ struct cgroup_scratch {
 	/* a where read afresh (pl_where_afresh()), for its caller */
 	struct pl_where where;
 	__u64 where_ns;		/* its pid namespace */
+	__u64 where_kn;		/* the kernfs node its path names */
 	__u32 where_level;	/* that namespace's level */
-	__u32 where_sent;	/* its cgroup's path went out (or had before) */
+	__u32 where_pad;
 	char names[PL_CGROUP_DEPTH_MAX][CG_NAME_SLOT];
 	__u32 lens[PL_CGROUP_DEPTH_MAX];
 	__u64 ids[PL_CGROUP_DEPTH_MAX];

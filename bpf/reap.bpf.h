@@ -25,10 +25,17 @@ static __always_inline void emit_reap(__u32 pid, struct pl_zombie *z,
 				      const char *reaper_comm, __u32 flags,
 				      __u64 ts)
 {
-	if (z->exit_ns || is_selected(pid))
-		send_reap(pid, z, pl_reap_how_after(z->reparent), reaper_pid,
-			  reaper_tid, reaper_comm, flags, ts);
-	forget_zombie(pid, z);
+	struct pl_zombie mine = *z;
+
+	/* a wait and the free (an RCU grace period after the release, but
+	 * the waiter may not have returned yet) can both find it: the one
+	 * whose delete succeeds sends the one reap */
+	if (bpf_map_delete_elem(&zombies, &pid))
+		return;
+	if (mine.exit_ns || is_selected(pid))
+		send_reap(pid, &mine, pl_reap_how_after(mine.reparent),
+			  reaper_pid, reaper_tid, reaper_comm, flags, ts);
+	forget_zombie(pid, &mine);
 }
 
 #endif /* PL_REAP_BPF_H */

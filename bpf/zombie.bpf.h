@@ -105,7 +105,8 @@ static __always_inline void send_reap(__u32 pid, const struct pl_zombie *z,
 	submit(e);
 }
 
-/* Everything kept about a released process goes. */
+/* Everything else kept about a released process goes (its zombies
+ * entry went first: reap.bpf.h's emit_reap()). */
 static __always_inline void forget_zombie(__u32 pid, struct pl_zombie *z)
 {
 	__u64 start = z->start_ns;
@@ -120,7 +121,6 @@ static __always_inline void forget_zombie(__u32 pid, struct pl_zombie *z)
 		if (g && *g == pid)
 			bpf_map_delete_elem(&zombie_alias, &key);
 	}
-	bpf_map_delete_elem(&zombies, &pid);
 	forget_moved(pid, start);
 	forget_task(pid, start);
 }
