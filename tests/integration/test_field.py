@@ -383,7 +383,8 @@ class Losses(Field):
 
     def test_loader_and_timeline_out_of_memory(self):
         # the tracer may map no more than it has: a stall then a storm make
-        # the loader's reorder buffer and the timeline grow, and fail
+        # the loader's reorder buffer grow and fail, then a storm the
+        # loader keeps up with makes the timeline grow and fail
         import resource
         fd, path = tempfile.mkstemp(suffix=".json")
         os.close(fd)
@@ -405,6 +406,12 @@ class Losses(Field):
         finally:
             os.kill(pid, signal.SIGCONT)
         time.sleep(1.0)
+        # the reorder buffer keeps what it grew to; a second storm, with
+        # the loader running, fills the timeline past the rest (~800
+        # bytes a process against the 2 MiB allowed)
+        subprocess.run([fixture("storm"), "-n", "6000", "-j", "1"],
+                       stdout=subprocess.DEVNULL, timeout=120)
+        time.sleep(0.5)
         live.signal(signal.SIGINT)
         t = live.wait(60)
         kinds = totals_kinds(t)
