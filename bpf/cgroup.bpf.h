@@ -209,24 +209,6 @@ static __always_inline bool describe_cgroup(struct kernfs_node *kn, __u64 id,
 	return true;
 }
 
-/* Fill w for the task; its cgroup's kernfs node in *path (of the
- * hierarchy the path comes from). Returns its pid namespace, whose level
- * goes to *level. */
-static __always_inline struct pid_namespace *read_where(struct task_struct *task,
-							struct pl_where *w,
-							struct kernfs_node **path,
-							__u32 *level)
-{
-	struct cgroup *dfl = BPF_CORE_READ(task, cgroups, dfl_cgrp);
-	struct kernfs_node *dfl_kn = BPF_CORE_READ(dfl, kn);
-	struct kernfs_node *kn = path_kn(task, dfl, &w->path_hier);
-
-	w->cgroup_id = BPF_CORE_READ(dfl_kn, id);
-	w->path_id = kn == dfl_kn ? w->cgroup_id : BPF_CORE_READ(kn, id);
-	*path = kn;
-	return read_pidns(task, w, level);
-}
-
 /* ---- where, cached ------------------------------------------------------
  *
  * Reading where a task lives walks its css_set (on a hybrid host, the v1
@@ -308,22 +290,36 @@ static __always_inline __u64 addr_of(const void *p)
 	return a;
 }
 
+/* w read afresh for the task at task_addr, its path not sent; the rest
+ * of what was read stays in the scratch returned (NULL, w zeroed, when
+ * nothing could be read). */
+static __always_inline struct cgroup_scratch *where_read(__u64 task_addr,
+							 struct pl_where *w)
+{
+	struct cgroup_scratch *s;
+	__u32 zero = 0;
+
+	s = bpf_map_lookup_elem(&cgroup_scratch, &zero);
+	if (!s || !pl_where_afresh(task_addr)) {
+		__builtin_memset(w, 0, sizeof(*w));
+		return NULL;
+	}
+	*w = s->where;
+	return s;
+}
+
 /* Read w afresh, and keep it in c (when there is one) unless its
  * cgroup's path is still to be sent. */
 static __always_inline void where_afresh(struct task_struct *task,
 					 struct pl_where *w, __u64 ts,
 					 struct where_cache *c, __u64 gen)
 {
-	struct cgroup_scratch *s;
-	__u32 zero = 0, level;
+	struct cgroup_scratch *s = where_read(addr_of(task), w);
+	__u32 level;
 	__u64 kn, ns;
 
-	s = bpf_map_lookup_elem(&cgroup_scratch, &zero);
-	if (!s || !pl_where_afresh(addr_of(task))) {
-		__builtin_memset(w, 0, sizeof(*w));
+	if (!s)
 		return;
-	}
-	*w = s->where;
 	kn = s->where_kn;
 	ns = s->where_ns;
 	level = s->where_level;

@@ -108,12 +108,7 @@ static __always_inline void emit_exec_fail(long ret, __u64 filename,
 	 * (at its birth, exec, move, or the start's seed), and the path
 	 * walk here would cost the verifier (and the start) more than the
 	 * argv loop does. */
-	{
-		struct kernfs_node *kn;
-		__u32 level;
-
-		read_where((void *)bpf_get_current_task(), &e->w, &kn, &level);
-	}
+	where_read(bpf_get_current_task(), &e->w);
 	e->ret = ret;
 	fname_len = read_filename(s->buf + sizeof(*e), (const char *)filename,
 				  true, &trunc);

@@ -445,7 +445,7 @@ static __always_inline int on_exit(__u64 *ctx, bool storage)
 		e->teardown_reaper = teardown;
 		e->pad = 0;
 		fill_where_cached(task, &e->w, ts, v.who.ppid, v.parent,
-				  storage ? where_in(own) : NULL);
+				  where_in(own));
 		e->exit_signal = v.leader->exit_signal;
 		e->exit_code = status;
 		read_task_rusage(&e->task, task);
