@@ -173,6 +173,11 @@ PL_SHARED struct {
 	__type(value, struct pl_zombie);
 } zombies SEC(".maps");
 
+/* One bit per global pid (PID_MAX_LIMIT is 4M on 64 bits), set while
+ * that pid may have a zombies entry (zombie.bpf.h): 512 KiB of .bss. */
+#define ZOMBIE_BIT_WORDS	(4194304 / 64)
+PL_SHARED __u64 zombie_bits[ZOMBIE_BIT_WORDS];
+
 /* A zombie under its pid in each of its namespaces: wait4() and waitid()
  * give the waiter's view, the zombies map is keyed by the global pid.
  * Preallocated, as every map of a tracing program must be (5.10 warns). */

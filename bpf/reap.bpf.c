@@ -125,7 +125,7 @@ static __always_inline int on_free(struct task_struct *task, bool storage)
 	if (pid != task->tgid)
 		return 0;
 	forget_group_exit(task);
-	z = bpf_map_lookup_elem(&zombies, &pid);
+	z = zombie_bit_test(pid) ? bpf_map_lookup_elem(&zombies, &pid) : NULL;
 	if (z && z->start_ns == start) {
 		struct task_struct *parent = task->real_parent;
 

@@ -32,6 +32,7 @@ static __always_inline void emit_reap(__u32 pid, struct pl_zombie *z,
 	 * whose delete succeeds sends the one reap */
 	if (bpf_map_delete_elem(&zombies, &pid))
 		return;
+	zombie_bit_clear(pid);
 	if (mine.exit_ns || is_selected(pid))
 		send_reap(pid, &mine, pl_reap_how_after(mine.reparent),
 			  reaper_pid, reaper_tid, reaper_comm, flags, ts);

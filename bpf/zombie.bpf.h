@@ -26,6 +26,45 @@ static __always_inline __u32 exit_status(struct task_struct *task,
 }
 
 /*
+ * The free of a process reaped by a wait (most of them) would look for a
+ * zombies entry that is gone: a miss in a cold bucket, most of the free's
+ * cost. A bit per pid says whether to look. Only the holder of a pid's
+ * entry sets or clears its bit (its exit, the one reap whose delete
+ * succeeded), and each adds only what is not there: the adds cannot carry
+ * into other pids' bits (no atomic "or" before 5.12).
+ */
+static __always_inline __u64 *zombie_bit_word(__u32 pid)
+{
+	__u32 i = pid >> 6;
+
+	/* masked after the shift, in a form the verifier bounds */
+	asm volatile("" : "+r"(i));
+	return &zombie_bits[i & (ZOMBIE_BIT_WORDS - 1)];
+}
+
+static __always_inline void zombie_bit_set(__u32 pid)
+{
+	__u64 *w = zombie_bit_word(pid), bit = 1ULL << (pid & 63);
+
+	if (!(*(volatile __u64 *)w & bit))
+		__sync_fetch_and_add(w, bit);
+}
+
+static __always_inline void zombie_bit_clear(__u32 pid)
+{
+	__u64 *w = zombie_bit_word(pid), bit = 1ULL << (pid & 63);
+
+	if (*(volatile __u64 *)w & bit)
+		__sync_fetch_and_add(w, -bit);
+}
+
+static __always_inline bool zombie_bit_test(__u32 pid)
+{
+	return pid >= ZOMBIE_BIT_WORDS * 64 ||
+	       (*(volatile __u64 *)zombie_bit_word(pid) & (1ULL << (pid & 63)));
+}
+
+/*
  * A process whose exit record is lost still gets its reap, with its
  * status, and its children's reparents: each record is lost or delivered
  * on its own. The zombie is also filed under its pid in each of its
@@ -70,6 +109,8 @@ static __always_inline void remember_zombie(struct task_struct *leader,
 	}
 	if (bpf_map_update_elem(&zombies, &tgid, &z, BPF_ANY))
 		count_loss(PL_LOSS_ZOMBIES_FULL);	/* its reap cannot be seen */
+	else
+		zombie_bit_set(tgid);
 }
 
 /* The reap record: every release, whoever saw it, goes out here. */

@@ -177,6 +177,24 @@ class ReapWithoutWaitSyscall(Field):
             self.assertLessEqual(rp["t_ns"], t.doc["trace"]["end_ns"], rp)
             self.assertFalse(self.proc(t, r["child"])["reap_exact"])
 
+    def test_iouring_waitid_reaped_at_the_free(self):
+        """The release is seen at the latest at the task's free, an RCU
+        grace period later, not only at the end of the trace: the trace
+        goes on for 2 s after it."""
+        fd, path = tempfile.mkstemp(suffix=".json")
+        os.close(fd)
+        self.addCleanup(os.unlink, path)
+        t = trace(["sh", "-c", '"$0" iouring && sleep 2', fixture("reap_nowait")],
+                  opts=("-j", "-o", path))
+        if t.reports and not t.report.get("supported", True):
+            self.skipTest("no IORING_OP_WAITID on this kernel")
+        self.assertEqual(t.status, 0, t.stderr)
+        t.doc = load_json(path)
+        r = t.report
+        rp = self.assertReap(t, r["child"], r["parent"], "wait", code=21, exact=None)
+        self.assertGreaterEqual(rp["t_ns"], r["submit_ns"], rp)
+        self.assertLess(rp["t_ns"], r["complete_ns"] + 10**9, rp)
+
     def test_sigchld_ignored_after_the_zombie(self):
         t = self.run_doc("reap_nowait", "sigign")
         r = t.report
