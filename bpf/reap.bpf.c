@@ -117,13 +117,15 @@ int handle_exit_waitid(struct sys_exit_rec *ctx)
 static __always_inline int on_free(struct task_struct *task, bool storage)
 {
 	__u32 pid = task->pid;
-	__u64 start = task->start_boottime;
 	struct pl_zombie *z;
+	__u64 start;
 
 	if (!storage)
 		sched_forget(task);
 	if (pid != task->tgid)
 		return 0;
+	/* not before: a thread's free reads no more of its cold task_struct */
+	start = task->start_boottime;
 	forget_group_exit(task);
 	z = zombie_bit_test(pid) ? bpf_map_lookup_elem(&zombies, &pid) : NULL;
 	if (z && z->start_ns == start) {
