@@ -472,14 +472,16 @@ static __always_inline bool in_exec(struct task_struct *task)
 SEC("tp_btf/task_rename")
 int BPF_PROG(handle_rename, struct task_struct *task, const char *comm)
 {
-	__u64 ts = bpf_ktime_get_boot_ns();
 	struct pl_comm *e;
 	char name[PL_COMM_LEN] = {};
+	__u64 ts;
 
 	if (!trace_kthreads && is_kthread(task))
 		return 0;
+	/* every exec renames: the clock (~100 ns here) only past that */
 	if (in_exec(task))
 		return 0;
+	ts = bpf_ktime_get_boot_ns();
 	bpf_probe_read_kernel_str(name, sizeof(name), comm);
 	if (!select_task_why(task, task->tgid, name, PL_SELECT_COMM))
 		return 0;
