@@ -6,6 +6,8 @@
 #                   proclife, the static fixtures and the smoke test's
 #                   bpfcheck (see "Binaries" below)
 #   -s              the smoke test only (smoke/: BTF, tracepoints, raw bpf())
+#   -b              no tests: what each hook variant costs a getppid() loop
+#                   (syscost/run-tests.sh), figures printed per kernel
 #   -p PAYLOAD_DIR  a ready payload directory (see mkinitramfs.sh)
 #   VERSION         default: 5.10 6.1 6.12 host; CI runs only the oldest:
 #                   test-kernels.sh 5.10
@@ -28,15 +30,17 @@ root=$(cd "$here/../.." && pwd)
 export PROCLIFE_KERNELS_DIR=${PROCLIFE_KERNELS_DIR:-$root/build/kernels}
 
 usage() {
-	echo "usage: $0 [-s] [-p PAYLOAD_DIR] [VERSION...]" >&2
+	echo "usage: $0 [-s | -b] [-p PAYLOAD_DIR] [VERSION...]" >&2
 	exit 2
 }
 
 payload=
 smoke=0
-while getopts "sp:h" opt; do
+syscost=0
+while getopts "sbp:h" opt; do
 	case "$opt" in
 	s) smoke=1 ;;
+	b) syscost=1 ;;
 	p) payload=$OPTARG ;;
 	*) usage ;;
 	esac
@@ -104,6 +108,23 @@ make_payload() {
 		die "cannot build bpfcheck (a static libc is needed: apt-get install libc6-dev)"
 }
 
+# The getppid() bench: the static proclife, sysloop and the script.
+make_syscost() {
+	local dir=$1 pl=${PROCLIFE_STATIC:-}
+
+	if [ -z "$pl" ]; then
+		build_static "$PROCLIFE_KERNELS_DIR/static-src"
+		pl=$PROCLIFE_KERNELS_DIR/static-src/proclife
+	fi
+	is_static "$pl" || die "$pl is dynamically linked: the VM has no libc"
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	strip -o "$dir/proclife" "$pl" 2>/dev/null || cp "$pl" "$dir/proclife"
+	$cc -static -O2 -Wall -o "$dir/sysloop" "$root/tools/sysloop.c" ||
+		die "cannot build sysloop (a static libc is needed: apt-get install libc6-dev)"
+	cp "$here/syscost/run-tests.sh" "$dir/"
+}
+
 make_smoke() {
 	local dir=$1 prog
 
@@ -119,6 +140,9 @@ if [ -z "$payload" ]; then
 	if [ $smoke = 1 ]; then
 		payload=$PROCLIFE_KERNELS_DIR/smoke-payload
 		make_smoke "$payload"
+	elif [ $syscost = 1 ]; then
+		payload=$PROCLIFE_KERNELS_DIR/syscost-payload
+		make_syscost "$payload"
 	else
 		payload=$PROCLIFE_KERNELS_DIR/payload
 		make_payload "$payload"
@@ -156,5 +180,11 @@ done
 echo
 echo "kernel tests:"
 printf '%s' "$summary"
+if [ $syscost = 1 ]; then
+	for v in $versions; do
+		grep -h '^SYSCOST ' "$PROCLIFE_KERNELS_DIR/logs/$v.payload.txt" 2>/dev/null |
+			sed "s/^/$v /"
+	done
+fi
 echo "kernels: $passed passed, $failed failed, $skipped skipped"
 [ $failed -eq 0 ]
