@@ -49,13 +49,12 @@ void json_raw(struct json *j, const char *text);
 /* Double with up to 'decimals' digits after the point. */
 void json_double(struct json *j, double v, int decimals);
 
-/* key + value shorthands */
-void json_kv_i64(struct json *j, const char *key, int64_t v);
-void json_kv_bool(struct json *j, const char *key, bool v);
-void json_kv_null(struct json *j, const char *key);
-void json_kv_str(struct json *j, const char *key, const char *s);
-/* The same with the key's length given. */
+/* key + value with the key's length given; the shorthands below take it
+ * from a literal at compile time */
 void json_kv_u64n(struct json *j, const char *key, size_t klen, uint64_t v);
+void json_kv_i64n(struct json *j, const char *key, size_t klen, int64_t v);
+void json_kv_booln(struct json *j, const char *key, size_t klen, bool v);
+void json_kv_nulln(struct json *j, const char *key, size_t klen);
 void json_kv_strnn(struct json *j, const char *key, size_t klen,
 		   const char *s, size_t len);
 
@@ -74,6 +73,30 @@ static inline void json_kv_strn(struct json *j, const char *key,
 				const char *s, size_t len)
 {
 	json_kv_strnn(j, key, strlen(key), s, len);
+}
+
+static inline void json_kv_i64(struct json *j, const char *key, int64_t v)
+{
+	json_kv_i64n(j, key, strlen(key), v);
+}
+
+static inline void json_kv_bool(struct json *j, const char *key, bool v)
+{
+	json_kv_booln(j, key, strlen(key), v);
+}
+
+static inline void json_kv_null(struct json *j, const char *key)
+{
+	json_kv_nulln(j, key, strlen(key));
+}
+
+/* key: "s", or key: null without s */
+static inline void json_kv_str(struct json *j, const char *key, const char *s)
+{
+	if (s)
+		json_kv_strnn(j, key, strlen(key), s, strlen(s));
+	else
+		json_kv_nulln(j, key, strlen(key));
 }
 
 /* Escape len bytes of s as a quoted JSON string into ob (no comma logic). */
