@@ -9,6 +9,8 @@
 
 /* How long a record waits for older ones from other CPUs. */
 #define HOLD_NS		(2 * 1000 * 1000ULL)
+/* Busy or not, pump at most this often: each pump is a wake-up, a ring
+ * buffer pass and a write(), worth ~1-2 ms of records, not one hold. */
 #define POLL_MIN_MS	10
 #define POLL_MAX_MS	100
 
@@ -141,6 +143,9 @@ static int next_timeout(struct pump *p, int idle_ms, uint64_t deadline)
 	if (oldest != UINT64_MAX) {
 		uint64_t due = oldest + HOLD_NS;
 		int wait = due > now ? (int)((due - now) / 1000000) + 1 : 1;
+
+		if (wait < POLL_MIN_MS)
+			wait = POLL_MIN_MS;
 
 		if (wait < ms)
 			ms = wait;
