@@ -374,6 +374,32 @@ static void test_bool_null_raw(void)
 	cap_close(&c);
 }
 
+/* Keys too long for the buffer's room: the same bytes by the slow path. */
+static void test_kv_small_buffer(void)
+{
+	static const char key[] = "a key longer than the \"buffer\"";
+	struct cap c;
+
+	REQUIRE(cap_open(&c, 32));
+	json_obj_begin(&c.j);
+	json_kv_bool(&c.j, key, true);
+	json_kv_bool(&c.j, key, false);
+	json_kv_null(&c.j, key);
+	json_kv_i64(&c.j, key, -42);
+	json_kv_u64(&c.j, key, 42);
+	json_kv_str(&c.j, key, "v");
+	json_kv_str(&c.j, key, NULL);
+	json_obj_end(&c.j);
+	CHECK_OUT(&c, "{\"a key longer than the \\\"buffer\\\"\":true,"
+		      "\"a key longer than the \\\"buffer\\\"\":false,"
+		      "\"a key longer than the \\\"buffer\\\"\":null,"
+		      "\"a key longer than the \\\"buffer\\\"\":-42,"
+		      "\"a key longer than the \\\"buffer\\\"\":42,"
+		      "\"a key longer than the \\\"buffer\\\"\":\"v\","
+		      "\"a key longer than the \\\"buffer\\\"\":null}");
+	cap_close(&c);
+}
+
 /* ---- shared field writers (json_fields) ---- */
 
 static void test_fields_u64_table(void)
@@ -929,6 +955,50 @@ static void test_exhaustive_boundaries(void)
 	CHECK_EQ_U64(membuf.err, 0);
 }
 
+/*
+ * One byte that needs a look at every position of plain strings of 0 to
+ * 40 bytes: the short path (up to 16 bytes, two overlapping loads), the
+ * 8-byte words and the tail after them each meet it at every offset.
+ */
+static void test_escape_run_boundaries(void)
+{
+	static const char *const odd[] = {
+		"\x00", "\x01", "\x1f", "\x7f", "\"", "\\", "\n",
+		"\x80", "\xff", "\xc3\xa9", "\xe2\x82\xac",
+		"\xf0\x9f\x98\x80", "\xe2\x82", "\xed\xa0\x80",
+	};
+	unsigned char s[48];
+	unsigned int bad = 0;
+	size_t len, pos, k, n;
+
+	for (len = 0; len <= 40; len++) {
+		for (k = 0; k < len; k++)
+			s[k] = (unsigned char)('a' + k % 26);
+		bad += !check_one(s, len);
+		for (k = 0; k < sizeof(odd) / sizeof(odd[0]); k++) {
+			n = strlen(odd[k]) ? strlen(odd[k]) : 1;
+			for (pos = 0; pos + n <= len; pos++) {
+				unsigned char t[48];
+
+				memcpy(t, s, len);
+				memcpy(t + pos, odd[k], n);
+				bad += !check_one(t, len);
+			}
+		}
+		/* all plain but the last byte: the tail of each length */
+		if (len) {
+			s[len - 1] = '"';
+			bad += !check_one(s, len);
+			s[len - 1] = 0x7e;	/* the highest plain byte */
+			bad += !check_one(s, len);
+			s[len - 1] = ' ';	/* the lowest */
+			bad += !check_one(s, len);
+		}
+	}
+	CHECK_EQ_U64(bad, 0);
+	CHECK_EQ_U64(membuf.err, 0);
+}
+
 static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
 
 static uint64_t rng(void)
@@ -1438,6 +1508,7 @@ int main(void)
 	RUN(test_integers);
 	RUN(test_integer_digits);
 	RUN(test_bool_null_raw);
+	RUN(test_kv_small_buffer);
 	RUN(test_double);
 	RUN(test_fields_u64_table);
 	RUN(test_fields_optional);
@@ -1450,6 +1521,7 @@ int main(void)
 	RUN(test_decoder_self_check);
 	RUN(test_exhaustive_short);
 	RUN(test_exhaustive_boundaries);
+	RUN(test_escape_run_boundaries);
 	RUN(test_random_roundtrip);
 	RUN(test_outbuf_init);
 	RUN(test_outbuf_pipe);
