@@ -267,6 +267,51 @@ static void test_keys_escaped(void)
 	cap_close(&c);
 }
 
+/* Literal keys are marked plain at compile time only when they are. */
+static void test_literal_keys(void)
+{
+	const char *var = "v\"ar";
+	struct cap c;
+
+	CHECK_EQ_U64(JSON_LIT_LEN("pid"), 3 | JSON_KEY_PLAIN);
+	CHECK_EQ_U64(JSON_LIT_LEN(""), JSON_KEY_PLAIN);
+	CHECK_EQ_U64(JSON_LIT_LEN(" ~"), 2 | JSON_KEY_PLAIN);
+	CHECK_EQ_U64(JSON_LIT_LEN("0123456789abcdef0123456789abcdef"),
+		     32 | JSON_KEY_PLAIN);
+	/* past 32 bytes: not checked, so escaped (to the same bytes) */
+	CHECK_EQ_U64(JSON_LIT_LEN("0123456789abcdef0123456789abcdefg"), 33);
+	CHECK_EQ_U64(JSON_LIT_LEN("a\"b"), 3);
+	CHECK_EQ_U64(JSON_LIT_LEN("a\\b"), 3);
+	CHECK_EQ_U64(JSON_LIT_LEN("0123456789abcdef0123456789abcde\\"), 32);
+	CHECK_EQ_U64(JSON_LIT_LEN("tab\t"), 4);
+	CHECK_EQ_U64(JSON_LIT_LEN("\x1f"), 1);
+	CHECK_EQ_U64(JSON_LIT_LEN("\x7f"), 1);
+	CHECK_EQ_U64(JSON_LIT_LEN("\xc3\xa9"), 2);
+	CHECK_EQ_U64(JSON_LIT_LEN("a\0b"), 1);
+
+	REQUIRE(cap_open(&c, 0));
+	json_obj_begin(&c.j);
+	json_kv_u64(&c.j, "q\"k", 1);
+	json_kv_i64(&c.j, "\x7f", -1);
+	json_kv_bool(&c.j, "\xc3\xa9", true);
+	json_kv_null(&c.j, "n\\");
+	json_kv_strn(&c.j, "t\t", "x", 1);
+	json_kv_str(&c.j, "\xff", "y");
+	json_key(&c.j, "\n");
+	json_u64(&c.j, 2);
+	json_kv_u64(&c.j, var, 3);
+	json_kv_u64(&c.j, "a", 4);
+	json_kv_u64(&c.j, "abcd", 5);
+	json_kv_u64(&c.j, "abcdefghijklmnop", 6);
+	json_kv_u64(&c.j, "abcdefghijklmnopq", 7);
+	json_obj_end(&c.j);
+	CHECK_OUT(&c, "{\"q\\\"k\":1,\"\\u007f\":-1,\"\xc3\xa9\":true,"
+		      "\"n\\\\\":null,\"t\\t\":\"x\",\"\\udcff\":\"y\","
+		      "\"\\n\":2,\"v\\\"ar\":3,\"a\":4,\"abcd\":5,"
+		      "\"abcdefghijklmnop\":6,\"abcdefghijklmnopq\":7}");
+	cap_close(&c);
+}
+
 static void test_reset_jsonl(void)
 {
 	struct cap c;
@@ -1504,6 +1549,7 @@ int main(void)
 	RUN(test_nesting_commas);
 	RUN(test_max_depth);
 	RUN(test_keys_escaped);
+	RUN(test_literal_keys);
 	RUN(test_reset_jsonl);
 	RUN(test_integers);
 	RUN(test_integer_digits);
