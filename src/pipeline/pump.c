@@ -9,8 +9,9 @@
 
 /* How long a record waits for older ones from other CPUs. */
 #define HOLD_NS		(2 * 1000 * 1000ULL)
-/* Busy or not, pump at most this often: each pump is a wake-up, a ring
- * buffer pass and a write(), worth ~1-2 ms of records, not one hold. */
+/* Busy or not, pump at most this often: each pump costs a wake-up, a
+ * ring-buffer pass and a write(), so a storm's records go out every 10 ms,
+ * not every hold (1-3 ms). */
 #define POLL_MIN_MS	10
 #define POLL_MAX_MS	100
 

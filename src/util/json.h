@@ -89,8 +89,8 @@ static inline void json_kv_strsn(struct json *j, const char *key, size_t klen,
 /*
  * The length of constant k, marked JSON_KEY_PLAIN when each of its bytes
  * (at most 32) needs no escaping: folded to a constant for a literal.
- * Exact for any k: strlen == sizeof - 1 holds for an array, or checks all
- * 7 bytes of a pointer.
+ * Never wrong: unless strlen == sizeof - 1 (a literal without a NUL
+ * inside), no byte is read and the key is escaped.
  */
 #define JSON_LIT_LEN(k)							\
 	(strlen(k) | (sizeof(k) - 1 == strlen(k) && sizeof(k) <= 33 &&	\
