@@ -9,6 +9,9 @@
 
 /* How long a record waits for older ones from other CPUs. */
 #define HOLD_NS		(2 * 1000 * 1000ULL)
+/* Busy or not, pump at most this often: each pump costs a wake-up, a
+ * ring-buffer pass and a write(), so a storm's records go out every 10 ms,
+ * not every hold (1-3 ms). */
 #define POLL_MIN_MS	10
 #define POLL_MAX_MS	100
 
@@ -141,6 +144,9 @@ static int next_timeout(struct pump *p, int idle_ms, uint64_t deadline)
 	if (oldest != UINT64_MAX) {
 		uint64_t due = oldest + HOLD_NS;
 		int wait = due > now ? (int)((due - now) / 1000000) + 1 : 1;
+
+		if (wait < POLL_MIN_MS)
+			wait = POLL_MIN_MS;
 
 		if (wait < ms)
 			ms = wait;

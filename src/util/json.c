@@ -72,14 +72,63 @@ static inline __attribute__((always_inline)) bool word_plain(uint64_t x)
 	return !(bad & highs);
 }
 
-/* One pass: 8 plain bytes at a time, else one table look-up per byte;
- * d has room for escaped_max(len). Inlined in the writers below. */
+/*
+ * Whether the n <= 16 bytes at p are all plain, and if so copy them to d:
+ * two overlapping loads test them all without a byte loop. Keys and most
+ * values are this short, and so is the tail of a longer string after its
+ * 8-byte words.
+ */
+static inline __attribute__((always_inline))
+bool short_plain_copy(char *d, const unsigned char *p, size_t n)
+{
+	uint64_t a, b;
+	uint32_t x, y;
+
+	if (n >= 8) {
+		memcpy(&a, p, 8);
+		memcpy(&b, p + n - 8, 8);
+		if (!word_plain(a) || !word_plain(b))
+			return false;
+		memcpy(d, &a, 8);
+		memcpy(d + n - 8, &b, 8);
+		return true;
+	}
+	if (n >= 4) {
+		memcpy(&x, p, 4);
+		memcpy(&y, p + n - 4, 4);
+		if (!word_plain(x | (uint64_t)y << 32))
+			return false;
+		memcpy(d, &x, 4);
+		memcpy(d + n - 4, &y, 4);
+		return true;
+	}
+	if (!n)
+		return true;
+	/* the bytes 1..3 in the low bytes, spaces (plain) above them */
+	a = 0x2020202020000000ULL | p[0] | (uint64_t)p[n / 2] << 8 |
+	    (uint64_t)p[n - 1] << 16;
+	if (!word_plain(a))
+		return false;
+	d[0] = (char)p[0];
+	d[n / 2] = (char)p[n / 2];
+	d[n - 1] = (char)p[n - 1];
+	return true;
+}
+
+/* One pass: 8 plain bytes at a time and a plain tail at once, else one
+ * table look-up per byte; d has room for escaped_max(len). Inlined in the
+ * writers below. */
 static inline __attribute__((always_inline))
 char *escape_to(char *d, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + len;
 
 	*d++ = '"';
+	if (len <= 16 && short_plain_copy(d, p, len)) {
+		d += len;
+		*d++ = '"';
+		return d;
+	}
 	for (;;) {
 		unsigned char c;
 		uint64_t w;
@@ -92,6 +141,11 @@ char *escape_to(char *d, const char *s, size_t len)
 			memcpy(d, &w, 8);
 			d += 8;
 			p += 8;
+		}
+		n = (size_t)(end - p);
+		if (n < 8 && short_plain_copy(d, p, n)) {
+			d += n;
+			break;
 		}
 		while (p < end && !esc_class[*p])
 			*d++ = (char)*p++;
@@ -214,21 +268,68 @@ static size_t escaped_max(size_t len)
 	return len > SIZE_MAX / 8 ? SIZE_MAX : 6 * len + 3;
 }
 
+/* A key's length without the JSON_KEY_PLAIN mark. */
+static size_t key_len(size_t klen)
+{
+	return klen & ~JSON_KEY_PLAIN;
+}
+
+/* Out of line: the writers that call key_to stay small (few saved
+ * registers) for the plain keys they nearly always get. */
+static __attribute__((noinline))
+char *escape_key(char *d, const char *key, size_t len)
+{
+	return escape_to(d, key, len);
+}
+
+/*
+ * "key": at d. A key marked JSON_KEY_PLAIN (a literal checked at compile
+ * time) is copied as it is: most keys are, and escaping them was the
+ * writer's biggest cost per line.
+ */
+static inline __attribute__((always_inline))
+char *key_to(char *d, const char *key, size_t klen)
+{
+	const size_t n = key_len(klen);
+
+	if (!(klen & JSON_KEY_PLAIN)) {
+		d = escape_key(d, key, n);
+	} else {
+		*d++ = '"';
+		if (n >= 8 && n <= 16) {
+			/* two overlapping moves, no call */
+			memcpy(d, key, 8);
+			memcpy(d + n - 8, key + n - 8, 8);
+		} else if (n >= 4 && n < 8) {
+			memcpy(d, key, 4);
+			memcpy(d + n - 4, key + n - 4, 4);
+		} else if (n && n < 4) {
+			d[0] = key[0];
+			d[n / 2] = key[n / 2];
+			d[n - 1] = key[n - 1];
+		} else {
+			memcpy(d, key, n);
+		}
+		d += n;
+		*d++ = '"';
+	}
+	*d++ = ':';
+	return d;
+}
+
 void json_keyn(struct json *j, const char *key, size_t len)
 {
-	char *d = outbuf_space(j->ob, escaped_max(len) + 1);
+	char *d = outbuf_space(j->ob, escaped_max(key_len(len)) + 1);
 
 	if (!d) {
 		before_value(j);
-		json_escape(j->ob, key, len);
+		json_escape(j->ob, key, key_len(len));
 		outbuf_putc(j->ob, ':');
 		j->after_key = true;
 		return;
 	}
 	d = before_value_at(j, d);
-	d = escape_to(d, key, len);
-	*d++ = ':';
-	outbuf_end(j->ob, d);
+	outbuf_end(j->ob, key_to(d, key, len));
 	j->after_key = true;
 }
 
@@ -247,7 +348,10 @@ void json_i64(struct json *j, int64_t v)
 void json_bool(struct json *j, bool v)
 {
 	before_value(j);
-	outbuf_puts(j->ob, v ? "true" : "false");
+	if (v)
+		outbuf_put(j->ob, "true", 4);
+	else
+		outbuf_put(j->ob, "false", 5);
 }
 
 void json_null(struct json *j)
@@ -350,14 +454,12 @@ void json_double(struct json *j, double v, int decimals)
 /* key, then a number of at most 21 bytes, written in place */
 static char *key_in_place(struct json *j, const char *key, size_t klen)
 {
-	char *d = outbuf_space(j->ob, escaped_max(klen) + 2 + 21);
+	char *d = outbuf_space(j->ob, escaped_max(key_len(klen)) + 2 + 21);
 
 	if (!d)
 		return NULL;
 	d = before_value_at(j, d);
-	d = escape_to(d, key, klen);
-	*d++ = ':';
-	return d;
+	return key_to(d, key, klen);
 }
 
 void json_kv_u64n(struct json *j, const char *key, size_t klen, uint64_t v)
@@ -372,9 +474,8 @@ void json_kv_u64n(struct json *j, const char *key, size_t klen, uint64_t v)
 	outbuf_end(j->ob, outbuf_fmt_u64(d, v));
 }
 
-void json_kv_i64(struct json *j, const char *key, int64_t v)
+void json_kv_i64n(struct json *j, const char *key, size_t klen, int64_t v)
 {
-	size_t klen = strlen(key);
 	char *d = key_in_place(j, key, klen);
 
 	if (!d) {
@@ -388,28 +489,39 @@ void json_kv_i64(struct json *j, const char *key, int64_t v)
 						    (uint64_t)v));
 }
 
-void json_kv_bool(struct json *j, const char *key, bool v)
+/* key and a literal of at most 5 bytes (true, false, null) in one go */
+static void kv_literal(struct json *j, const char *key, size_t klen,
+		       const char *lit, size_t n)
 {
-	json_key(j, key);
-	json_bool(j, v);
+	char *d = key_in_place(j, key, klen);
+
+	if (!d) {
+		json_keyn(j, key, klen);
+		before_value(j);
+		outbuf_put(j->ob, lit, n);
+		return;
+	}
+	memcpy(d, lit, n);
+	outbuf_end(j->ob, d + n);
 }
 
-void json_kv_null(struct json *j, const char *key)
+void json_kv_booln(struct json *j, const char *key, size_t klen, bool v)
 {
-	json_key(j, key);
-	json_null(j);
+	if (v)
+		kv_literal(j, key, klen, "true", 4);
+	else
+		kv_literal(j, key, klen, "false", 5);
 }
 
-void json_kv_str(struct json *j, const char *key, const char *s)
+void json_kv_nulln(struct json *j, const char *key, size_t klen)
 {
-	json_key(j, key);
-	json_str(j, s);
+	kv_literal(j, key, klen, "null", 4);
 }
 
 void json_kv_strnn(struct json *j, const char *key, size_t klen,
 		   const char *s, size_t len)
 {
-	size_t need = escaped_max(klen) + escaped_max(len) + 2;
+	size_t need = escaped_max(key_len(klen)) + escaped_max(len) + 2;
 	char *d = need < escaped_max(len) ? NULL : outbuf_space(j->ob, need);
 
 	if (!d) {
@@ -418,8 +530,7 @@ void json_kv_strnn(struct json *j, const char *key, size_t klen,
 		return;
 	}
 	d = before_value_at(j, d);
-	d = escape_to(d, key, klen);
-	*d++ = ':';
+	d = key_to(d, key, klen);
 	outbuf_end(j->ob, escape_to(d, s, len));
 }
 

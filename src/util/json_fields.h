@@ -18,7 +18,7 @@ struct json_u64_field {
 	uint64_t v;
 };
 
-#define JSON_U64(k, val) { .key = (k), .klen = sizeof(k) - 1, .v = (val) }
+#define JSON_U64(k, val) { .key = (k), .klen = JSON_LIT_LEN(k), .v = (val) }
 /* The field named as it is in the struct: s->field written as "field" */
 #define JSON_U64_OF(s, field) JSON_U64(#field, (s)->field)
 #define JSON_FIELD_COUNT(a) (sizeof(a) / sizeof((a)[0]))

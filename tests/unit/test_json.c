@@ -267,6 +267,51 @@ static void test_keys_escaped(void)
 	cap_close(&c);
 }
 
+/* Literal keys are marked plain at compile time only when they are. */
+static void test_literal_keys(void)
+{
+	const char *var = "v\"ar";
+	struct cap c;
+
+	CHECK_EQ_U64(JSON_LIT_LEN("pid"), 3 | JSON_KEY_PLAIN);
+	CHECK_EQ_U64(JSON_LIT_LEN(""), JSON_KEY_PLAIN);
+	CHECK_EQ_U64(JSON_LIT_LEN(" ~"), 2 | JSON_KEY_PLAIN);
+	CHECK_EQ_U64(JSON_LIT_LEN("0123456789abcdef0123456789abcdef"),
+		     32 | JSON_KEY_PLAIN);
+	/* past 32 bytes: not checked, so escaped (to the same bytes) */
+	CHECK_EQ_U64(JSON_LIT_LEN("0123456789abcdef0123456789abcdefg"), 33);
+	CHECK_EQ_U64(JSON_LIT_LEN("a\"b"), 3);
+	CHECK_EQ_U64(JSON_LIT_LEN("a\\b"), 3);
+	CHECK_EQ_U64(JSON_LIT_LEN("0123456789abcdef0123456789abcde\\"), 32);
+	CHECK_EQ_U64(JSON_LIT_LEN("tab\t"), 4);
+	CHECK_EQ_U64(JSON_LIT_LEN("\x1f"), 1);
+	CHECK_EQ_U64(JSON_LIT_LEN("\x7f"), 1);
+	CHECK_EQ_U64(JSON_LIT_LEN("\xc3\xa9"), 2);
+	CHECK_EQ_U64(JSON_LIT_LEN("a\0b"), 1);
+
+	REQUIRE(cap_open(&c, 0));
+	json_obj_begin(&c.j);
+	json_kv_u64(&c.j, "q\"k", 1);
+	json_kv_i64(&c.j, "\x7f", -1);
+	json_kv_bool(&c.j, "\xc3\xa9", true);
+	json_kv_null(&c.j, "n\\");
+	json_kv_strn(&c.j, "t\t", "x", 1);
+	json_kv_str(&c.j, "\xff", "y");
+	json_key(&c.j, "\n");
+	json_u64(&c.j, 2);
+	json_kv_u64(&c.j, var, 3);
+	json_kv_u64(&c.j, "a", 4);
+	json_kv_u64(&c.j, "abcd", 5);
+	json_kv_u64(&c.j, "abcdefghijklmnop", 6);
+	json_kv_u64(&c.j, "abcdefghijklmnopq", 7);
+	json_obj_end(&c.j);
+	CHECK_OUT(&c, "{\"q\\\"k\":1,\"\\u007f\":-1,\"\xc3\xa9\":true,"
+		      "\"n\\\\\":null,\"t\\t\":\"x\",\"\\udcff\":\"y\","
+		      "\"\\n\":2,\"v\\\"ar\":3,\"a\":4,\"abcd\":5,"
+		      "\"abcdefghijklmnop\":6,\"abcdefghijklmnopq\":7}");
+	cap_close(&c);
+}
+
 static void test_reset_jsonl(void)
 {
 	struct cap c;
@@ -371,6 +416,32 @@ static void test_bool_null_raw(void)
 	json_obj_end(&c.j);
 	CHECK_OUT(&c, "{\"t\":true,\"f\":false,\"n\":null,\"r\":1.5e3,"
 		      "\"a\":[null,false,true,null]}");
+	cap_close(&c);
+}
+
+/* Keys too long for the buffer's room: the same bytes by the slow path. */
+static void test_kv_small_buffer(void)
+{
+	static const char key[] = "a key longer than the \"buffer\"";
+	struct cap c;
+
+	REQUIRE(cap_open(&c, 32));
+	json_obj_begin(&c.j);
+	json_kv_bool(&c.j, key, true);
+	json_kv_bool(&c.j, key, false);
+	json_kv_null(&c.j, key);
+	json_kv_i64(&c.j, key, -42);
+	json_kv_u64(&c.j, key, 42);
+	json_kv_str(&c.j, key, "v");
+	json_kv_str(&c.j, key, NULL);
+	json_obj_end(&c.j);
+	CHECK_OUT(&c, "{\"a key longer than the \\\"buffer\\\"\":true,"
+		      "\"a key longer than the \\\"buffer\\\"\":false,"
+		      "\"a key longer than the \\\"buffer\\\"\":null,"
+		      "\"a key longer than the \\\"buffer\\\"\":-42,"
+		      "\"a key longer than the \\\"buffer\\\"\":42,"
+		      "\"a key longer than the \\\"buffer\\\"\":\"v\","
+		      "\"a key longer than the \\\"buffer\\\"\":null}");
 	cap_close(&c);
 }
 
@@ -929,6 +1000,50 @@ static void test_exhaustive_boundaries(void)
 	CHECK_EQ_U64(membuf.err, 0);
 }
 
+/*
+ * One byte that needs a look at every position of plain strings of 0 to
+ * 40 bytes: the short path (up to 16 bytes, two overlapping loads), the
+ * 8-byte words and the tail after them each meet it at every offset.
+ */
+static void test_escape_run_boundaries(void)
+{
+	static const char *const odd[] = {
+		"\x00", "\x01", "\x1f", "\x7f", "\"", "\\", "\n",
+		"\x80", "\xff", "\xc3\xa9", "\xe2\x82\xac",
+		"\xf0\x9f\x98\x80", "\xe2\x82", "\xed\xa0\x80",
+	};
+	unsigned char s[48];
+	unsigned int bad = 0;
+	size_t len, pos, k, n;
+
+	for (len = 0; len <= 40; len++) {
+		for (k = 0; k < len; k++)
+			s[k] = (unsigned char)('a' + k % 26);
+		bad += !check_one(s, len);
+		for (k = 0; k < sizeof(odd) / sizeof(odd[0]); k++) {
+			n = strlen(odd[k]) ? strlen(odd[k]) : 1;
+			for (pos = 0; pos + n <= len; pos++) {
+				unsigned char t[48];
+
+				memcpy(t, s, len);
+				memcpy(t + pos, odd[k], n);
+				bad += !check_one(t, len);
+			}
+		}
+		/* all plain but the last byte: the tail of each length */
+		if (len) {
+			s[len - 1] = '"';
+			bad += !check_one(s, len);
+			s[len - 1] = 0x7e;	/* the highest plain byte */
+			bad += !check_one(s, len);
+			s[len - 1] = ' ';	/* the lowest */
+			bad += !check_one(s, len);
+		}
+	}
+	CHECK_EQ_U64(bad, 0);
+	CHECK_EQ_U64(membuf.err, 0);
+}
+
 static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
 
 static uint64_t rng(void)
@@ -1434,10 +1549,12 @@ int main(void)
 	RUN(test_nesting_commas);
 	RUN(test_max_depth);
 	RUN(test_keys_escaped);
+	RUN(test_literal_keys);
 	RUN(test_reset_jsonl);
 	RUN(test_integers);
 	RUN(test_integer_digits);
 	RUN(test_bool_null_raw);
+	RUN(test_kv_small_buffer);
 	RUN(test_double);
 	RUN(test_fields_u64_table);
 	RUN(test_fields_optional);
@@ -1450,6 +1567,7 @@ int main(void)
 	RUN(test_decoder_self_check);
 	RUN(test_exhaustive_short);
 	RUN(test_exhaustive_boundaries);
+	RUN(test_escape_run_boundaries);
 	RUN(test_random_roundtrip);
 	RUN(test_outbuf_init);
 	RUN(test_outbuf_pipe);
