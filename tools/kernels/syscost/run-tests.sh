@@ -17,7 +17,7 @@
 # otherwise: the figures are measurements, not pass or fail.
 #
 # Environment: PL_SYSCOST_CALLS (default 1000000), PL_SYSCOST_ROUNDS
-# (default 3), PL_SYSCOST_VARIANTS (default "fentry tracepoint"). On a
+# (default 5), PL_SYSCOST_VARIANTS (default "fentry tracepoint"). On a
 # host, as root: PROCLIFE=./proclife SYSLOOP=tools/build/sysloop sh
 # tools/kernels/syscost/run-tests.sh
 here=$(cd "$(dirname "$0")" && pwd)
@@ -25,7 +25,7 @@ PL=${PROCLIFE:-$here/proclife}
 LOOP=${SYSLOOP:-$here/sysloop}
 VARIANTS=${PL_SYSCOST_VARIANTS:-fentry tracepoint}
 CALLS=${PL_SYSCOST_CALLS:-1000000}
-ROUNDS=${PL_SYSCOST_ROUNDS:-3}
+ROUNDS=${PL_SYSCOST_ROUNDS:-5}
 W=$(mktemp -d "${TMPDIR:-/tmp}/syscost.XXXXXX") || exit 1
 trap 'rm -rf "$W"' EXIT
 bad=0
