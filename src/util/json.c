@@ -72,6 +72,26 @@ static inline __attribute__((always_inline)) bool word_plain(uint64_t x)
 	return !(bad & highs);
 }
 
+/* Copy n <= 16 bytes with two overlapping moves (three bytes below 4):
+ * no byte loop, no call. */
+static inline __attribute__((always_inline))
+void copy_short(char *d, const void *src, size_t n)
+{
+	const char *p = src;
+
+	if (n >= 8) {
+		memcpy(d, p, 8);
+		memcpy(d + n - 8, p + n - 8, 8);
+	} else if (n >= 4) {
+		memcpy(d, p, 4);
+		memcpy(d + n - 4, p + n - 4, 4);
+	} else if (n) {
+		d[0] = p[0];
+		d[n / 2] = p[n / 2];
+		d[n - 1] = p[n - 1];
+	}
+}
+
 /*
  * Whether the n <= 16 bytes at p are all plain, and if so copy them to d:
  * two overlapping loads test them all without a byte loop. Keys and most
@@ -89,29 +109,19 @@ bool short_plain_copy(char *d, const unsigned char *p, size_t n)
 		memcpy(&b, p + n - 8, 8);
 		if (!word_plain(a) || !word_plain(b))
 			return false;
-		memcpy(d, &a, 8);
-		memcpy(d + n - 8, &b, 8);
-		return true;
-	}
-	if (n >= 4) {
+	} else if (n >= 4) {
 		memcpy(&x, p, 4);
 		memcpy(&y, p + n - 4, 4);
 		if (!word_plain(x | (uint64_t)y << 32))
 			return false;
-		memcpy(d, &x, 4);
-		memcpy(d + n - 4, &y, 4);
-		return true;
+	} else if (n) {
+		/* the bytes 1..3 in the low bytes, spaces (plain) above them */
+		a = 0x2020202020000000ULL | p[0] | (uint64_t)p[n / 2] << 8 |
+		    (uint64_t)p[n - 1] << 16;
+		if (!word_plain(a))
+			return false;
 	}
-	if (!n)
-		return true;
-	/* the bytes 1..3 in the low bytes, spaces (plain) above them */
-	a = 0x2020202020000000ULL | p[0] | (uint64_t)p[n / 2] << 8 |
-	    (uint64_t)p[n - 1] << 16;
-	if (!word_plain(a))
-		return false;
-	d[0] = (char)p[0];
-	d[n / 2] = (char)p[n / 2];
-	d[n - 1] = (char)p[n - 1];
+	copy_short(d, p, n);
 	return true;
 }
 
@@ -296,20 +306,10 @@ char *key_to(char *d, const char *key, size_t klen)
 		d = escape_key(d, key, n);
 	} else {
 		*d++ = '"';
-		if (n >= 8 && n <= 16) {
-			/* two overlapping moves, no call */
-			memcpy(d, key, 8);
-			memcpy(d + n - 8, key + n - 8, 8);
-		} else if (n >= 4 && n < 8) {
-			memcpy(d, key, 4);
-			memcpy(d + n - 4, key + n - 4, 4);
-		} else if (n && n < 4) {
-			d[0] = key[0];
-			d[n / 2] = key[n / 2];
-			d[n - 1] = key[n - 1];
-		} else {
+		if (n <= 16)
+			copy_short(d, key, n);
+		else
 			memcpy(d, key, n);
-		}
 		d += n;
 		*d++ = '"';
 	}
