@@ -78,6 +78,17 @@ build_static() {
 	}
 }
 
+# The static proclife PL, checked and stripped (a smaller initramfs
+# boots faster), into DIR.
+put_proclife() {
+	local dir=$1 pl=$2
+
+	[ -x "$pl" ] || die "no proclife at $pl"
+	is_static "$pl" || die "$pl is dynamically linked: the VM has no libc" \
+		"(make STATIC=1, or unset PROCLIFE_STATIC)"
+	strip -o "$dir/proclife" "$pl" 2>/dev/null || cp "$pl" "$dir/proclife"
+}
+
 make_payload() {
 	local dir=$1 pl fx f
 
@@ -88,15 +99,11 @@ make_payload() {
 		pl=${pl:-$PROCLIFE_KERNELS_DIR/static-src/proclife}
 		fx=${fx:-$PROCLIFE_KERNELS_DIR/static-src/tests/fixtures/build}
 	fi
-	[ -x "$pl" ] || die "no proclife at $pl"
 	[ -d "$fx" ] || die "no fixtures in $fx"
-	is_static "$pl" || die "$pl is dynamically linked: the VM has no libc" \
-		"(make STATIC=1, or unset PROCLIFE_STATIC)"
 
 	rm -rf "$dir"
 	mkdir -p "$dir/fixtures"
-	# stripped: a smaller initramfs boots faster
-	strip -o "$dir/proclife" "$pl" 2>/dev/null || cp "$pl" "$dir/proclife"
+	put_proclife "$dir" "$pl"
 	for f in "$fx"/*; do
 		[ -f "$f" ] && [ -x "$f" ] || continue
 		is_static "$f" || die "$f is dynamically linked (make fixtures STATIC=1)"
@@ -116,10 +123,9 @@ make_syscost() {
 		build_static "$PROCLIFE_KERNELS_DIR/static-src"
 		pl=$PROCLIFE_KERNELS_DIR/static-src/proclife
 	fi
-	is_static "$pl" || die "$pl is dynamically linked: the VM has no libc"
 	rm -rf "$dir"
 	mkdir -p "$dir"
-	strip -o "$dir/proclife" "$pl" 2>/dev/null || cp "$pl" "$dir/proclife"
+	put_proclife "$dir" "$pl"
 	$cc -static -O2 -Wall -o "$dir/sysloop" "$root/tools/sysloop.c" ||
 		die "cannot build sysloop (a static libc is needed: apt-get install libc6-dev)"
 	cp "$here/syscost/run-tests.sh" "$dir/"
