@@ -15,8 +15,9 @@
 # where the untraced figure of each round is the mean of the untraced runs
 # before and after it. Under TCG on a shared host a call takes one of two
 # costs from run to run (~0.8 or ~1.35 us here, tracer or not, pinned to a
-# CPU or not): only the medians of several rounds say anything. Exits 1 if a run failed (a number is missing), 0
-# otherwise: the figures are measurements, not pass or fail.
+# CPU or not): only the medians of several rounds say anything. Exits 1 if
+# a run failed (a number is missing), 0 otherwise: the figures are
+# measurements, not pass or fail.
 #
 # Environment: PL_SYSCOST_CALLS (default 1000000), PL_SYSCOST_ROUNDS
 # (default 5), PL_SYSCOST_VARIANTS (default "fentry tracepoint"). On a
